@@ -1,0 +1,184 @@
+"""The youth registry: persons from the BRP, enrolments, diplomas and
+exemptions from DUO, and the log of every import (R-10, R-11, R-16, R-23).
+
+DUO records (enrolments, diplomas, exemptions) are keyed by BSN rather than by
+a foreign key: DUO's timing means they may arrive before the person does, and
+they link to the person simply by sharing the BSN.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class PersonQuerySet(models.QuerySet):
+    def residents_on(self, day, municipality_codes=None) -> PersonQuerySet:
+        """Persons registered in a municipality on `day`: not moved out, not dead."""
+        qs = self.filter(municipality__isnull=False).exclude(moved_out_on__lte=day)
+        qs = qs.exclude(died_on__lte=day)
+        if municipality_codes:
+            qs = qs.filter(municipality_id__in=list(municipality_codes))
+        return qs
+
+
+class Person(models.Model):
+    """A youth aged 0–23 from the BRP; one record for life, wherever they move."""
+
+    bsn = models.CharField("BSN", max_length=9, unique=True)
+    surname = models.CharField("geslachtsnaam", max_length=200)
+    prefix = models.CharField("voorvoegsel", max_length=20, blank=True)
+    given_names = models.CharField("voornamen", max_length=200, blank=True)
+    birth_date = models.DateField("geboortedatum")
+    gender = models.CharField("geslacht", max_length=1, blank=True)
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        on_delete=models.PROTECT,
+        related_name="residents",
+        verbose_name="woongemeente",
+    )
+    street = models.CharField("straat", max_length=200, blank=True)
+    house_number = models.CharField("huisnummer", max_length=10, blank=True)
+    house_letter = models.CharField("huisletter", max_length=5, blank=True)
+    house_number_suffix = models.CharField("toevoeging", max_length=10, blank=True)
+    postcode = models.CharField("postcode", max_length=7, blank=True)
+    city = models.CharField("woonplaats", max_length=100, blank=True)
+    settled_on = models.DateField("datum vestiging", null=True, blank=True)
+    died_on = models.DateField("datum overlijden", null=True, blank=True)
+    secret = models.BooleanField("geheimhouding", default=False)
+    parent1_bsn = models.CharField("BSN ouder 1", max_length=9, blank=True)
+    parent1_name = models.CharField("naam ouder 1", max_length=200, blank=True)
+    parent2_bsn = models.CharField("BSN ouder 2", max_length=9, blank=True)
+    parent2_name = models.CharField("naam ouder 2", max_length=200, blank=True)
+    moved_out_on = models.DateField("vertrokken op", null=True, blank=True)
+    last_mutation_on = models.DateField("laatste mutatie", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "persoon"
+        verbose_name_plural = "personen"
+        indexes = [
+            models.Index(fields=["municipality", "birth_date"], name="person_mun_birth"),
+            models.Index(fields=["surname", "birth_date"], name="person_name_birth"),
+        ]
+
+    def __str__(self) -> str:
+        # Never the BSN: str() ends up in logs.
+        return f"persoon {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        parts = [self.given_names, self.prefix, self.surname]
+        return " ".join(p for p in parts if p)
+
+
+class Enrolment(models.Model):
+    """A DUO/BRON enrolment; both start and end day count as enrolled."""
+
+    bsn = models.CharField("BSN", max_length=9)
+    school = models.ForeignKey(
+        "organisation.School", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    brin = models.CharField("BRIN", max_length=4)
+    vestiging = models.CharField("vestiging", max_length=2, default="00")
+    sector = models.CharField("sector", max_length=3)
+    start = models.DateField("inschrijvingsdatum")
+    end = models.DateField("uitschrijvingsdatum", null=True, blank=True)
+    end_reason = models.CharField("reden uitschrijving", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "inschrijving"
+        verbose_name_plural = "inschrijvingen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bsn", "brin", "vestiging", "start"], name="unique_enrolment"
+            )
+        ]
+        indexes = [models.Index(fields=["bsn", "start", "end"], name="enrolment_bsn_period")]
+
+
+class Diploma(models.Model):
+    bsn = models.CharField("BSN", max_length=9)
+    date = models.DateField("diplomadatum")
+    programme = models.CharField("opleiding", max_length=200, blank=True, default="")
+    level = models.CharField("niveau", max_length=20, blank=True)
+    startkwalificatie = models.BooleanField("startkwalificatie")
+
+    class Meta:
+        verbose_name = "diploma"
+        verbose_name_plural = "diploma's"
+        constraints = [
+            models.UniqueConstraint(fields=["bsn", "date", "programme"], name="unique_diploma")
+        ]
+        indexes = [models.Index(fields=["bsn", "startkwalificatie"], name="diploma_bsn_sk")]
+
+
+class ExemptionGround(models.TextChoices):
+    ART_5A = "5a", "Art. 5 onder a (lichamelijk of psychisch niet geschikt)"
+    ART_5B = "5b", "Art. 5 onder b (bedenkingen tegen richting)"
+    ART_5C = "5c", "Art. 5 onder c (onderwijs in het buitenland)"
+    ART_5A_TREKKEND = "5a-trekkend", "Art. 5a (trekkend bestaan)"
+    ART_3A = "3a", "Art. 3a (5-jarige, halve dag)"
+    ART_3B = "3b", "Art. 3b (5-jarige, extra uren)"
+    ART_11G = "11g", "Art. 11 onder g (gewichtige omstandigheden)"
+    ART_15 = "15", "Art. 15 (vervangende leerplicht)"
+
+
+class Exemption(models.Model):
+    """A vrijstelling: excludes the youth from the absoluut check in its period."""
+
+    bsn = models.CharField("BSN", max_length=9)
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        on_delete=models.PROTECT,
+        related_name="exemptions",
+        verbose_name="beslissende gemeente",
+    )
+    ground = models.CharField("grond", max_length=12, choices=ExemptionGround.choices)
+    start = models.DateField("ingangsdatum")
+    end = models.DateField("einddatum", null=True, blank=True)
+    decided_on = models.DateField("besluitdatum")
+
+    class Meta:
+        verbose_name = "vrijstelling"
+        verbose_name_plural = "vrijstellingen"
+        constraints = [
+            models.UniqueConstraint(fields=["bsn", "ground", "start"], name="unique_exemption")
+        ]
+        indexes = [models.Index(fields=["bsn", "start", "end"], name="exemption_bsn_period")]
+
+
+class ImportOutcome(models.TextChoices):
+    APPLIED = "applied", "Verwerkt"
+    PARTIAL = "partial", "Verwerkt, met afgekeurde regels"
+    REJECTED = "rejected", "Afgekeurd"
+    FAILED = "failed", "Mislukt"
+
+
+class ImportLog(models.Model):
+    """Who imported which file when, with what result (R-16).
+
+    Holds no personal values: errors keep line, column and reason only.
+    """
+
+    kind = models.CharField("soort", max_length=30)
+    file_name = models.CharField("bestand", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    actor = models.CharField("door", max_length=150)
+    started_at = models.DateTimeField("gestart")
+    finished_at = models.DateTimeField("klaar", null=True, blank=True)
+    options = models.JSONField("opties", default=dict)
+    counts = models.JSONField("aantallen", default=dict)
+    errors = models.JSONField("fouten (zonder persoonsgegevens)", default=list)
+    outcome = models.CharField("uitkomst", max_length=10, choices=ImportOutcome.choices)
+
+    class Meta:
+        verbose_name = "importlog"
+        verbose_name_plural = "importlogs"
+        ordering = ["-started_at"]

@@ -1,0 +1,176 @@
+"""Django settings for RBL.
+
+Every setting that differs between machines comes from an environment
+variable; README.md ("Configuration") documents each one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "ja", "on"}
+
+
+# RBL_SECRET_KEY: signs sessions and CSRF tokens. Must be set in production.
+SECRET_KEY = os.environ.get("RBL_SECRET_KEY", "rbl-insecure-development-key-change-me")
+# RBL_DEBUG: Django debug pages. Off by default: error pages must never show personal data.
+DEBUG = _env_bool("RBL_DEBUG", False)
+# RBL_ALLOWED_HOSTS: comma-separated host names the web application answers to.
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("RBL_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "rbl.core",
+    "rbl.accounts",
+    "rbl.organisation",
+    "rbl.registry",
+    "rbl.law",
+    "rbl.absoluut",
+    "rbl.cases",
+    "rbl.audit",
+    "rbl.finance",
+    "rbl.demo",
+    "rbl.web",
+    "rbl.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "rbl.urls"
+WSGI_APPLICATION = "rbl.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# DATABASE_URL: postgres://user@host:port/name selects PostgreSQL (production).
+# RBL_DB: path of the SQLite file used when DATABASE_URL is not set (default ./rbl.sqlite3).
+_database_url = os.environ.get("DATABASE_URL", "").strip()
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("RBL_DB", str(Path.cwd() / "rbl.sqlite3")),
+            "OPTIONS": {
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "nl"
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+# RBL_STATIC_ROOT: where `rbl collectstatic` puts static files for a production web server.
+STATIC_ROOT = os.environ.get("RBL_STATIC_ROOT", str(Path.cwd() / "static"))
+# RBL_MEDIA_ROOT: stored documents (import error reports, letters, logos).
+MEDIA_ROOT = os.environ.get("RBL_MEDIA_ROOT", str(Path.cwd() / "media"))
+MEDIA_URL = "media/"
+
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+# RBL_SESSION_MINUTES: idle time after which a session expires (R-63).
+SESSION_COOKIE_AGE = int(os.environ.get("RBL_SESSION_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+# RBL_SECURE_COOKIES: send cookies over HTTPS only (set to 1 behind TLS).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("RBL_SECURE_COOKIES", False)
+
+# RBL_MAX_UPLOAD_MB: largest import file accepted through the web application.
+RBL_MAX_UPLOAD_MB = int(os.environ.get("RBL_MAX_UPLOAD_MB", "2048"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "RBL API",
+    "DESCRIPTION": "API van RBL: personen en zaken van het regionaal bureau leerplicht.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# Logging: never log personal data (BSN, names); messages carry ids only.
+# RBL_LOG_LEVEL: level of the `rbl` loggers (default INFO).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "rbl": {"handlers": ["console"], "level": os.environ.get("RBL_LOG_LEVEL", "INFO")},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
+}
