@@ -16,7 +16,7 @@ class PersonQuerySet(models.QuerySet):
     def residents_on(self, day, municipality_codes=None) -> PersonQuerySet:
         """Persons registered in a municipality on `day`: not moved out, not dead."""
         qs = self.filter(municipality__isnull=False).exclude(moved_out_on__lte=day)
-        qs = qs.exclude(died_on__lte=day)
+        qs = qs.exclude(died_on__lte=day).exclude(aged_out_on__lte=day)
         if municipality_codes:
             qs = qs.filter(municipality_id__in=list(municipality_codes))
         return qs
@@ -51,6 +51,12 @@ class Person(models.Model):
     parent2_bsn = models.CharField("BSN ouder 2", max_length=9, blank=True)
     parent2_name = models.CharField("naam ouder 2", max_length=200, blank=True)
     moved_out_on = models.DateField("vertrokken op", null=True, blank=True)
+    aged_out_on = models.DateField(
+        "buiten doelgroep (24+) sinds",
+        null=True,
+        blank=True,
+        help_text="Niet meer in het BRP-extract omdat de jongere 24 werd.",
+    )
     last_mutation_on = models.DateField("laatste mutatie", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

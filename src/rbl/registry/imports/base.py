@@ -1,0 +1,345 @@
+"""The import pipeline shared by every file kind (formats.md, "Rules for every import").
+
+    read header -> check required columns -> stream rows: parse + validate ->
+    stage valid rows -> reject duplicate keys -> merge into the registry (kind)
+
+All of it runs in one transaction: a file with any rejected row changes
+nothing (unless `skip_invalid`). The import log is written afterwards, in its
+own transaction, for accepted and rejected files alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from django.db import transaction
+from django.utils import timezone
+
+from rbl.registry.imports.fields import Column, FieldError
+from rbl.registry.imports.reader import FileProblem, open_csv
+from rbl.registry.imports.stage import STAGE, Stage
+from rbl.registry.models import ImportLog, ImportOutcome
+
+MAX_ERRORS = 1000
+
+
+@dataclass
+class RowError:
+    line: int
+    column: str
+    value: str
+    reason: str
+
+    def public(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def for_log(self) -> dict[str, Any]:
+        """Stored form: never the offending value (it may be personal data)."""
+        return {"line": self.line, "column": self.column, "reason": self.reason}
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    file: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    moved_out: int = 0
+    aged_out: int = 0
+    stale: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    log_id: int | None = None
+
+    COUNTS: ClassVar[tuple[str, ...]] = (
+        "created",
+        "updated",
+        "unchanged",
+        "deleted",
+        "moved_out",
+        "aged_out",
+        "stale",
+    )
+
+    def add_error(self, line: int, column: str, value: str, reason: str) -> None:
+        self.rejected += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(RowError(line, column, value, reason))
+
+    def as_json(self) -> dict[str, Any]:
+        data = {
+            "kind": self.kind,
+            "file": self.file,
+            "rows": self.rows,
+            **{name: getattr(self, name) for name in self.COUNTS},
+            "rejected": self.rejected,
+            "errors": [e.public() for e in self.errors],
+        }
+        if self.log_id is not None:
+            data["import_log"] = self.log_id
+        return data
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            **{n: getattr(self, n) for n in self.COUNTS},
+            "rejected": self.rejected,
+        }
+
+
+@dataclass
+class ImportContext:
+    """What a kind needs besides the rows."""
+
+    peildatum: dt.date
+    municipalities: list[str] | None
+    region_codes: frozenset[str]
+    skip_invalid: bool
+    now: dt.datetime
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Rejected(Exception):
+    """Raised inside the transaction to roll a rejected file back."""
+
+
+class ImportKind:
+    """One kind of file. Subclasses give the columns, the key and the merge step."""
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    columns: ClassVar[tuple[Column, ...]]
+    # Columns of the staging table (name, SQL type), in the order of `stage_row`.
+    stage_columns: ClassVar[tuple[tuple[str, str], ...]]
+    # Staged columns that form the file's key (duplicates in one file are rejected).
+    key: ClassVar[tuple[str, ...]]
+
+    def prepare(self, ctx: ImportContext) -> None:
+        """Load lookups before the rows stream (e.g. the region's municipalities)."""
+
+    def check_row(self, row: dict[str, Any], ctx: ImportContext) -> list[tuple[str, str]]:
+        """Cross-field checks on a parsed row: a list of (column, reason)."""
+        return []
+
+    def stage_row(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def apply(self, stage: Stage, ctx: ImportContext, result: ImportResult) -> None:
+        """Merge the staged rows into the registry and fill in the counts."""
+        raise NotImplementedError
+
+
+KINDS: dict[str, type[ImportKind]] = {}
+
+
+def register(kind: type[ImportKind]) -> type[ImportKind]:
+    KINDS[kind.name] = kind
+    return kind
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _region_codes() -> frozenset[str]:
+    from rbl.organisation.models import Municipality
+
+    return frozenset(
+        Municipality.objects.filter(region__isnull=False).values_list("code", flat=True)
+    )
+
+
+def _parse_row(
+    kind: ImportKind,
+    positions: Sequence[tuple[Column, int]],
+    width: int,
+    line: int,
+    cells: list[str],
+    result: ImportResult,
+    ctx: ImportContext,
+) -> dict[str, Any] | None:
+    if len(cells) != width:
+        result.add_error(
+            line, "", "", f"regel heeft {len(cells)} velden, de kopregel heeft er {width}"
+        )
+        return None
+    row: dict[str, Any] = {}
+    bad = False
+    for column, index in positions:
+        raw = cells[index].strip() if index >= 0 else ""
+        if not raw:
+            if column.required:
+                result.add_error(line, column.name, "", "verplicht veld is leeg")
+                bad = True
+            row[column.name] = column.default
+            continue
+        try:
+            row[column.name] = column.parse(raw)
+        except FieldError as exc:
+            result.add_error(line, column.name, raw[:100], str(exc))
+            bad = True
+    if bad:
+        return None
+    problems = kind.check_row(row, ctx)
+    for column_name, reason in problems:
+        value = row.get(column_name)
+        shown = "" if value is None else str(value)[:100]
+        result.add_error(line, column_name, shown, reason)
+    return None if problems else row
+
+
+def _reject_duplicates(kind: ImportKind, stage: Stage, result: ImportResult) -> None:
+    """Rows whose key occurs earlier in the same file are rejected."""
+    if not kind.key:
+        return
+    on = " AND ".join(f"a.{k} = b.{k}" for k in kind.key)
+    rows = stage.fetchall(
+        f"SELECT b.line, MIN(a.line) FROM {STAGE} a JOIN {STAGE} b ON {on} AND a.line < b.line "
+        f"GROUP BY b.line ORDER BY b.line"
+    )
+    for line, first in rows:
+        result.add_error(
+            line,
+            kind.key[0],
+            "",
+            f"dezelfde sleutel ({', '.join(kind.key)}) staat al op regel {first}",
+        )
+    if rows:
+        stage.execute(
+            f"DELETE FROM {STAGE} WHERE EXISTS (SELECT 1 FROM {STAGE} a "
+            f"WHERE {on.replace('b.', f'{STAGE}.')} AND a.line < {STAGE}.line)"
+        )
+
+
+def run_import(
+    kind_name: str,
+    path: Path | str,
+    *,
+    municipalities: Sequence[str] | None = None,
+    peildatum: dt.date | None = None,
+    skip_invalid: bool = False,
+    user: Any = None,
+    actor: str | None = None,
+    file_name: str | None = None,
+    progress: ProgressCallback | None = None,
+    extra: dict[str, Any] | None = None,
+) -> ImportResult:
+    """Import one file of `kind_name`; see formats.md for the semantics."""
+    path = Path(path)
+    kind = KINDS[kind_name]()
+    shown_name = file_name or path.name
+    result = ImportResult(kind=kind_name, file=shown_name)
+    started = timezone.now()
+    sha = file_sha256(path)
+    ctx = ImportContext(
+        peildatum=peildatum or timezone.localdate(),
+        municipalities=list(municipalities) if municipalities else None,
+        region_codes=_region_codes(),
+        skip_invalid=skip_invalid,
+        now=started,
+        extra=dict(extra or {}),
+    )
+    outcome = ImportOutcome.APPLIED
+    try:
+        with transaction.atomic():
+            _run(kind, path, ctx, result, progress)
+            if result.rejected and not skip_invalid:
+                raise Rejected
+            if result.rejected:
+                outcome = ImportOutcome.PARTIAL
+    except Rejected:
+        outcome = ImportOutcome.REJECTED
+        for name in ("created", "updated", "unchanged", "deleted", "moved_out", "aged_out"):
+            setattr(result, name, 0)
+        result.stale = 0
+    log = ImportLog.objects.create(
+        kind=kind_name,
+        file_name=shown_name[:255],
+        sha256=sha,
+        user=user if getattr(user, "pk", None) else None,
+        actor=(getattr(user, "username", None) or actor or _os_user())[:150],
+        started_at=started,
+        finished_at=timezone.now(),
+        options={
+            "gemeente": ctx.municipalities or [],
+            "peildatum": ctx.peildatum.isoformat(),
+            "skip_invalid": skip_invalid,
+        },
+        counts=result.counts(),
+        errors=[e.for_log() for e in result.errors],
+        outcome=outcome,
+    )
+    result.log_id = log.pk
+    return result
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "onbekend"
+
+
+def _run(
+    kind: ImportKind,
+    path: Path,
+    ctx: ImportContext,
+    result: ImportResult,
+    progress: ProgressCallback | None,
+) -> None:
+    try:
+        csv_file = open_csv(path)
+    except FileProblem as problem:
+        result.add_error(problem.line, problem.column, "", problem.reason)
+        raise Rejected from None
+    try:
+        header = csv_file.header
+        missing = [c.name for c in kind.columns if c.required and c.name not in header]
+        for name in missing:
+            result.add_error(1, name, "", "verplichte kolom ontbreekt")
+        if missing:
+            raise Rejected
+        positions = [(c, header.index(c.name) if c.name in header else -1) for c in kind.columns]
+        width = len(header)
+        try:
+            kind.prepare(ctx)
+        except FileProblem as problem:
+            result.add_error(problem.line, problem.column, "", problem.reason)
+            raise Rejected from None
+        with Stage(kind.stage_columns) as stage:
+            try:
+                for line, cells in csv_file.rows():
+                    result.rows += 1
+                    row = _parse_row(kind, positions, width, line, cells, result, ctx)
+                    if row is not None and (not result.rejected or ctx.skip_invalid):
+                        stage.add((line, *kind.stage_row(row)))
+                    if progress and result.rows % 10000 == 0:
+                        progress(csv_file.counter.bytes_read, csv_file.size)
+            except FileProblem as problem:
+                result.add_error(problem.line, problem.column, "", problem.reason)
+                raise Rejected from None
+            stage.close_input(index_on=kind.key)
+            _reject_duplicates(kind, stage, result)
+            if result.rejected and not ctx.skip_invalid:
+                raise Rejected
+            kind.apply(stage, ctx, result)
+            if progress:
+                progress(csv_file.size, csv_file.size)
+    finally:
+        csv_file.close()

@@ -1,0 +1,125 @@
+"""Parsers for the columns of the incoming files.
+
+Each parser takes the stripped cell text (never empty: emptiness is handled by
+the row validator) and returns a clean value or raises `FieldError` with a
+Dutch reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rbl.core.bsn import bsn_error
+
+
+class FieldError(ValueError):
+    """A cell that cannot be read; the message is the Dutch reason."""
+
+
+Parser = Callable[[str], Any]
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CODE4 = re.compile(r"^\d{4}$")
+_BRIN = re.compile(r"^[0-9A-Z]{4}$")
+_VESTIGING = re.compile(r"^\d{2}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def bsn(value: str) -> str:
+    reason = bsn_error(value)
+    if reason:
+        raise FieldError(reason)
+    return value
+
+
+def date(value: str) -> dt.date:
+    if not _DATE.match(value):
+        raise FieldError("datum moet de vorm JJJJ-MM-DD hebben")
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise FieldError("datum bestaat niet") from None
+    if day.year < 1900 or day.year > 2200:
+        raise FieldError("datum ligt buiten het mogelijke bereik (1900–2200)")
+    return day
+
+
+def gemeentecode(value: str) -> str:
+    if not _CODE4.match(value):
+        raise FieldError("gemeentecode moet uit 4 cijfers bestaan (bijv. 0197)")
+    return value
+
+
+def brin(value: str) -> str:
+    value = value.upper()
+    if not _BRIN.match(value):
+        raise FieldError("BRIN moet uit 4 letters of cijfers bestaan")
+    return value
+
+
+def vestiging(value: str) -> str:
+    if not _VESTIGING.match(value):
+        raise FieldError("vestiging moet uit 2 cijfers bestaan")
+    return value
+
+
+def yes_no(value: str) -> bool:
+    upper = value.upper()
+    if upper == "J":
+        return True
+    if upper == "N":
+        return False
+    raise FieldError("waarde moet J of N zijn")
+
+
+def choice(options: Iterable[str], *, upper: bool = True) -> Parser:
+    allowed = tuple(options)
+
+    def parse(value: str) -> str:
+        candidate = value.upper() if upper else value
+        if candidate not in allowed:
+            raise FieldError(f"onbekende waarde; toegestaan: {', '.join(allowed)}")
+        return candidate
+
+    return parse
+
+
+def text(max_length: int) -> Parser:
+    def parse(value: str) -> str:
+        if len(value) > max_length:
+            raise FieldError(f"tekst is langer dan {max_length} tekens")
+        if _CONTROL.search(value):
+            raise FieldError("tekst bevat ongeldige stuurtekens")
+        return value
+
+    return parse
+
+
+def integer(value: str) -> int:
+    if not value.isdigit() or len(value) > 9:
+        raise FieldError("moet een geheel getal (0 of meer) zijn")
+    return int(value)
+
+
+def decimal(value: str) -> float:
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        raise FieldError("moet een getal zijn") from None
+    if number < 0 or number != number or number > 1e9:
+        raise FieldError("moet een getal van 0 of meer zijn")
+    return number
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an incoming file."""
+
+    name: str
+    parse: Parser
+    required: bool = False
+    default: Any = None

@@ -1,0 +1,160 @@
+"""brp.csv — the full extract of the residents aged 0–23 of one or more
+municipalities (formats.md). Key: bsn.
+
+The file is the complete list on the peildatum: persons held as residents of
+the covered municipalities but absent from the file moved out (or, from 24,
+aged out). A person who appears in another municipality keeps one record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rbl.registry.imports import fields as f
+from rbl.registry.imports.base import ImportContext, ImportKind, ImportResult, register
+from rbl.registry.imports.reader import FileProblem
+from rbl.registry.imports.stage import STAGE, Stage, distinct_from
+
+PERSON_COLUMNS: tuple[f.Column, ...] = (
+    f.Column("bsn", f.bsn, required=True),
+    f.Column("geslachtsnaam", f.text(200), required=True),
+    f.Column("voorvoegsel", f.text(20), default=""),
+    f.Column("voornamen", f.text(200), default=""),
+    f.Column("geboortedatum", f.date, required=True),
+    f.Column("geslacht", f.choice(("M", "V", "O")), default=""),
+    f.Column("gemeentecode", f.gemeentecode, required=True),
+    f.Column("straat", f.text(200), default=""),
+    f.Column("huisnummer", f.text(10), default=""),
+    f.Column("huisletter", f.text(5), default=""),
+    f.Column("huisnummertoevoeging", f.text(10), default=""),
+    f.Column("postcode", f.text(7), default=""),
+    f.Column("woonplaats", f.text(100), default=""),
+    f.Column("datum_vestiging", f.date),
+    f.Column("datum_overlijden", f.date),
+    f.Column("geheim", f.yes_no, default=False),
+    f.Column("ouder1_bsn", f.bsn, default=""),
+    f.Column("ouder1_naam", f.text(200), default=""),
+    f.Column("ouder2_bsn", f.bsn, default=""),
+    f.Column("ouder2_naam", f.text(200), default=""),
+)
+
+# file column -> registry_person column, in staging order
+PERSON_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("bsn", "bsn", "TEXT"),
+    ("geslachtsnaam", "surname", "TEXT"),
+    ("voorvoegsel", "prefix", "TEXT"),
+    ("voornamen", "given_names", "TEXT"),
+    ("geboortedatum", "birth_date", "DATE"),
+    ("geslacht", "gender", "TEXT"),
+    ("gemeentecode", "municipality_id", "TEXT"),
+    ("straat", "street", "TEXT"),
+    ("huisnummer", "house_number", "TEXT"),
+    ("huisletter", "house_letter", "TEXT"),
+    ("huisnummertoevoeging", "house_number_suffix", "TEXT"),
+    ("postcode", "postcode", "TEXT"),
+    ("woonplaats", "city", "TEXT"),
+    ("datum_vestiging", "settled_on", "DATE"),
+    ("datum_overlijden", "died_on", "DATE"),
+    ("geheim", "secret", "BOOLEAN"),
+    ("ouder1_bsn", "parent1_bsn", "TEXT"),
+    ("ouder1_naam", "parent1_name", "TEXT"),
+    ("ouder2_bsn", "parent2_bsn", "TEXT"),
+    ("ouder2_naam", "parent2_name", "TEXT"),
+)
+
+
+def check_person_row(row: dict[str, Any], ctx: ImportContext) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    code = row.get("gemeentecode")
+    if code is not None:
+        if code not in ctx.region_codes:
+            problems.append(("gemeentecode", "gemeente hoort niet bij de regio"))
+        elif ctx.municipalities and code not in ctx.municipalities:
+            problems.append(("gemeentecode", "gemeente valt buiten de opgegeven --gemeente"))
+    birth = row.get("geboortedatum")
+    if birth is not None and birth > ctx.peildatum:
+        problems.append(("geboortedatum", "geboortedatum ligt na de peildatum"))
+    died = row.get("datum_overlijden")
+    if died is not None and birth is not None and died < birth:
+        problems.append(("datum_overlijden", "datum overlijden ligt voor de geboortedatum"))
+    return problems
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without it
+        return day.replace(year=day.year - years, day=28)
+
+
+@register
+class BrpImport(ImportKind):
+    name = "brp"
+    label = "BRP-extract (volledig)"
+    columns = PERSON_COLUMNS
+    stage_columns = tuple((col, typ) for _, col, typ in PERSON_FIELDS)
+    key = ("bsn",)
+
+    def prepare(self, ctx: ImportContext) -> None:
+        for code in ctx.municipalities or []:
+            if code not in ctx.region_codes:
+                raise FileProblem(1, f"gemeente {code} hoort niet bij de regio", "--gemeente")
+        ctx.extra["seen_codes"] = set()
+
+    def check_row(self, row: dict[str, Any], ctx: ImportContext) -> list[tuple[str, str]]:
+        problems = check_person_row(row, ctx)
+        if not problems:
+            ctx.extra["seen_codes"].add(row["gemeentecode"])
+        return problems
+
+    def stage_row(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(row[name] for name, _, _ in PERSON_FIELDS)
+
+    def apply(self, stage: Stage, ctx: ImportContext, result: ImportResult) -> None:
+        cols = [col for _, col, _ in PERSON_FIELDS]
+        differs = distinct_from()
+        changed = " OR ".join(f"p.{c} {differs} s.{c}" for c in cols[1:])
+        changed += " OR p.moved_out_on IS NOT NULL OR p.aged_out_on IS NOT NULL"
+        assignments = ", ".join(f"{c} = s.{c}" for c in cols[1:])
+        # PostgreSQL and SQLite (3.33+) both know UPDATE ... FROM.
+        result.updated = stage.execute(
+            f"UPDATE registry_person AS p SET {assignments}, moved_out_on = NULL, "
+            f"aged_out_on = NULL, updated_at = %s "
+            f"FROM {STAGE} AS s WHERE p.bsn = s.bsn AND ({changed})",
+            [ctx.now],
+        )
+        result.created = stage.execute(
+            f"INSERT INTO registry_person ({', '.join(cols)}, moved_out_on, aged_out_on, "
+            f"last_mutation_on, created_at, updated_at) "
+            f"SELECT {', '.join('s.' + c for c in cols)}, NULL, NULL, NULL, %s, %s "
+            f"FROM {STAGE} AS s WHERE NOT EXISTS "
+            f"(SELECT 1 FROM registry_person p WHERE p.bsn = s.bsn)",
+            [ctx.now, ctx.now],
+        )
+        result.unchanged = self._valid_rows(stage) - result.created - result.updated
+
+        covered = ctx.municipalities or sorted(ctx.extra["seen_codes"])
+        if not covered:
+            return
+        marks = ", ".join(["%s"] * len(covered))
+        cutoff = years_before(ctx.peildatum, 24)
+        gone = (
+            f"p.municipality_id IN ({marks}) AND p.moved_out_on IS NULL "
+            f"AND p.aged_out_on IS NULL AND p.died_on IS NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.bsn = p.bsn)"
+        )
+        result.aged_out = stage.execute(
+            f"UPDATE registry_person AS p SET aged_out_on = %s, updated_at = %s "
+            f"WHERE {gone} AND p.birth_date <= %s",
+            [ctx.peildatum, ctx.now, *covered, cutoff],
+        )
+        result.moved_out = stage.execute(
+            f"UPDATE registry_person AS p SET moved_out_on = %s, updated_at = %s "
+            f"WHERE {gone} AND p.birth_date > %s",
+            [ctx.peildatum, ctx.now, *covered, cutoff],
+        )
+
+    @staticmethod
+    def _valid_rows(stage: Stage) -> int:
+        return stage.fetchall(f"SELECT COUNT(*) FROM {STAGE}")[0][0]

@@ -1,0 +1,223 @@
+"""The DUO files: inschrijvingen.csv, diplomas.csv, vrijstellingen.csv (formats.md).
+
+Rows are upserts by key. Records for a BSN the registry does not hold yet are
+stored anyway (DUO's timing makes that normal) and link up by BSN.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rbl.registry.imports import fields as f
+from rbl.registry.imports.base import ImportContext, ImportKind, ImportResult, register
+from rbl.registry.imports.stage import STAGE, Stage, distinct_from
+from rbl.registry.models import ExemptionGround
+
+SECTORS = ("PO", "SO", "VSO", "PRO", "VO", "MBO", "HO")
+
+
+def upsert(
+    stage: Stage,
+    ctx: ImportContext,
+    result: ImportResult,
+    *,
+    table: str,
+    key: tuple[str, ...],
+    values: tuple[str, ...],
+    where: str = "TRUE",
+) -> None:
+    """Update rows whose non-key values changed, insert new keys, count the rest.
+
+    `key` and `values` are column names shared by the staging table and `table`;
+    `where` restricts which staged rows take part (e.g. not the deletions).
+    """
+    differs = distinct_from()
+    on = " AND ".join(f"t.{k} = s.{k}" for k in key)
+    if values:
+        changed = " OR ".join(f"t.{v} {differs} s.{v}" for v in values)
+        result.updated += stage.execute(
+            f"UPDATE {table} AS t SET {', '.join(f'{v} = s.{v}' for v in values)} "
+            f"FROM {STAGE} AS s WHERE {on} AND ({where}) AND ({changed})"
+        )
+    cols = key + values
+    result.created += stage.execute(
+        f"INSERT INTO {table} ({', '.join(cols)}) "
+        f"SELECT {', '.join('s.' + c for c in cols)} FROM {STAGE} AS s "
+        f"WHERE ({where}) AND NOT EXISTS (SELECT 1 FROM {table} t WHERE {on})"
+    )
+
+
+def staged_rows(stage: Stage, where: str = "TRUE") -> int:
+    return stage.fetchall(f"SELECT COUNT(*) FROM {STAGE} AS s WHERE {where}")[0][0]
+
+
+@register
+class InschrijvingenImport(ImportKind):
+    name = "inschrijvingen"
+    label = "Inschrijvingen (DUO/BRON)"
+    columns = (
+        f.Column("bsn", f.bsn, required=True),
+        f.Column("brin", f.brin, required=True),
+        f.Column("vestiging", f.vestiging, default="00"),
+        f.Column("sector", f.choice(SECTORS), required=True),
+        f.Column("inschrijvingsdatum", f.date, required=True),
+        f.Column("uitschrijvingsdatum", f.date),
+        f.Column("reden_uitschrijving", f.text(200), default=""),
+        f.Column("mutatie", f.choice(("V",)), default=""),
+    )
+    stage_columns = (
+        ("bsn", "TEXT"),
+        ("brin", "TEXT"),
+        ("vestiging", "TEXT"),
+        ("sector", "TEXT"),
+        ("start", "DATE"),
+        ('"end"', "DATE"),
+        ("end_reason", "TEXT"),
+        ("remove", "BOOLEAN"),
+    )
+    key = ("bsn", "brin", "vestiging", "start")
+
+    def check_row(self, row: dict[str, Any], ctx: ImportContext) -> list[tuple[str, str]]:
+        end = row["uitschrijvingsdatum"]
+        if end is not None and end < row["inschrijvingsdatum"]:
+            return [("uitschrijvingsdatum", "uitschrijvingsdatum ligt voor de inschrijvingsdatum")]
+        return []
+
+    def stage_row(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        return (
+            row["bsn"],
+            row["brin"],
+            row["vestiging"],
+            row["sector"],
+            row["inschrijvingsdatum"],
+            row["uitschrijvingsdatum"],
+            row["reden_uitschrijving"],
+            row["mutatie"] == "V",
+        )
+
+    def apply(self, stage: Stage, ctx: ImportContext, result: ImportResult) -> None:
+        # Unknown schools become placeholders, flagged for the data-quality report.
+        stage.execute(
+            f"INSERT INTO organisation_school (brin, vestiging, name, sector, municipality_code, "
+            f"placeholder) SELECT DISTINCT s.brin, s.vestiging, 'Onbekende school', '', '', TRUE "
+            f"FROM {STAGE} AS s WHERE NOT EXISTS (SELECT 1 FROM organisation_school sc "
+            f"WHERE sc.brin = s.brin AND sc.vestiging = s.vestiging)"
+        )
+        result.deleted = stage.execute(
+            f"DELETE FROM registry_enrolment WHERE EXISTS (SELECT 1 FROM {STAGE} AS s "
+            f"WHERE s.remove AND s.bsn = registry_enrolment.bsn "
+            f"AND s.brin = registry_enrolment.brin "
+            f"AND s.vestiging = registry_enrolment.vestiging "
+            f"AND s.start = registry_enrolment.start)"
+        )
+        differs = distinct_from()
+        on = " AND ".join(f"t.{k} = s.{k}" for k in self.key)
+        values = ("sector", '"end"', "end_reason")
+        changed = " OR ".join(f"t.{v} {differs} s.{v}" for v in values)
+        result.updated = stage.execute(
+            f"UPDATE registry_enrolment AS t SET {', '.join(f'{v} = s.{v}' for v in values)} "
+            f"FROM {STAGE} AS s WHERE {on} AND NOT s.remove AND ({changed})"
+        )
+        result.created = stage.execute(
+            f'INSERT INTO registry_enrolment (bsn, brin, vestiging, sector, start, "end", '
+            f"end_reason, school_id) "
+            f'SELECT s.bsn, s.brin, s.vestiging, s.sector, s.start, s."end", s.end_reason, sc.id '
+            f"FROM {STAGE} AS s JOIN organisation_school sc "
+            f"ON sc.brin = s.brin AND sc.vestiging = s.vestiging "
+            f"WHERE NOT s.remove AND NOT EXISTS (SELECT 1 FROM registry_enrolment t WHERE {on})"
+        )
+        result.unchanged = staged_rows(stage) - result.created - result.updated - result.deleted
+
+
+@register
+class DiplomasImport(ImportKind):
+    name = "diplomas"
+    label = "Diploma's (DUO)"
+    columns = (
+        f.Column("bsn", f.bsn, required=True),
+        f.Column("diplomadatum", f.date, required=True),
+        f.Column("startkwalificatie", f.yes_no, required=True),
+        f.Column("opleiding", f.text(200), default=""),
+        f.Column("niveau", f.text(20), default=""),
+    )
+    stage_columns = (
+        ("bsn", "TEXT"),
+        ("date", "DATE"),
+        ("programme", "TEXT"),
+        ("level", "TEXT"),
+        ("startkwalificatie", "BOOLEAN"),
+    )
+    key = ("bsn", "date", "programme")
+
+    def stage_row(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        return (
+            row["bsn"],
+            row["diplomadatum"],
+            row["opleiding"],
+            row["niveau"],
+            row["startkwalificatie"],
+        )
+
+    def apply(self, stage: Stage, ctx: ImportContext, result: ImportResult) -> None:
+        upsert(
+            stage,
+            ctx,
+            result,
+            table="registry_diploma",
+            key=self.key,
+            values=("level", "startkwalificatie"),
+        )
+        result.unchanged = staged_rows(stage) - result.created - result.updated
+
+
+@register
+class VrijstellingenImport(ImportKind):
+    name = "vrijstellingen"
+    label = "Vrijstellingen (bij de start van de regio)"
+    columns = (
+        f.Column("bsn", f.bsn, required=True),
+        f.Column("gemeentecode", f.gemeentecode, required=True),
+        f.Column("grond", f.choice(tuple(ExemptionGround.values), upper=False), required=True),
+        f.Column("ingangsdatum", f.date, required=True),
+        f.Column("einddatum", f.date),
+        f.Column("besluitdatum", f.date, required=True),
+    )
+    stage_columns = (
+        ("bsn", "TEXT"),
+        ("municipality_id", "TEXT"),
+        ("ground", "TEXT"),
+        ("start", "DATE"),
+        ('"end"', "DATE"),
+        ("decided_on", "DATE"),
+    )
+    key = ("bsn", "ground", "start")
+
+    def check_row(self, row: dict[str, Any], ctx: ImportContext) -> list[tuple[str, str]]:
+        problems = []
+        if row["gemeentecode"] not in ctx.region_codes:
+            problems.append(("gemeentecode", "gemeente hoort niet bij de regio"))
+        end = row["einddatum"]
+        if end is not None and end < row["ingangsdatum"]:
+            problems.append(("einddatum", "einddatum ligt voor de ingangsdatum"))
+        return problems
+
+    def stage_row(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        return (
+            row["bsn"],
+            row["gemeentecode"],
+            row["grond"],
+            row["ingangsdatum"],
+            row["einddatum"],
+            row["besluitdatum"],
+        )
+
+    def apply(self, stage: Stage, ctx: ImportContext, result: ImportResult) -> None:
+        upsert(
+            stage,
+            ctx,
+            result,
+            table="registry_exemption",
+            key=self.key,
+            values=("municipality_id", '"end"', "decided_on"),
+        )
+        result.unchanged = staged_rows(stage) - result.created - result.updated

@@ -1,0 +1,96 @@
+"""A temporary staging table that validated rows stream into.
+
+On PostgreSQL the rows go in with COPY; on SQLite with `executemany` in
+batches. The kind then merges the staged rows into the registry with a few
+set-based statements, so the cost per row is one parse and one bulk write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+
+STAGE = "rbl_import_stage"
+_BATCH = 5000
+
+
+class Stage:
+    """Context manager around the staging table (line number + the kind's columns)."""
+
+    def __init__(self, columns: Sequence[tuple[str, str]]) -> None:
+        self.columns = [("line", "INTEGER")] + list(columns)
+        self.names = [name for name, _ in self.columns]
+        self.vendor = connection.vendor
+        self.count = 0
+        self._batch: list[tuple[Any, ...]] = []
+        self._copy_cm = None
+        self._copy = None
+        self._cursor = None
+
+    def __enter__(self) -> Stage:
+        self._cursor = connection.cursor()
+        cols = ", ".join(f"{n} {t}" for n, t in self.columns)
+        if self.vendor == "postgresql":
+            self._cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            self._cursor.execute(f"CREATE TEMP TABLE {STAGE} ({cols}) ON COMMIT DROP")
+            raw = self._cursor.cursor
+            self._copy_cm = raw.copy(f"COPY {STAGE} ({', '.join(self.names)}) FROM STDIN")
+            self._copy = self._copy_cm.__enter__()
+        else:
+            self._cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
+            self._cursor.execute(f"CREATE TEMP TABLE {STAGE} ({cols})")
+        return self
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        """Stage one row: (line, *values in column order)."""
+        self.count += 1
+        if self._copy is not None:
+            self._copy.write_row(row)
+            return
+        self._batch.append(tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row))
+        if len(self._batch) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._batch:
+            marks = ", ".join(["%s"] * len(self.names))
+            self._cursor.executemany(f"INSERT INTO {STAGE} VALUES ({marks})", self._batch)
+            self._batch = []
+
+    def close_input(self, index_on: Sequence[str] = ()) -> None:
+        """End the streaming phase; index the key for the merge statements."""
+        if self._copy_cm is not None:
+            self._copy_cm.__exit__(None, None, None)
+            self._copy_cm = self._copy = None
+        self._flush()
+        if index_on:
+            self._cursor.execute(f"CREATE INDEX {STAGE}_key ON {STAGE} ({', '.join(index_on)})")
+        if self.vendor == "postgresql":
+            self._cursor.execute(f"ANALYZE {STAGE}")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a statement; returns its row count."""
+        self._cursor.execute(sql, params)
+        return self._cursor.rowcount
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        self._cursor.execute(sql, params)
+        return self._cursor.fetchall()
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self._copy_cm is not None:
+            try:
+                self._copy_cm.__exit__(exc_type, exc, tb)
+            except Exception:  # the transaction is being rolled back anyway
+                pass
+        if self.vendor != "postgresql" and exc_type is None:
+            self._cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
+        self._cursor.close()
+
+
+def distinct_from() -> str:
+    """The null-safe inequality operator of the database."""
+    return "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
