@@ -1,0 +1,67 @@
+"""Models of the cases app, one module per subject."""
+
+from .case import (
+    RELATIEF_TYPES,
+    RMC_TYPES,
+    Activity,
+    ActivityKind,
+    AppendOnlyModel,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    CaseType,
+    ClosingReason,
+    EventKind,
+    ImmutableError,
+    MasRoute,
+    OwnershipPeriod,
+    duo_reason_for,
+)
+from .handhaving import Handhaving, HandhavingKind, HandhavingOutcome
+from .leave import ExemptionReminder, LeaveArticle, LeaveDecider, LeaveDecision, LeaveRequest
+from .melding import DuoStatus, DuoStatusExport, MeldingSoort, VerzuimMelding, VsvMelding
+from .work import (
+    AgeGroup,
+    AssignmentRule,
+    CaseSettings,
+    Substitution,
+    Task,
+    TaskKind,
+)
+
+__all__ = [
+    "RELATIEF_TYPES",
+    "RMC_TYPES",
+    "Activity",
+    "ActivityKind",
+    "AgeGroup",
+    "AppendOnlyModel",
+    "AssignmentRule",
+    "Case",
+    "CaseEvent",
+    "CaseSettings",
+    "CaseStatus",
+    "CaseType",
+    "ClosingReason",
+    "DuoStatus",
+    "DuoStatusExport",
+    "EventKind",
+    "ExemptionReminder",
+    "Handhaving",
+    "HandhavingKind",
+    "HandhavingOutcome",
+    "ImmutableError",
+    "LeaveArticle",
+    "LeaveDecider",
+    "LeaveDecision",
+    "LeaveRequest",
+    "MasRoute",
+    "MeldingSoort",
+    "OwnershipPeriod",
+    "Substitution",
+    "Task",
+    "TaskKind",
+    "VerzuimMelding",
+    "VsvMelding",
+    "duo_reason_for",
+]

@@ -1,0 +1,330 @@
+"""The case (dossier/zaak) of one youth, its ownership history, its append-only
+event log and its dated activities (R-20, R-21, R-26, R-64)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+
+
+class CaseType(models.TextChoices):
+    ABSOLUUT = "absoluut", "Absoluut verzuim"
+    RELATIEF_16UUR = "relatief_16uur", "Relatief verzuim (16 uur)"
+    LUXE = "luxe", "Luxe verzuim"
+    SIGNAAL = "signaal", "Signaalverzuim"
+    OVERIG = "overig", "Overig verzuim"
+    LANGDURIG = "langdurig", "Langdurig verzuim / thuiszitter"
+    PLUS18 = "18plus", "18+ verzuim (Doorstroompunt)"
+    VERLOF = "verlof", "Verlofaanvraag"
+    VRIJSTELLING = "vrijstelling", "Vrijstelling"
+    RMC = "rmc", "RMC-traject"
+    PREVENTIEF = "preventief", "Preventief contact"
+    ZORG = "zorg", "Zorgmelding"
+
+
+# Case types that count as relatief verzuim for the thuiszitter rule (R-25).
+RELATIEF_TYPES = frozenset(
+    {CaseType.RELATIEF_16UUR, CaseType.SIGNAAL, CaseType.OVERIG, CaseType.LANGDURIG}
+)
+# Case types worked by the RMC function (18–23).
+RMC_TYPES = frozenset({CaseType.RMC, CaseType.PLUS18})
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Nieuw"
+    IN_BEHANDELING = "in_behandeling", "In behandeling"
+    AFGESLOTEN = "afgesloten", "Afgesloten"
+
+
+class ClosingReason(models.TextChoices):
+    """Why a case was closed. The first group are DUO's closing reasons for a
+    verzuimmelding (formats.md); the others map to DUO reason `overig`."""
+
+    TERUG_NAAR_SCHOOL = "terug_naar_school", "Terug naar school"
+    ANDERE_OPLEIDING = "andere_opleiding", "Andere opleiding"
+    WERK = "werk", "Werk"
+    OVERLEDEN = "overleden", "Overleden"
+    LANGDURIG_ZIEK = "langdurig_ziek", "Langdurig ziek"
+    LEGITIEM_AFWEZIG = "legitiem_afwezig", "Legitiem afwezig"
+    OVERIG = "overig", "Overig"
+    TER_KENNISGEVING = "ter_kennisgeving", "Ter kennisgeving aangenomen"
+    INGESCHREVEN = "ingeschreven", "Ingeschreven op een school"
+    VRIJSTELLING = "vrijstelling", "Vrijstelling verleend"
+    VERHUISD = "verhuisd", "Verhuisd buiten de regio"
+    OVERGEDRAGEN_RMC = "overgedragen_rmc", "Overgedragen aan RMC"
+    BESLOTEN = "besloten", "Besluit genomen"
+    HANDHAVING_AFGEROND = "handhaving_afgerond", "Halt/PV afgerond"
+    BUITEN_LEEFTIJD = "buiten_leeftijd", "Niet meer leerplichtig of in RMC-doelgroep"
+
+
+# DUO's own closing reasons, as written in verzuimmelding_status.csv.
+DUO_REASON_TEXT = {
+    ClosingReason.TERUG_NAAR_SCHOOL: "terug naar school",
+    ClosingReason.ANDERE_OPLEIDING: "andere opleiding",
+    ClosingReason.WERK: "werk",
+    ClosingReason.OVERLEDEN: "overleden",
+    ClosingReason.LANGDURIG_ZIEK: "langdurig ziek",
+    ClosingReason.LEGITIEM_AFWEZIG: "legitiem afwezig",
+    ClosingReason.OVERIG: "overig",
+    ClosingReason.INGESCHREVEN: "terug naar school",
+}
+
+
+def duo_reason_for(reason: str) -> str:
+    """DUO's closing reason for one of our closing reasons (`overig` when DUO has none)."""
+    return DUO_REASON_TEXT.get(reason, "overig")
+
+
+class MasRoute(models.TextChoices):
+    """The routes of the Methodische Aanpak Schoolverzuim (R-21)."""
+
+    VRIJWILLIG = "vrijwillig", "Vrijwillige hulpverlening"
+    HALT = "halt", "Halt"
+    JEUGDBESCHERMING = "jeugdbescherming", "Jeugdbescherming (Raad voor de Kinderbescherming)"
+    STRAFRECHT = "strafrecht", "Strafrecht (proces-verbaal)"
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self) -> CaseQuerySet:
+        return self.exclude(status=CaseStatus.AFGESLOTEN)
+
+    def closed(self) -> CaseQuerySet:
+        return self.filter(status=CaseStatus.AFGESLOTEN)
+
+    def of_person_and_type(self, person_id: int, case_type: str) -> CaseQuerySet:
+        return self.filter(person_id=person_id, type=case_type)
+
+    def thuiszitters(self, today: dt.date, weeks: int = 4) -> CaseQuerySet:
+        """Open cases that make their youth a thuiszitter on `today` (R-25).
+
+        The national definition: absoluut verzuim, plus relatief verzuim that
+        has lasted more than `weeks` weeks (a LANGDURIG report is so by
+        definition). The duration counts from `absent_since`.
+        """
+        limit = today - dt.timedelta(weeks=weeks)
+        return self.open().filter(
+            models.Q(type=CaseType.ABSOLUUT)
+            | models.Q(type=CaseType.LANGDURIG)
+            | models.Q(type__in=list(RELATIEF_TYPES), absent_since__lt=limit)
+        )
+
+
+class Case(models.Model):
+    """A dossier of one youth, worked by one owner on behalf of the principal
+    municipality (the residence municipality at opening, or after a handover)."""
+
+    type = models.CharField("soort", max_length=20, choices=CaseType.choices)
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="cases", verbose_name="jongere"
+    )
+    principal = models.ForeignKey(
+        "organisation.Municipality",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name="gemeente (opdrachtgever)",
+    )
+    school = models.ForeignKey(
+        "organisation.School",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name="school",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_cases",
+        verbose_name="casuseigenaar",
+    )
+    status = models.CharField(
+        "status", max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    opened_on = models.DateField("geopend op")
+    closed_on = models.DateField("gesloten op", null=True, blank=True)
+    closing_reason = models.CharField(
+        "reden afsluiting", max_length=24, choices=ClosingReason.choices, blank=True
+    )
+    closing_note = models.TextField("toelichting afsluiting", blank=True)
+    absent_since = models.DateField(
+        "verzuim sinds",
+        null=True,
+        blank=True,
+        help_text="Eerste dag van het verzuim; basis voor de thuiszittersduur (R-25).",
+    )
+    route = models.CharField("MAS-route", max_length=20, choices=MasRoute.choices, blank=True)
+    route_chosen_on = models.DateField("route gekozen op", null=True, blank=True)
+    parents_may_hear_reasons = models.BooleanField(
+        "ouders mogen redenen horen",
+        null=True,
+        blank=True,
+        help_text="Vanaf 16 jaar beslist de jongere of ouders de redenen uit gesprekken horen.",
+    )
+    signal = models.OneToOneField(
+        "absoluut.Signal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="case",
+        verbose_name="signaal absoluut verzuim",
+    )
+    exemption = models.OneToOneField(
+        "registry.Exemption",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="case",
+        verbose_name="vrijstelling",
+    )
+    handed_over_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handed_over_to",
+        verbose_name="overgedragen uit zaak",
+    )
+    version = models.PositiveIntegerField("versie", default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "zaak"
+        verbose_name_plural = "zaken"
+        ordering = ["-opened_on", "-pk"]
+        indexes = [
+            models.Index(fields=["person", "type", "status"], name="case_person_type_status"),
+            models.Index(fields=["principal", "status"], name="case_principal_status"),
+            models.Index(fields=["owner", "status"], name="case_owner_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"zaak {self.pk} ({self.get_type_display()})"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CaseStatus.AFGESLOTEN
+
+
+class OwnershipPeriod(models.Model):
+    """Who owned a case from when until when. A former owner keeps read access."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ownerships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_ownerships"
+    )
+    start = models.DateTimeField("vanaf")
+    end = models.DateTimeField("tot", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "eigenaarschap"
+        verbose_name_plural = "eigenaarschappen"
+        ordering = ["start", "pk"]
+        indexes = [models.Index(fields=["user", "case"], name="ownership_user_case")]
+
+
+class ImmutableError(Exception):
+    """An attempt to change or delete a record that may only be appended."""
+
+
+class AppendOnlyModel(models.Model):
+    """A model whose rows, once written, are never changed or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ImmutableError(f"{self._meta.verbose_name} kan niet worden gewijzigd")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(f"{self._meta.verbose_name} kan niet worden verwijderd")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "aangemaakt", "Zaak aangemaakt"
+    STATUS = "status", "Status gewijzigd"
+    CLOSED = "afgesloten", "Zaak afgesloten"
+    REOPENED = "heropend", "Zaak heropend"
+    ASSIGNED = "toegewezen", "Toegewezen"
+    HANDOVER = "overgedragen", "Overgedragen"
+    MUNICIPALITY = "gemeente", "Overgedragen aan andere gemeente"
+    RMC = "rmc", "Overgedragen aan RMC"
+    ROUTE = "route", "Route gekozen"
+    PARENTS = "ouders", "Keuze ouders informeren vastgelegd"
+    MELDING = "melding", "Verzuimmelding toegevoegd"
+    ACTIVITY = "activiteit", "Activiteit vastgelegd"
+    HANDHAVING = "handhaving", "Halt/PV bijgewerkt"
+    EXEMPTION = "vrijstelling", "Vrijstelling vastgelegd"
+    LEAVE = "verlof", "Verlofaanvraag bijgewerkt"
+
+
+class CaseEvent(AppendOnlyModel):
+    """One entry of a case's history; written in the same transaction as the
+    change it records, under a row lock on the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("tijdstip")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="door",
+    )
+    kind = models.CharField("soort", max_length=20, choices=EventKind.choices)
+    data = models.JSONField("gegevens", default=dict, blank=True)
+    note = models.TextField("toelichting", blank=True)
+    version = models.PositiveIntegerField("zaakversie na deze wijziging")
+
+    class Meta:
+        verbose_name = "zaakgebeurtenis"
+        verbose_name_plural = "zaakgebeurtenissen"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class ActivityKind(models.TextChoices):
+    GESPREK_JONGERE = "gesprek_jongere", "Gesprek met jongere"
+    GESPREK_OUDERS = "gesprek_ouders", "Gesprek met ouders"
+    SCHOOLCONTACT = "schoolcontact", "Contact met school"
+    VERZUIMSTAAT = "verzuimstaat", "Verzuimstaat opgevraagd"
+    HUISBEZOEK = "huisbezoek", "Huisbezoek"
+    DOORVERWIJZING = "doorverwijzing", "Doorverwijzing naar zorg"
+    WAARSCHUWING = "waarschuwing", "Waarschuwing"
+    HALT = "halt", "Verwijzing naar Halt"
+    PV = "pv", "Proces-verbaal"
+    RVDK = "rvdk", "Melding Raad voor de Kinderbescherming"
+    BRIEF = "brief", "Brief verstuurd"
+    OVERIG = "overig", "Overig"
+
+
+class Activity(models.Model):
+    """A dated step of the MAS method with its author and notes (R-21)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField("soort", max_length=20, choices=ActivityKind.choices)
+    date = models.DateField("datum")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="case_activities",
+        verbose_name="auteur",
+    )
+    notes = models.TextField("aantekeningen", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "activiteit"
+        verbose_name_plural = "activiteiten"
+        ordering = ["-date", "-pk"]
