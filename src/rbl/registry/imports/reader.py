@@ -52,28 +52,36 @@ class CsvFile:
     delimiter: str
     counter: CountingReader
     size: int
-    _text: io.TextIOWrapper
+    _binary: io.BufferedReader
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(line, cells) for each non-empty data row; raises FileProblem on broken CSV."""
-        reader = csv.reader(self._text, delimiter=self.delimiter, strict=True)
-        line = 1
+        """(line, cells) for each non-empty data row; raises FileProblem on broken CSV.
+
+        `line` is the physical line on which the row ends (the header is line 1).
+        """
+        reader = csv.reader(self._lines(), delimiter=self.delimiter, strict=True)
         while True:
             try:
                 cells = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise FileProblem(line + 1, f"onleesbare CSV-regel ({exc})") from None
-            except UnicodeDecodeError:
-                raise FileProblem(line + 1, "bestand is geen geldige UTF-8-tekst") from None
-            line += 1
+                raise FileProblem(reader.line_num + 1, f"onleesbare CSV-regel ({exc})") from None
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
-            yield line, cells
+            yield reader.line_num + 1, cells
+
+    def _lines(self) -> Iterator[str]:
+        line = 1
+        for raw in self._binary:
+            line += 1
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise FileProblem(line, "bestand is geen geldige UTF-8-tekst") from None
 
     def close(self) -> None:
-        self._text.close()
+        self._binary.close()
 
 
 def open_csv(path: Path) -> CsvFile:
@@ -81,21 +89,23 @@ def open_csv(path: Path) -> CsvFile:
     raw = open(path, "rb")  # noqa: SIM115 - closed by CsvFile.close
     size = path.stat().st_size
     counter = CountingReader(raw)
-    buffered = io.BufferedReader(counter, buffer_size=1 << 20)
-    text = io.TextIOWrapper(buffered, encoding="utf-8-sig", newline="")
+    binary = io.BufferedReader(counter, buffer_size=1 << 20)
+    first_raw = binary.readline()
+    if first_raw.startswith(b"\xef\xbb\xbf"):
+        first_raw = first_raw[3:]
     try:
-        first = text.readline()
+        first = first_raw.decode("utf-8")
     except UnicodeDecodeError:
-        text.close()
+        binary.close()
         raise FileProblem(1, "bestand is geen geldige UTF-8-tekst") from None
     if not first.strip():
-        text.close()
+        binary.close()
         raise FileProblem(1, "bestand is leeg of heeft geen kopregel")
     delimiter = ";" if first.count(";") > first.count(",") else ","
     try:
         header = next(csv.reader([first], delimiter=delimiter, strict=True))
     except csv.Error as exc:
-        text.close()
+        binary.close()
         raise FileProblem(1, f"onleesbare kopregel ({exc})") from None
     header = [h.strip().lower() for h in header]
-    return CsvFile(path, header, delimiter, counter, size, text)
+    return CsvFile(path, header, delimiter, counter, size, binary)

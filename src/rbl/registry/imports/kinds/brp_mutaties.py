@@ -98,8 +98,7 @@ class BrpMutatiesImport(ImportKind):
                 dirty[bsn] = person
             if changed:
                 dirty[bsn] = person
-                if bsn not in new:
-                    result.updated += 1
+                result.updated += 1
             else:
                 result.unchanged += 1
         if new:
