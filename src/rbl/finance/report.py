@@ -275,7 +275,7 @@ def _budget_section(result: FinanceResult) -> Section:
         lines.emphasis.add(len(lines.rows))
         lines.rows.append(["Personeelskosten", b.fte, "", b.personeel])
         lines.rows.append(
-            [f"Opslag facilitering {rounding.format_percentage(s.opslag)}", None, "", b.opslag]
+            [f"Opslag facilitering {rounding.format_percentage(s.opslag)}", "", "", b.opslag]
         )
         for text, amount in b.overige_kosten:
             lines.rows.append([text, "", "", amount])
