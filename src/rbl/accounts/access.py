@@ -1,0 +1,291 @@
+"""Who may see and change what (R-60): the ONE place where access is decided.
+
+Screens, the API, exports and commands never filter persons or cases
+themselves; they start from these querysets (Open Zaak style: the queryset
+*is* the authorisation), so a list, a detail page (404 when absent) and a
+CSV export always agree.
+
+The rules (interfaces.md, "Who may see what"), per role and municipality,
+are the table `ROLE_RULES` below:
+
+| role          | persons of its municipalities | cases of its municipalities | changes cases of its municipalities | Halt/PV | figures | access log | configures |
+|---------------|-------------------------------|-----------------------------|-------------------------------------|---------|---------|------------|------------|
+| coordinator   | yes                           | all                         | yes (assigns, reassigns)            | changes | yes     | no         | no         |
+| administratie | yes                           | all                         | yes (prepares dossiers)             | changes | yes     | no         | no         |
+| lpa, kpa, rmc | yes                           | all (read)                  | only own cases                      | reads   | yes     | no         | no         |
+| boa           | yes                           | Halt/PV cases only          | no (owner stays owner)              | changes | no      | no         | no         |
+| auditor       | yes                           | all (read)                  | no                                  | reads   | yes     | no         | no         |
+| beleid        | no                            | no                          | no                                  | no      | yes     | no         | no         |
+| privacy       | no                            | no                          | no                                  | no      | no      | yes        | no         |
+| beheer        | no                            | no                          | no                                  | no      | no      | no         | yes        |
+
+Besides the roles, every staff user:
+- sees and changes the cases they own (the fixed school contact gets the
+  school's cases assigned, so sees exactly those);
+- keeps *reading* a case they owned before a handover, with its person, but
+  cannot change it any more;
+- a BOA sees and changes the Halt/PV records they handle, with case and person;
+- while standing in for an absent colleague (waarneming, `Substitution`) sees
+  and changes that colleague's cases.
+
+"Persons of its municipalities" are the residents (the person's municipality),
+plus — for the roles that see all cases — anyone with a case on behalf of one
+of those municipalities ("registered in", e.g. an RMC youth who moved away).
+"Cases of its municipalities" are cases whose principal is one of them or whose
+youth lives there now (history stays with the person).
+
+Inactive and anonymous users see nothing. A Django superuser gets no files
+through that flag: access to personal data comes only from roles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from rbl.accounts.models import Role
+
+
+class CaseScope(StrEnum):
+    NONE = "none"
+    ALL = "all"
+    HANDHAVING = "handhaving"
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    """What one role grants for the municipalities it is held for."""
+
+    persons: bool = False
+    cases: CaseScope = CaseScope.NONE
+    edits_cases: bool = False
+    edits_handhaving: bool = False
+    aggregates: bool = False
+    access_log: bool = False
+    configures: bool = False
+
+
+ROLE_RULES: dict[str, RoleRule] = {
+    Role.COORDINATOR: RoleRule(
+        persons=True,
+        cases=CaseScope.ALL,
+        edits_cases=True,
+        edits_handhaving=True,
+        aggregates=True,
+    ),
+    Role.ADMINISTRATIE: RoleRule(
+        persons=True,
+        cases=CaseScope.ALL,
+        edits_cases=True,
+        edits_handhaving=True,
+        aggregates=True,
+    ),
+    Role.LPA: RoleRule(persons=True, cases=CaseScope.ALL, aggregates=True),
+    Role.KPA: RoleRule(persons=True, cases=CaseScope.ALL, aggregates=True),
+    Role.RMC: RoleRule(persons=True, cases=CaseScope.ALL, aggregates=True),
+    Role.BOA: RoleRule(persons=True, cases=CaseScope.HANDHAVING, edits_handhaving=True),
+    Role.AUDITOR: RoleRule(persons=True, cases=CaseScope.ALL, aggregates=True),
+    Role.BELEID: RoleRule(aggregates=True),
+    Role.PRIVACY: RoleRule(access_log=True),
+    Role.BEHEER: RoleRule(configures=True),
+}
+
+
+@dataclass(frozen=True)
+class Grants:
+    """The municipality codes for which a user holds each kind of right."""
+
+    persons: frozenset[str]
+    all_cases: frozenset[str]
+    handhaving_cases: frozenset[str]
+    edit_cases: frozenset[str]
+    edit_handhaving: frozenset[str]
+    aggregates: frozenset[str]
+    access_log: bool
+    configures: bool
+
+
+_NO_GRANTS = Grants(
+    frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), False, False
+)
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def grants(user: Any) -> Grants:
+    """Collect the user's rights per municipality from `ROLE_RULES` (one query)."""
+    if not _active(user):
+        return _NO_GRANTS
+    sets: dict[str, set[str]] = {
+        k: set() for k in ("persons", "all", "handhaving", "edit", "edit_h", "agg")
+    }
+    access_log = configures = False
+    for role, code in user.role_assignments.values_list("role", "municipality_id"):
+        rule = ROLE_RULES.get(role)
+        if rule is None:
+            continue
+        if rule.persons:
+            sets["persons"].add(code)
+        if rule.cases == CaseScope.ALL:
+            sets["all"].add(code)
+        elif rule.cases == CaseScope.HANDHAVING:
+            sets["handhaving"].add(code)
+        if rule.edits_cases:
+            sets["edit"].add(code)
+        if rule.edits_handhaving:
+            sets["edit_h"].add(code)
+        if rule.aggregates:
+            sets["agg"].add(code)
+        access_log = access_log or rule.access_log
+        configures = configures or rule.configures
+    return Grants(
+        persons=frozenset(sets["persons"]),
+        all_cases=frozenset(sets["all"]),
+        handhaving_cases=frozenset(sets["handhaving"]),
+        edit_cases=frozenset(sets["edit"]),
+        edit_handhaving=frozenset(sets["edit_h"]),
+        aggregates=frozenset(sets["agg"]),
+        access_log=access_log,
+        configures=configures,
+    )
+
+
+def _covered_owner_ids(user: Any, day: dt.date) -> list[int]:
+    from rbl.cases.models import Substitution
+
+    return list(
+        Substitution.objects.active_on(day)
+        .filter(substitute=user)
+        .values_list("absent_id", flat=True)
+    )
+
+
+def _case_q(user: Any, g: Grants, day: dt.date) -> Q:
+    """The cases a user may read, as one filter on Case."""
+    from rbl.cases.models import Handhaving, MasRoute, OwnershipPeriod
+
+    q = Q(owner=user) | Q(pk__in=OwnershipPeriod.objects.filter(user=user).values("case_id"))
+    q |= Q(pk__in=Handhaving.objects.filter(handler=user).values("case_id"))
+    covered = _covered_owner_ids(user, day)
+    if covered:
+        q |= Q(owner_id__in=covered)
+    if g.all_cases:
+        codes = list(g.all_cases)
+        q |= Q(principal_id__in=codes) | Q(person__municipality_id__in=codes)
+    if g.handhaving_cases:
+        codes = list(g.handhaving_cases)
+        is_handhaving = Q(pk__in=Handhaving.objects.values("case_id")) | Q(
+            route__in=[MasRoute.HALT, MasRoute.STRAFRECHT]
+        )
+        q |= is_handhaving & (Q(principal_id__in=codes) | Q(person__municipality_id__in=codes))
+    return q
+
+
+def visible_cases(user: Any, today: dt.date | None = None) -> QuerySet:
+    """The cases `user` may read."""
+    from rbl.cases.models import Case
+
+    g = grants(user)
+    if not _active(user):
+        return Case.objects.none()
+    return Case.objects.filter(_case_q(user, g, today or timezone.localdate()))
+
+
+def editable_cases(user: Any, today: dt.date | None = None) -> QuerySet:
+    """The cases `user` may change: own cases, cases of an absent colleague
+    they stand in for, and for coordinators/administration every case on
+    behalf of their municipalities. A former owner is not among them."""
+    from rbl.cases.models import Case
+
+    if not _active(user):
+        return Case.objects.none()
+    g = grants(user)
+    q = Q(owner=user)
+    covered = _covered_owner_ids(user, today or timezone.localdate())
+    if covered:
+        q |= Q(owner_id__in=covered)
+    if g.edit_cases:
+        q |= Q(principal_id__in=list(g.edit_cases))
+    return Case.objects.filter(q)
+
+
+def visible_persons(user: Any, today: dt.date | None = None) -> QuerySet:
+    """The persons `user` may see (their file, search results, lists)."""
+    from rbl.cases.models import Case
+    from rbl.registry.models import Person
+
+    if not _active(user):
+        return Person.objects.none()
+    g = grants(user)
+    day = today or timezone.localdate()
+    q = Q(pk__in=Case.objects.filter(_case_q(user, g, day)).values("person_id"))
+    if g.persons:
+        q |= Q(municipality_id__in=list(g.persons))
+    return Person.objects.filter(q)
+
+
+def visible_handhaving(user: Any, today: dt.date | None = None) -> QuerySet:
+    """Halt/PV records of the cases `user` may read (the JCO list starts here)."""
+    from rbl.cases.models import Handhaving
+
+    return Handhaving.objects.filter(case__in=visible_cases(user, today).values("pk"))
+
+
+def editable_handhaving(user: Any) -> QuerySet:
+    """Halt/PV records `user` may fill in: the ones they handle, and for BOAs,
+    coordinators and administration those of their municipalities."""
+    from rbl.cases.models import Handhaving
+
+    if not _active(user):
+        return Handhaving.objects.none()
+    g = grants(user)
+    q = Q(handler=user)
+    if g.edit_handhaving:
+        q |= Q(case__principal_id__in=list(g.edit_handhaving))
+    return Handhaving.objects.filter(q)
+
+
+def visible_meldingen(user: Any, today: dt.date | None = None) -> QuerySet:
+    """Absence reports `user` may see. The "niet gekoppeld" queue (reports of
+    unknown youth) is for coordinators and central administration."""
+    from rbl.cases.models import VerzuimMelding
+
+    if not _active(user):
+        return VerzuimMelding.objects.none()
+    g = grants(user)
+    q = Q(person_id__in=visible_persons(user, today).values("pk"))
+    if g.edit_cases:
+        q |= Q(person__isnull=True)
+    return VerzuimMelding.objects.filter(q)
+
+
+def can_view_person(user: Any, person: Any) -> bool:
+    return visible_persons(user).filter(pk=getattr(person, "pk", person)).exists()
+
+
+def can_view_case(user: Any, case: Any) -> bool:
+    return visible_cases(user).filter(pk=getattr(case, "pk", case)).exists()
+
+
+def can_edit_case(user: Any, case: Any) -> bool:
+    return editable_cases(user).filter(pk=getattr(case, "pk", case)).exists()
+
+
+def aggregate_municipalities(user: Any) -> frozenset[str]:
+    """Codes of the municipalities whose aggregated figures `user` may see."""
+    return grants(user).aggregates
+
+
+def can_read_access_log(user: Any) -> bool:
+    return grants(user).access_log
+
+
+def can_configure(user: Any) -> bool:
+    return grants(user).configures

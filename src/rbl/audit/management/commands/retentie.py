@@ -1,0 +1,38 @@
+"""`rbl retentie`: remove what is past its retention term (run it daily or weekly)."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand
+
+from rbl.audit.models import RetentionRule, RetentionSubject
+from rbl.audit.services import purge_expired
+from rbl.core.dates import cli_date
+
+
+class Command(BaseCommand):
+    help = (
+        "Verwijdert gegevens waarvan de bewaartermijn is verstreken: regels van de "
+        "toegangslog ouder dan de ingestelde termijn (standaard 60 maanden)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--peildatum", type=cli_date, default=None, help="rekenen vanaf deze datum (JJJJ-MM-DD)"
+        )
+        parser.add_argument("--proef", action="store_true", help="alleen tellen, niets verwijderen")
+        parser.add_argument("--json", action="store_true", help="uitkomst als JSON")
+
+    def handle(self, *args, **options) -> None:
+        count = purge_expired(options["peildatum"], dry_run=options["proef"])
+        months = RetentionRule.months_for(RetentionSubject.ACCESS_LOG)
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {"toegangslog": count, "termijn_maanden": months, "proef": options["proef"]}
+                )
+            )
+            return
+        verb = "zouden worden verwijderd" if options["proef"] else "verwijderd"
+        self.stdout.write(f"Toegangslog: {count} regels ouder dan {months} maanden {verb}.")

@@ -1,0 +1,98 @@
+"""Vrijstellingen decided in the system (R-23): the vrijstelling case keeps the
+registry's Exemption row (which the absoluut check reads) up to date, and
+parents are reminded before the end date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from rbl.cases.models import Case, CaseType, EventKind, ExemptionReminder
+from rbl.cases.services.errors import CaseRuleError
+from rbl.cases.services.events import locked_case, record_event, save_case
+from rbl.cases.services.settings import case_settings
+from rbl.registry.models import Exemption, ExemptionGround
+
+
+def record_exemption(
+    case: Case | int,
+    *,
+    ground: str,
+    start: dt.date,
+    end: dt.date | None,
+    decided_on: dt.date,
+    actor: Any,
+    expected_version: int | None,
+) -> Exemption:
+    """Create or change the exemption of a vrijstelling case in the registry."""
+    if ground not in ExemptionGround.values:
+        raise CaseRuleError("Onbekende grond voor vrijstelling.")
+    if end is not None and end < start:
+        raise CaseRuleError("De einddatum ligt voor de ingangsdatum.")
+    with transaction.atomic(), locked_case(case, expected_version) as locked:
+        if locked.type != CaseType.VRIJSTELLING:
+            raise CaseRuleError("Alleen een vrijstellingszaak legt een vrijstelling vast.")
+        clash = Exemption.objects.filter(bsn=locked.person.bsn, ground=ground, start=start)
+        if locked.exemption_id:
+            clash = clash.exclude(pk=locked.exemption_id)
+        if clash.exists():
+            raise CaseRuleError("Er is al een vrijstelling op deze grond met deze ingangsdatum.")
+        if locked.exemption_id:
+            exemption = Exemption.objects.get(pk=locked.exemption_id)
+            ExemptionReminder.objects.filter(exemption=exemption).exclude(
+                exemption__end=end
+            ).delete()
+        else:
+            exemption = Exemption(bsn=locked.person.bsn)
+        exemption.municipality_id = locked.principal_id
+        exemption.ground = ground
+        exemption.start = start
+        exemption.end = end
+        exemption.decided_on = decided_on
+        exemption.save()
+        locked.exemption = exemption
+        save_case(locked, ["exemption"])
+        record_event(
+            locked,
+            EventKind.EXEMPTION,
+            actor=actor,
+            data={
+                "grond": ground,
+                "ingang": start.isoformat(),
+                "einde": end.isoformat() if end else None,
+                "besluit": decided_on.isoformat(),
+            },
+        )
+    return exemption
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def exemptions_due_for_reminder(today: dt.date, months: int | None = None) -> QuerySet[Exemption]:
+    """Exemptions ending within `months` (the region's term, default 2) whose
+    parents have not been reminded yet."""
+    months = case_settings().exemption_reminder_months if months is None else months
+    horizon = _add_months(today, months)
+    return Exemption.objects.filter(
+        end__isnull=False, end__gte=today, end__lte=horizon, end_reminder__isnull=True
+    ).order_by("end", "pk")
+
+
+def mark_reminded(exemption: Exemption, sent_on: dt.date) -> ExemptionReminder:
+    reminder, _ = ExemptionReminder.objects.get_or_create(
+        exemption=exemption, defaults={"sent_on": sent_on}
+    )
+    return reminder
