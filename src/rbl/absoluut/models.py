@@ -3,7 +3,14 @@ resident without enrolment and without exemption on a check date."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+#: Days the parents get to answer the control letter when the region sets nothing.
+DEFAULT_CONTROL_TERM_DAYS = 14
 
 
 class CloseReason(models.TextChoices):
@@ -17,6 +24,39 @@ class CloseReason(models.TextChoices):
 class SignalQuerySet(models.QuerySet):
     def open(self) -> SignalQuerySet:
         return self.filter(closed_on__isnull=True)
+
+    def of_municipalities(self, codes: Iterable[str] | None) -> SignalQuerySet:
+        """Signals owned by the given municipalities (all when `codes` is None or empty)."""
+        codes = list(codes or [])
+        return self.filter(municipality_id__in=codes) if codes else self
+
+    def due_for_case(self, today: dt.date) -> SignalQuerySet:
+        """Open signals whose control term has passed with the youth still not
+        enrolled and not exempted on `today`: these become a dossier (R-13).
+
+        The term is the region's `control_term_days` (14 when the municipality
+        has no region); it has passed when `today` is after opened_on + term.
+        """
+        from rbl.organisation.models import Region
+        from rbl.registry.models import Enrolment, Exemption
+
+        terms = set(Region.objects.values_list("control_term_days", flat=True).distinct())
+        passed = Q(
+            municipality__region__isnull=True,
+            opened_on__lt=today - dt.timedelta(days=DEFAULT_CONTROL_TERM_DAYS),
+        )
+        for term in terms:
+            passed |= Q(
+                municipality__region__control_term_days=term,
+                opened_on__lt=today - dt.timedelta(days=term),
+            )
+        enrolled = Enrolment.objects.filter(bsn=OuterRef("person__bsn"), start__lte=today).filter(
+            Q(end__isnull=True) | Q(end__gte=today)
+        )
+        exempted = Exemption.objects.filter(bsn=OuterRef("person__bsn"), start__lte=today).filter(
+            Q(end__isnull=True) | Q(end__gte=today)
+        )
+        return self.open().filter(passed).filter(~Exists(enrolled), ~Exists(exempted))
 
 
 class Signal(models.Model):
@@ -32,6 +72,7 @@ class Signal(models.Model):
     municipality = models.ForeignKey(
         "organisation.Municipality", on_delete=models.PROTECT, related_name="absoluut_signals"
     )
+    # The legal status on the day the signal was opened: leerplichtig or kwalificatieplichtig.
     status = models.CharField("status bij opening", max_length=24)
     opened_on = models.DateField("sinds")
     closed_on = models.DateField("gesloten op", null=True, blank=True)
@@ -50,6 +91,27 @@ class Signal(models.Model):
                 fields=["person"],
                 condition=models.Q(closed_on__isnull=True),
                 name="one_open_signal_per_person",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(closed_on__isnull=True, close_reason="")
+                    | (Q(closed_on__isnull=False) & ~Q(close_reason=""))
+                ),
+                name="signal_closed_with_reason",
+            ),
         ]
         indexes = [models.Index(fields=["municipality", "closed_on"], name="signal_mun_open")]
+
+    def __str__(self) -> str:
+        # Never the BSN: str() ends up in logs.
+        return f"signaal {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+    def control_deadline(self) -> dt.date:
+        """Last day for the parents' answer to the control letter."""
+        region = self.municipality.region
+        term = region.control_term_days if region else DEFAULT_CONTROL_TERM_DAYS
+        return self.opened_on + dt.timedelta(days=term)

@@ -1,0 +1,83 @@
+"""Set-based queries of the absoluut-verzuim check (R-13).
+
+Everything here is a queryset: the law's status for a check date is turned
+into birth-date ranges (rbl.law.status), so the database finds the youth in
+breach with one statement of BETWEEN filters and NOT EXISTS subqueries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
+
+from rbl.law.status import LegalStatus, duty_birth_range, leerplicht_birth_range
+from rbl.registry.models import Diploma, Enrolment, Exemption, Person
+
+
+def covering(day: dt.date) -> Q:
+    """A period with inclusive `start` and optional inclusive `end` that covers `day`."""
+    return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day))
+
+
+def enrolled_on(day: dt.date, bsn_ref: str = "bsn") -> Exists:
+    """An enrolment of the outer row's BSN covers `day` (overlaps are fine)."""
+    return Exists(Enrolment.objects.filter(covering(day), bsn=OuterRef(bsn_ref)))
+
+
+def exempted_on(day: dt.date, bsn_ref: str = "bsn") -> Exists:
+    """An exemption of the outer row's BSN covers `day`, whoever decided it."""
+    return Exists(Exemption.objects.filter(covering(day), bsn=OuterRef(bsn_ref)))
+
+
+def startkwalificatie_by(day: dt.date, bsn_ref: str = "bsn") -> Exists:
+    """The outer row's BSN obtained a startkwalificatie on or before `day`."""
+    return Exists(
+        Diploma.objects.filter(bsn=OuterRef(bsn_ref), startkwalificatie=True, date__lte=day)
+    )
+
+
+def in_duty_on(day: dt.date, birth_field: str = "birth_date", bsn_ref: str = "bsn") -> Q:
+    """Leerplichtig or kwalificatieplichtig on `day` (R-12), as a filter on persons.
+
+    A startkwalificatie ends kwalificatieplicht but never leerplicht.
+    """
+    duty = duty_birth_range(day)
+    leerplicht = leerplicht_birth_range(day)
+    return Q(**{f"{birth_field}__range": (duty.earliest, duty.latest)}) & (
+        Q(**{f"{birth_field}__gte": leerplicht.earliest}) | ~startkwalificatie_by(day, bsn_ref)
+    )
+
+
+def status_on(day: dt.date, birth_field: str = "birth_date") -> Case:
+    """The legal status on `day` of someone known to be in duty (see in_duty_on)."""
+    duty = duty_birth_range(day)
+    leerplicht = leerplicht_birth_range(day)
+    return Case(
+        When(
+            Q(**{f"{birth_field}__range": (leerplicht.earliest, leerplicht.latest)}),
+            then=Value(LegalStatus.LEERPLICHTIG.value),
+        ),
+        When(
+            Q(**{f"{birth_field}__range": (duty.earliest, duty.latest)}),
+            then=Value(LegalStatus.KWALIFICATIEPLICHTIG.value),
+        ),
+        default=Value(LegalStatus.GEEN.value),
+        output_field=CharField(),
+    )
+
+
+def residents(day: dt.date, municipality_codes: Iterable[str] | None = None) -> QuerySet:
+    """Persons registered in the municipalities on `day` (all when no codes)."""
+    return Person.objects.residents_on(day, list(municipality_codes or []) or None)
+
+
+def duty_residents(day: dt.date, municipality_codes: Iterable[str] | None = None) -> QuerySet:
+    """Residents who are leerplichtig or kwalificatieplichtig on `day`."""
+    return residents(day, municipality_codes).filter(in_duty_on(day))
+
+
+def breaches(day: dt.date, municipality_codes: Iterable[str] | None = None) -> QuerySet:
+    """Residents in absoluut verzuim on `day`: in duty, not enrolled, not exempted."""
+    return duty_residents(day, municipality_codes).filter(~enrolled_on(day), ~exempted_on(day))

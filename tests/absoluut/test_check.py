@@ -1,0 +1,282 @@
+"""The absoluut-verzuim check (R-13) as users of `rbl absoluut` rely on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rbl.absoluut.check import UnknownMunicipality, run_check
+from rbl.absoluut.floor import raw_breach_count
+from rbl.absoluut.models import Signal
+from rbl.absoluut.queries import breaches
+from tests.factories import (
+    DiplomaFactory,
+    EnrolmentFactory,
+    ExemptionFactory,
+    PersonFactory,
+    SignalFactory,
+)
+
+from .conftest import KP_BIRTH, LP_BIRTH, RMC_BIRTH, TODDLER_BIRTH, D
+
+DAY = dt.timedelta(days=1)
+pytestmark = pytest.mark.django_db
+
+
+def open_signal(person) -> Signal | None:
+    return Signal.objects.open().filter(person=person).first()
+
+
+def test_unenrolled_leerplichtige_gets_a_signal(child):
+    result = run_check(D)
+    assert (result.checked, result.new, result.closed, result.signals) == (1, 1, 0, 1)
+    signal = open_signal(child)
+    assert signal.municipality_id == "0197"
+    assert signal.status == "leerplichtig"
+    assert signal.opened_on == D
+
+
+@pytest.mark.parametrize(
+    "start,end,breach",
+    [
+        (D - 10 * DAY, D - DAY, True),  # ended yesterday
+        (D - DAY, D - DAY, True),  # yesterday only
+        (D, D, False),  # today only: both ends count
+        (D - 100 * DAY, D, False),  # ending on D
+        (D, None, False),  # starting on D, open-ended
+        (D + DAY, None, True),  # starts tomorrow
+        (D - 400 * DAY, None, False),  # running
+    ],
+)
+def test_enrolment_covers_the_day_with_both_ends_inclusive(child, start, end, breach):
+    EnrolmentFactory(bsn=child.bsn, start=start, end=end)
+    result = run_check(D)
+    assert result.checked == 1
+    assert result.new == int(breach)
+    assert (open_signal(child) is not None) == breach
+
+
+def test_overlapping_enrolments_count_once(child):
+    EnrolmentFactory(bsn=child.bsn, start=D - 300 * DAY, end=D + 10 * DAY)
+    EnrolmentFactory(bsn=child.bsn, start=D - 5 * DAY, end=None)
+    result = run_check(D)
+    assert (result.checked, result.new, result.signals) == (1, 0, 0)
+    assert raw_breach_count(D) == 0
+
+
+@pytest.mark.parametrize(
+    "start,end,breach",
+    [
+        (D - 100 * DAY, None, False),
+        (D - 100 * DAY, D, False),
+        (D, D + 30 * DAY, False),
+        (D - 100 * DAY, D - DAY, True),
+        (D + DAY, None, True),
+    ],
+)
+def test_exemption_covering_the_day_prevents_a_signal(child, start, end, breach):
+    ExemptionFactory(bsn=child.bsn, municipality=child.municipality, start=start, end=end)
+    assert run_check(D).new == int(breach)
+
+
+def test_startkwalificatie_ends_kwalificatieplicht(aalten):
+    with_sk = PersonFactory(municipality=aalten, birth_date=KP_BIRTH)
+    DiplomaFactory(bsn=with_sk.bsn, date=D - 30 * DAY, startkwalificatie=True)
+    on_d = PersonFactory(municipality=aalten, birth_date=KP_BIRTH)
+    DiplomaFactory(bsn=on_d.bsn, date=D, startkwalificatie=True)
+    later = PersonFactory(municipality=aalten, birth_date=KP_BIRTH)
+    DiplomaFactory(bsn=later.bsn, date=D + DAY, startkwalificatie=True)
+    no_sk = PersonFactory(municipality=aalten, birth_date=KP_BIRTH)
+    DiplomaFactory(bsn=no_sk.bsn, date=D - 30 * DAY, startkwalificatie=False, level="vmbo-bb")
+
+    result = run_check(D)
+
+    assert result.checked == 2
+    assert {s.person_id for s in Signal.objects.open()} == {later.pk, no_sk.pk}
+    assert {s.status for s in Signal.objects.open()} == {"kwalificatieplichtig"}
+
+
+def test_startkwalificatie_never_ends_leerplicht(child):
+    DiplomaFactory(bsn=child.bsn, date=D - 30 * DAY, startkwalificatie=True)
+    result = run_check(D)
+    assert (result.checked, result.new) == (1, 1)
+
+
+def test_only_leerplichtigen_and_kwalificatieplichtigen_are_checked(aalten):
+    PersonFactory(municipality=aalten, birth_date=RMC_BIRTH)
+    PersonFactory(municipality=aalten, birth_date=TODDLER_BIRTH)
+    kp = PersonFactory(municipality=aalten, birth_date=KP_BIRTH)
+    result = run_check(D)
+    assert (result.checked, result.new) == (1, 1)
+    assert open_signal(kp).status == "kwalificatieplichtig"
+
+
+def test_non_residents_are_not_checked(aalten):
+    PersonFactory(municipality=aalten, moved_out_on=D)
+    PersonFactory(municipality=aalten, died_on=D - DAY)
+    PersonFactory(municipality=aalten, aged_out_on=D - DAY)
+    leaving_tomorrow = PersonFactory(municipality=aalten, moved_out_on=D + DAY)
+    result = run_check(D)
+    assert (result.checked, result.new) == (1, 1)
+    assert open_signal(leaving_tomorrow) is not None
+
+
+def test_rerun_creates_no_duplicates(child):
+    first = run_check(D)
+    second = run_check(D)
+    third = run_check(D + 7 * DAY)
+    assert first.new == 1
+    assert (second.new, second.closed, second.signals) == (0, 0, 1)
+    assert (third.new, third.closed, third.signals) == (0, 0, 1)
+    assert Signal.objects.filter(person=child).count() == 1
+    assert open_signal(child).opened_on == D  # "sinds" keeps the first day
+
+
+@pytest.mark.parametrize(
+    "change,reason",
+    [
+        ("enrol", "ingeschreven"),
+        ("exempt", "vrijgesteld"),
+        ("move_out", "verhuisd"),
+        ("die", "overleden"),
+        ("diploma", "buiten_leeftijd"),
+    ],
+)
+def test_signal_is_closed_with_the_reason(aalten, change, reason):
+    person = PersonFactory(municipality=aalten, birth_date=KP_BIRTH)
+    run_check(D)
+    later = D + 7 * DAY
+    if change == "enrol":
+        EnrolmentFactory(bsn=person.bsn, start=D + DAY)
+    elif change == "exempt":
+        ExemptionFactory(bsn=person.bsn, municipality=aalten, start=D + 3 * DAY)
+    elif change == "move_out":
+        person.moved_out_on = later
+    elif change == "die":
+        person.died_on = D + 2 * DAY
+    elif change == "diploma":
+        DiplomaFactory(bsn=person.bsn, date=D + DAY)
+    person.save()
+
+    result = run_check(later)
+
+    assert (result.new, result.closed, result.signals) == (0, 1, 0)
+    assert result.closed_by_reason[reason] == 1
+    signal = Signal.objects.get(person=person)
+    assert (signal.closed_on, signal.close_reason) == (later, reason)
+
+
+def test_signal_closes_when_the_youth_turns_18(aalten):
+    person = PersonFactory(municipality=aalten, birth_date=KP_BIRTH)
+    run_check(D)
+    eighteenth = dt.date(2026, 3, 10)
+    assert run_check(eighteenth - DAY).closed == 0
+    result = run_check(eighteenth)
+    assert result.closed_by_reason["buiten_leeftijd"] == 1
+    assert Signal.objects.get(person=person).close_reason == "buiten_leeftijd"
+
+
+def test_died_wins_over_other_reasons(child):
+    run_check(D)
+    EnrolmentFactory(bsn=child.bsn, start=D)
+    child.died_on = D + DAY
+    child.moved_out_on = D + DAY
+    child.save()
+    run_check(D + 2 * DAY)
+    assert Signal.objects.get(person=child).close_reason == "overleden"
+
+
+def test_a_new_breach_after_closing_opens_a_new_signal(child):
+    run_check(D)
+    EnrolmentFactory(bsn=child.bsn, start=D + DAY, end=D + 20 * DAY)
+    assert run_check(D + 7 * DAY).closed == 1
+    result = run_check(D + 28 * DAY)
+    assert (result.new, result.signals) == (1, 1)
+    signals = list(Signal.objects.filter(person=child).order_by("opened_on"))
+    assert [(s.opened_on, s.closed_on) for s in signals] == [
+        (D, D + 7 * DAY),
+        (D + 28 * DAY, None),
+    ]
+
+
+def test_moving_within_the_region_moves_the_signal(child, winterswijk):
+    run_check(D)
+    child.municipality = winterswijk
+    child.save()
+    result = run_check(D + 7 * DAY)
+    assert (result.new, result.closed, result.signals) == (1, 1, 1)
+    old, new = Signal.objects.filter(person=child).order_by("pk")
+    assert (old.municipality_id, old.close_reason) == ("0197", "verhuisd")
+    assert (new.municipality_id, new.opened_on, new.closed_on) == ("0294", D + 7 * DAY, None)
+
+
+def test_check_of_one_municipality_leaves_the_others_alone(child, winterswijk):
+    other = PersonFactory(municipality=winterswijk)
+    result = run_check(D, ["0294"])
+    assert (result.checked, result.new, result.signals) == (1, 1, 1)
+    assert open_signal(child) is None and open_signal(other) is not None
+    # Winterswijk's signal is not closed by a run over Aalten, even when resolved.
+    EnrolmentFactory(bsn=other.bsn, start=D)
+    result = run_check(D, ["0197"])
+    assert (result.checked, result.new, result.closed, result.signals) == (1, 1, 0, 1)
+    assert open_signal(other) is not None
+
+
+def test_an_open_signal_elsewhere_blocks_a_second_one(child, winterswijk):
+    """At most one open signal per person: it stays with the municipality where it
+    was opened until a run over that municipality closes it."""
+    run_check(D)
+    child.municipality = winterswijk
+    child.save()
+    result = run_check(D + DAY, ["0294"])
+    assert (result.checked, result.new, result.closed, result.signals) == (1, 0, 0, 0)
+    assert open_signal(child).municipality_id == "0197"
+
+
+def test_unknown_municipality_changes_nothing(child):
+    with pytest.raises(UnknownMunicipality):
+        run_check(D, ["0197", "9999"])
+    assert not Signal.objects.exists()
+
+
+def test_raw_floor_counts_the_same_breaches(aalten, winterswijk):
+    for i, birth in enumerate([LP_BIRTH, KP_BIRTH, RMC_BIRTH, TODDLER_BIRTH] * 3):
+        person = PersonFactory(municipality=aalten if i % 2 else winterswijk, birth_date=birth)
+        if i % 3 == 0:
+            EnrolmentFactory(bsn=person.bsn, start=D - 50 * DAY)
+    expected = breaches(D).count()
+    assert expected > 0
+    assert raw_breach_count(D) == expected
+    assert raw_breach_count(D, ["0197"]) == breaches(D, ["0197"]).count()
+    assert run_check(D).new == expected
+
+
+def test_due_for_case_after_the_control_term(aalten, winterswijk):
+    aalten.region.control_term_days = 10
+    aalten.region.save()
+    child = PersonFactory(municipality=aalten)
+    enrolled_since = PersonFactory(municipality=aalten)
+    run_check(D)
+    EnrolmentFactory(bsn=enrolled_since.bsn, start=D + 5 * DAY)
+
+    assert not Signal.objects.due_for_case(D + 10 * DAY).exists()  # the last day of the term
+    assert list(Signal.objects.due_for_case(D + 11 * DAY)) == [open_signal(child)]
+    assert open_signal(child).control_deadline() == D + 10 * DAY
+
+
+def test_due_for_case_without_region_uses_14_days(db):
+    signal = SignalFactory(person__municipality__region=None, opened_on=D)
+    assert signal.control_deadline() == D + 14 * DAY
+    assert not Signal.objects.due_for_case(D + 14 * DAY).exists()
+    assert Signal.objects.due_for_case(D + 15 * DAY).get() == signal
+
+
+def test_finding_breaches_is_one_statement_regardless_of_population(
+    aalten, django_assert_max_num_queries
+):
+    for _ in range(30):
+        PersonFactory(municipality=aalten)
+    with django_assert_max_num_queries(12):
+        result = run_check(D)
+    assert result.new == 30
