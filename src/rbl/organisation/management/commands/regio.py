@@ -1,0 +1,81 @@
+"""rbl regio FILE.yaml [--json] [--controleer] — create or update the region (R-02, R-04)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from rbl.organisation.regio import RegionFileError, RegionResult, apply_region, read_region_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Legt de regio vast of werkt haar bij vanuit een YAML-bestand: gemeenten, uitvoerende "
+        "gemeente, samenwerking, deelname per bouwsteen en medewerkers met hun rollen. "
+        "Zie examples/regio-achterhoek.yaml voor alle sleutels. Een afgekeurd bestand "
+        "verandert niets (exitcode 1)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", type=Path, help="YAML-bestand met de regio")
+        parser.add_argument("--json", action="store_true", help="uitvoer als één JSON-object")
+        parser.add_argument(
+            "--controleer",
+            action="store_true",
+            help="alleen controleren, niets vastleggen",
+        )
+
+    def handle(self, *args, **opts) -> None:
+        try:
+            spec = read_region_file(opts["file"])
+            result = None if opts["controleer"] else apply_region(spec)
+        except RegionFileError as exc:
+            self._reject(exc.errors, opts["json"])
+            sys.exit(1)
+        if result is None:
+            if opts["json"]:
+                self.stdout.write(json.dumps({"valid": True, "errors": []}, ensure_ascii=False))
+            else:
+                self.stdout.write(f"Bestand {opts['file']} is in orde (niets vastgelegd).")
+            return
+        if opts["json"]:
+            self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
+        else:
+            self._print(result)
+
+    def _reject(self, errors: list[str], as_json: bool) -> None:
+        if as_json:
+            self.stdout.write(json.dumps({"errors": errors}, ensure_ascii=False))
+            return
+        self.stderr.write(f"Bestand AFGEKEURD, niets gewijzigd ({len(errors)} fout(en)):")
+        for error in errors:
+            self.stderr.write(f"  {error}")
+
+    def _print(self, result: RegionResult) -> None:
+        out = self.stdout.write
+        if result.region_created:
+            out(f"Regio '{result.region}' aangemaakt.")
+        elif result.changed:
+            out(f"Regio '{result.region}' bijgewerkt.")
+        else:
+            out(f"Regio '{result.region}' is al zo vastgelegd; niets gewijzigd.")
+        m, p, u = result.municipalities, result.participations, result.users
+        out(
+            f"  gemeenten:  {m.created} nieuw, {m.updated} gewijzigd, {m.unchanged} ongewijzigd"
+            + (f", {m.removed} uit de regio gehaald" if m.removed else "")
+        )
+        out(
+            f"  deelnames:  {p.created} nieuw, {p.updated} gewijzigd, {p.unchanged} ongewijzigd"
+            + (f", {p.removed} verwijderd" if p.removed else "")
+        )
+        out(
+            f"  medewerkers: {u.created} nieuw, {u.updated} gewijzigd, {u.unchanged} ongewijzigd; "
+            f"rollen {result.roles_granted} toegekend, {result.roles_revoked} ingetrokken"
+        )
+        if result.needs_password:
+            out("Deze medewerkers hebben nog geen wachtwoord. Stel het in met:")
+            for username in result.needs_password:
+                out(f"  rbl changepassword {username}")
