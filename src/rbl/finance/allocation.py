@@ -17,24 +17,34 @@ ZERO = Decimal(0)
 COMPARED_KEYS = ("inwoners", "problematiek", "leerlingen")
 
 
-def shares(members: Iterable[Municipality], key: str) -> dict[str, Decimal] | None:
-    """Each member's share by `key`, or None when the key cannot divide (total 0 or
-    a fixed share missing)."""
+def weights(members: Iterable[Municipality], key: str) -> dict[str, Decimal] | None:
+    """Each member's quantity under `key`, or None when the key cannot divide (total 0,
+    or a fixed share missing or fixed shares not summing to 1)."""
     members = list(members)
-    if key == "vast" and any(m.aandeel is None for m in members):
+    if not members or (key == "vast" and any(m.aandeel is None for m in members)):
         return None
     values = {m.code: m.key_value(key) for m in members}
     total = sum(values.values(), ZERO)
-    if not members or total == 0:
+    if total == 0 or (key == "vast" and total != 1):
         return None
-    if key == "vast" and total != 1:
+    return values
+
+
+def shares(members: Iterable[Municipality], key: str) -> dict[str, Decimal] | None:
+    """Each member's share by `key` (summing to 1), or None when the key cannot divide."""
+    values = weights(members, key)
+    if values is None:
         return None
+    total = sum(values.values(), ZERO)
     return {code: value / total for code, value in values.items()}
 
 
-def allocate(amount: Decimal, block_shares: dict[str, Decimal]) -> dict[str, Decimal]:
-    """Split an amount by shares, unrounded (parts sum to the amount)."""
-    return {code: amount * share for code, share in block_shares.items()}
+def allocate(amount: Decimal, key_weights: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Split an amount in proportion to weights, unrounded. Multiplying before dividing
+    keeps a part exact whenever it can be (a part of exactly x.50 stays a tie that
+    rounds up, instead of becoming x.4999… through a rounded share)."""
+    total = sum(key_weights.values(), ZERO)
+    return {code: amount * w / total for code, w in key_weights.items()}
 
 
 def region_key_shares(municipalities: Iterable[Municipality]) -> dict[str, dict[str, Decimal]]:

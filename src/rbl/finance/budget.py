@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rbl.finance.allocation import allocate, shares
+from rbl.finance.allocation import allocate, shares, weights
 from rbl.finance.scenario import KEYS, Block, Scenario
 
 ZERO = Decimal(0)
@@ -101,11 +101,12 @@ def block_budget(scenario: Scenario, block: Block) -> BlockBudget:
     key = scenario.key_of(block.nummer)
     payers = scenario.payers(block.nummer)
     block_shares = shares(payers, key) if payers else {}
-    if block_shares is None:  # prevented by validation; kept as a guard
+    block_weights = weights(payers, key) if payers else {}
+    if block_shares is None or block_weights is None:  # prevented by validation
         raise ValueError(f"block {block.nummer} cannot be divided by key {key}")
     per_key: dict[str, dict[str, Decimal] | None] = {}
     for other_key in KEYS:
-        candidate = shares(payers, other_key) if payers else {}
+        candidate = weights(payers, other_key) if payers else {}
         per_key[other_key] = None if candidate is None else allocate(to_share, candidate)
     return BlockBudget(
         nummer=block.nummer,
@@ -123,7 +124,7 @@ def block_budget(scenario: Scenario, block: Block) -> BlockBudget:
         deelnemers=[m.code for m in scenario.participants(block.nummer)],
         betalers=[m.code for m in payers],
         aandelen=block_shares,
-        bijdragen=allocate(to_share, block_shares),
+        bijdragen=allocate(to_share, block_weights) if block_weights else {},
         per_sleutel=per_key,
     )
 
