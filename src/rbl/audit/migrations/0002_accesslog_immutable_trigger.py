@@ -17,7 +17,7 @@ BEGIN
     IF TG_OP = 'DELETE' AND current_setting('rbl.retention_purge', true) = 'on' THEN
         RETURN OLD;
     END IF;
-    RAISE EXCEPTION 'De toegangslog is onveranderlijk (%).', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'De toegangslog is onveranderlijk (' || TG_OP || ').';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_accesslog_immutable
