@@ -43,6 +43,7 @@ class CaseFactory(DjangoModelFactory):
 
     class Meta:
         model = Case
+        skip_postgeneration_save = True
 
     type = "relatief_16uur"
     person = factory.SubFactory(PersonFactory)
