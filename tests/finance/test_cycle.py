@@ -23,7 +23,9 @@ def test_surplus_fills_the_reserve_up_to_its_maximum_and_the_rest_is_paid_out_by
     assert c.naar_reserve == 1500 and c.reserve_eind == 2500
     assert c.uit_te_keren == 1641
     assert c.verdeling_resultaat == {
-        "0001": Decimal("246.15"), "0002": Decimal("574.35"), "0003": Decimal("820.50")
+        "0001": Decimal("246.15"),
+        "0002": Decimal("574.35"),
+        "0003": Decimal("820.50"),
     }
     (account,) = c.jaarrekening
     assert not account.boven_drempel  # 3.1 % below budget
@@ -64,8 +66,13 @@ def test_half_yearly_advance_invoices_with_vat_add_up_to_the_year():
 def test_extra_services_estimated_in_advance_and_settled_afterwards():
     data = with_cycle(
         extra_diensten=[
-            {"gemeente": "0001", "product": "Extra preventie-uur", "prijs": 85, "geraamd": 40,
-             "gerealiseerd": 46}
+            {
+                "gemeente": "0001",
+                "product": "Extra preventie-uur",
+                "prijs": 85,
+                "geraamd": 40,
+                "gerealiseerd": 46,
+            }
         ]
     )
     c = compute(validate_scenario(data)).cyclus

@@ -8,8 +8,8 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rbl.finance.rounding import euros, rounded_total
 from rbl.finance.results import compute
+from rbl.finance.rounding import euros, rounded_total
 from rbl.finance.scenario import validate_scenario
 
 SCALES = {6: 52156, 7: 57111, 9: 73413, 10: 81766, 11: 93301, 12: 105065}
@@ -21,7 +21,11 @@ def hundredths(low: int, high: int):
 
 
 team_line = st.fixed_dictionaries(
-    {"functie": st.just("Medewerker"), "fte": hundredths(0, 1000), "schaal": st.sampled_from(list(SCALES))}
+    {
+        "functie": st.just("Medewerker"),
+        "fte": hundredths(0, 1000),
+        "schaal": st.sampled_from(list(SCALES)),
+    }
 )
 block = st.fixed_dictionaries(
     {
@@ -123,12 +127,19 @@ def test_an_exact_half_euro_part_rounds_up_even_with_a_repeating_share():
         "opslag": 0,
         "schalen": SCALES,
         "gemeenten": [
-            {"code": f"000{i}", "naam": f"G{i}", "inwoners": {"5-15": 100, "16-17": 0, "18-22": 0},
-             "bouwstenen": [1]}
+            {
+                "code": f"000{i}",
+                "naam": f"G{i}",
+                "inwoners": {"5-15": 100, "16-17": 0, "18-22": 0},
+                "bouwstenen": [1],
+            }
             for i in (1, 2, 3)
         ],
         "bouwstenen": {
-            1: {"team": [], "overige_kosten": [{"omschrijving": "Licentie", "bedrag": Decimal("301.5")}]}
+            1: {
+                "team": [],
+                "overige_kosten": [{"omschrijving": "Licentie", "bedrag": Decimal("301.5")}],
+            }
         },
     }
     (b,) = compute(validate_scenario(data)).bouwstenen

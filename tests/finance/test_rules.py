@@ -58,7 +58,11 @@ def test_formation_is_judged_unrounded():
 def test_actual_formation_adds_all_leerplicht_functions_and_rmc_separately():
     data = rivierland()
     data["gemeenten"][2]["formatie"] = {
-        "lpa": 1.0, "administratie": 0.5, "beleid": 0.2, "overig": 0.1, "rmc": 0.5
+        "lpa": 1.0,
+        "administratie": 0.5,
+        "beleid": 0.2,
+        "overig": 0.1,
+        "rmc": 0.5,
     }
     f = compute_data(data).formatie[2]
     assert f.actueel_lp == Decimal("1.8") and f.oordeel_lp == "binnen"
@@ -71,8 +75,10 @@ def test_split_70_20_5_5_for_both_bounds():
     data["gemeenten"][0]["caseload"] = 270  # lp_onder 2, lp_boven 3.32
     f = compute_data(data).formatie[0]
     assert f.verdeling_onder == {
-        "lpa": Decimal("1.4"), "administratie": Decimal("0.4"),
-        "beleid": Decimal("0.1"), "aansturing": Decimal("0.1"),
+        "lpa": Decimal("1.4"),
+        "administratie": Decimal("0.4"),
+        "beleid": Decimal("0.1"),
+        "aansturing": Decimal("0.1"),
     }
     assert f.verdeling_boven["lpa"] == Decimal("2.324")
     assert sum(f.verdeling_boven.values()) == f.lp_boven
@@ -103,7 +109,9 @@ def test_prevention_hours_fair_share_and_outside_schools():
     # youth 5-22: 1600, 3700, 5300 of 10600
     assert p.rows[0].eerlijk_deel_uren == Decimal(20) * 1600 / 10600
     assert p.rows[1].verschil_uren == Decimal(20) * 3700 / 10600 - 7
-    assert sum(r.eerlijk_deel_uren for r in p.rows) == pytest.approx(Decimal(20), abs=Decimal("1e-20"))
+    assert sum(r.eerlijk_deel_uren for r in p.rows) == pytest.approx(
+        Decimal(20), abs=Decimal("1e-20")
+    )
     # Outside schools and shared tasks are what the municipalities deliver beyond their own.
     assert sum(r.verschil_uren for r in p.rows) == pytest.approx(Decimal(7), abs=Decimal("1e-20"))
 
@@ -129,8 +137,9 @@ def test_block_2_includes_block_3():
     assert set(block3.bijdragen) == {"0002", "0003"}
     assert block3.aandelen == {"0002": Decimal(2800) / 6800, "0003": Decimal(4000) / 6800}
     assert sum(block3.bijdragen.values()) == pytest.approx(block3.te_verdelen, abs=Decimal("1e-18"))
-    assert result.totaal_per_gemeente["0001"] == result.bouwstenen[0].bijdragen["0001"] + (
-        result.bouwstenen[1].bijdragen["0001"]
+    assert (
+        result.totaal_per_gemeente["0001"]
+        == result.bouwstenen[0].bijdragen["0001"] + (result.bouwstenen[1].bijdragen["0001"])
     )
 
 
@@ -180,14 +189,18 @@ def test_problematiek_key_adds_leave_requests_and_block_override():
     assert block1.sleutel == "inwoners" and block1.aandelen["0001"] == Decimal("0.15")
     assert block2.sleutel == "problematiek"
     assert block2.aandelen == {
-        "0001": Decimal(50) / 300, "0002": Decimal(70) / 300, "0003": Decimal(180) / 300
+        "0001": Decimal(50) / 300,
+        "0002": Decimal(70) / 300,
+        "0003": Decimal(180) / 300,
     }
 
 
 def test_fixed_shares_and_key_comparison():
     data = rivierland()
     data["sleutel"] = "vast"
-    for m, share, pupils in zip(data["gemeenten"], (0.3, 0.2, 0.5), (1000, 1000, 2000), strict=True):
+    for m, share, pupils in zip(
+        data["gemeenten"], (0.3, 0.2, 0.5), (1000, 1000, 2000), strict=True
+    ):
         m["aandeel"], m["leerlingen"] = share, pupils
     result = compute_data(data)
     assert result.bouwstenen[0].bijdragen["0001"] == Decimal("101141") * Decimal("0.3")
@@ -195,7 +208,9 @@ def test_fixed_shares_and_key_comparison():
     assert side_by_side["inwoners"] == Decimal("15171.15")
     assert side_by_side["leerlingen"] == Decimal("25285.25")
     assert side_by_side["vast"] == Decimal("30342.3")
-    assert side_by_side["problematiek"] == pytest.approx(Decimal(101141) * 40 / 260, abs=Decimal("1e-18"))
+    assert side_by_side["problematiek"] == pytest.approx(
+        Decimal(101141) * 40 / 260, abs=Decimal("1e-18")
+    )
     assert result.sleutels["0003"]["leerlingen"] == Decimal("0.5")
 
 

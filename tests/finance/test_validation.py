@@ -70,7 +70,9 @@ def test_negative_numbers_are_rejected(tmp_path, capsys):
 
 
 def test_text_where_a_number_belongs(tmp_path, capsys):
-    err = rejected_message(tmp_path, capsys, lambda d: d["gemeenten"][0].update({"caseload": "veel"}))
+    err = rejected_message(
+        tmp_path, capsys, lambda d: d["gemeenten"][0].update({"caseload": "veel"})
+    )
     assert "gemeenten[0].caseload: moet een getal zijn, niet de tekst 'veel'" in err
 
 
@@ -109,7 +111,9 @@ def test_salary_scale_not_in_schalen(tmp_path, capsys):
 
 
 def test_block_listed_by_a_municipality_must_exist(tmp_path, capsys):
-    err = rejected_message(tmp_path, capsys, lambda d: d["gemeenten"][2].update({"bouwstenen": [1, 4]}))
+    err = rejected_message(
+        tmp_path, capsys, lambda d: d["gemeenten"][2].update({"bouwstenen": [1, 4]})
+    )
     assert "gemeenten[2].bouwstenen[1]: bouwsteen 4 bestaat niet in 'bouwstenen' (wel: 1)" in err
 
 
@@ -144,7 +148,9 @@ def test_key_that_cannot_divide(tmp_path, capsys):
 
 
 def test_unknown_school_type(tmp_path, capsys):
-    err = rejected_message(tmp_path, capsys, lambda d: d["gemeenten"][0].update({"scholen": {"HO": 1}}))
+    err = rejected_message(
+        tmp_path, capsys, lambda d: d["gemeenten"][0].update({"scholen": {"HO": 1}})
+    )
     assert "gemeenten[0].scholen.HO: onbekende schoolsoort" in err
 
 
@@ -210,7 +216,7 @@ def test_json_scenario_is_checked_the_same_way(tmp_path, capsys):
     path = tmp_path / "scenario.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     err = run_rejected(path, capsys)
-    assert 'gemeenten[0].code: de gemeentecode 1 is als getal gelezen' in err
+    assert "gemeenten[0].code: de gemeentecode 1 is als getal gelezen" in err
     assert 'bijvoorbeeld "0001"' in err
 
 
@@ -242,7 +248,9 @@ def test_real_command_exit_codes_without_traceback(tmp_path):
     data = rivierland()
     data["gemeenten"][0]["inwoners"]["5-15"] = -3
     path = write_yaml(tmp_path / "scenario.yaml", data)
-    rejected = subprocess.run([*RBL, "financien", str(path)], capture_output=True, text=True, cwd=tmp_path)
+    rejected = subprocess.run(
+        [*RBL, "financien", str(path)], capture_output=True, text=True, cwd=tmp_path
+    )
     assert rejected.returncode == 1
     assert "gemeenten[0].inwoners.5-15: mag niet negatief zijn" in rejected.stderr
     assert "Traceback" not in rejected.stderr + rejected.stdout
@@ -261,7 +269,11 @@ def test_real_command_does_not_create_or_touch_a_database(tmp_path):
     env = {**__import__("os").environ, "RBL_DB": str(tmp_path / "rbl.sqlite3")}
     env.pop("DATABASE_URL", None)
     done = subprocess.run(
-        [*RBL, "financien", str(path), "--json"], capture_output=True, text=True, cwd=tmp_path, env=env
+        [*RBL, "financien", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["totaal"] == 101141

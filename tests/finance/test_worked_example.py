@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.core.management import call_command
 
-from rbl.finance.rounding import euros, format_euro, format_fte, rounded_total
 from rbl.finance.results import compute
+from rbl.finance.rounding import euros, format_euro, format_fte, rounded_total
 from rbl.finance.scenario import validate_scenario
 
 from .helpers import EXAMPLES, rivierland
@@ -35,7 +35,11 @@ def test_block_total_and_contributions_of_the_worked_example():
     assert block.opslag == Decimal("13523.50")
     assert block.kosten == Decimal("101141")
     assert block.te_verdelen == Decimal("101141")
-    assert block.aandelen == {"0001": Decimal("0.15"), "0002": Decimal("0.35"), "0003": Decimal("0.5")}
+    assert block.aandelen == {
+        "0001": Decimal("0.15"),
+        "0002": Decimal("0.35"),
+        "0003": Decimal("0.5"),
+    }
     assert block.bijdragen == {
         "0001": Decimal("15171.15"),
         "0002": Decimal("35399.35"),
