@@ -100,6 +100,9 @@ def test_json_contract_keys(capsys):
     for values in data["formatiemeter"].values():
         assert formation_keys <= set(values)
         assert values["oordeel_lp"] in {"onder", "binnen", "boven"}
+    # The example gives no actual formation: the judgement stays in the contract's
+    # terms (zero formation is below the band) and says that nothing was given.
+    assert data["formatiemeter"]["0222"]["formatie_opgegeven"] is False
     assert set(data["preventie"]) == codes | {"buiten_regio", "regio"}
     for code in codes:
         assert {"uren_per_week", "fte", "eerlijk_deel_uren", "verschil_uren"} <= set(

@@ -34,6 +34,7 @@ class FormationResult:
     actueel_rmc: Decimal
     oordeel_lp: str
     oordeel_rmc: str
+    formatie_opgegeven: bool = True
 
 
 def judge(actual: Decimal, lower: Decimal, upper: Decimal) -> str:
@@ -52,6 +53,7 @@ def measure(
     inwoners_18_22: Decimal,
     formatie: Formation,
     norms: Norms,
+    given: bool = True,
 ) -> FormationResult:
     """Apply the formatiemeter to one set of figures."""
     lower = caseload / norms.caseload_per_fte
@@ -72,6 +74,7 @@ def measure(
         oordeel_lp=judge(formatie.leerplicht, lower, upper),
         # RMC has one figure, not a band: equal to it is "binnen".
         oordeel_rmc=judge(formatie.rmc, rmc, rmc),
+        formatie_opgegeven=given,
     )
 
 
@@ -79,7 +82,9 @@ def formatiemeter(scenario: Scenario) -> tuple[list[FormationResult], FormationR
     """Per municipality and for the region as a whole."""
     norms = scenario.normen
     rows = [
-        measure(m.code, m.naam, m.caseload, m.inwoners_18_22, m.formatie, norms)
+        measure(
+            m.code, m.naam, m.caseload, m.inwoners_18_22, m.formatie, norms, m.formatie_opgegeven
+        )
         for m in scenario.gemeenten
     ]
     total = Formation(
@@ -96,5 +101,6 @@ def formatiemeter(scenario: Scenario) -> tuple[list[FormationResult], FormationR
         sum((m.inwoners_18_22 for m in scenario.gemeenten), Decimal(0)),
         total,
         norms,
+        any(m.formatie_opgegeven for m in scenario.gemeenten),
     )
     return rows, region

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from rbl.finance import rounding
+from rbl.finance.formation import FormationResult
 from rbl.finance.results import FinanceResult, compare
 from rbl.finance.scenario import KEY_LABELS, KEYS
 
@@ -106,6 +107,13 @@ def build_report(result: FinanceResult, comparison: FinanceResult | None = None)
     return sections
 
 
+def _actual(f: FormationResult, actual: Decimal, judgement: str, rmc: bool = False) -> list[Any]:
+    """Actual formation and its judgement, or a plain remark when none was given."""
+    if not f.formatie_opgegeven:
+        return [None, "geen formatie opgegeven"]
+    return [actual, (JUDGEMENT_RMC if rmc else JUDGEMENT)[judgement]]
+
+
 def _formation_section(result: FinanceResult) -> Section:
     n = result.scenario.normen
     rows = result.formatie
@@ -121,7 +129,7 @@ def _formation_section(result: FinanceResult) -> Section:
             Column("Oordeel"),
         ],
         [
-            [f.naam, f.caseload, f.lp_onder, f.lp_boven, f.actueel_lp, JUDGEMENT[f.oordeel_lp]]
+            [f.naam, f.caseload, f.lp_onder, f.lp_boven, *_actual(f, f.actueel_lp, f.oordeel_lp)]
             for f in rows
         ],
         [
@@ -129,8 +137,7 @@ def _formation_section(result: FinanceResult) -> Section:
             region.caseload,
             region.lp_onder,
             region.lp_boven,
-            region.actueel_lp,
-            JUDGEMENT[region.oordeel_lp],
+            *_actual(region, region.actueel_lp, region.oordeel_lp),
         ],
         note=(
             f"Ondergrens = caseload / {rounding.format_number(n.caseload_per_fte, 0)} "
@@ -141,8 +148,8 @@ def _formation_section(result: FinanceResult) -> Section:
     )
     split_cols = [Column("Gemeente")]
     labels = {
-        "lpa": "Leerplichtambtenaar",
-        "administratie": "Administratie en applicatiebeheer",
+        "lpa": "LPA",
+        "administratie": "Administratie/applicatiebeheer",
         "beleid": "Beleid",
         "aansturing": "Aansturing",
     }
@@ -169,15 +176,14 @@ def _formation_section(result: FinanceResult) -> Section:
             Column("Oordeel"),
         ],
         [
-            [f.naam, f.inwoners_18_22, f.rmc, f.actueel_rmc, JUDGEMENT_RMC[f.oordeel_rmc]]
+            [f.naam, f.inwoners_18_22, f.rmc, *_actual(f, f.actueel_rmc, f.oordeel_rmc, rmc=True)]
             for f in rows
         ],
         [
             "Regio",
             region.inwoners_18_22,
             region.rmc,
-            region.actueel_rmc,
-            JUDGEMENT_RMC[region.oordeel_rmc],
+            *_actual(region, region.actueel_rmc, region.oordeel_rmc, rmc=True),
         ],
         note=f"Norm = inwoners 18-22 jaar / {rounding.format_number(n.rmc_inwoners_per_fte, 0)}.",
     )

@@ -138,6 +138,7 @@ def _formation_json(f: FormationResult) -> dict[str, Any]:
             "actueel_rmc": _num(f.actueel_rmc),
             "oordeel_lp": f.oordeel_lp,
             "oordeel_rmc": f.oordeel_rmc,
+            "formatie_opgegeven": f.formatie_opgegeven,
         }
     )
     return data

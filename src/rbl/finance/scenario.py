@@ -104,6 +104,7 @@ class Municipality:
     scholen: dict[str, Decimal] = field(default_factory=dict)
     formatie: Formation = field(default_factory=Formation)
     bouwstenen: tuple[int, ...] = ()
+    formatie_opgegeven: bool = False  # whether the file gave an actual formation
 
     @property
     def inwoners_5_17(self) -> Decimal:
@@ -719,6 +720,7 @@ def _municipality(
         scholen=scholen,
         formatie=formatie,
         bouwstenen=tuple(sorted(listed)),
+        formatie_opgegeven=data.get("formatie") is not None,
     )
 
 
