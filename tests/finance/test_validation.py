@@ -278,3 +278,13 @@ def test_real_command_does_not_create_or_touch_a_database(tmp_path):
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["totaal"] == 101141
     assert not (tmp_path / "rbl.sqlite3").exists()
+
+
+def test_unwritable_output_file_is_a_dutch_error(tmp_path, capsys):
+    path = write_yaml(tmp_path / "scenario.yaml", rivierland())
+    target = tmp_path / "bestaat-niet" / "uit.xlsx"
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("financien", str(path), "--xlsx", str(target))
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert "kan niet schrijven" in err and "Traceback" not in err
