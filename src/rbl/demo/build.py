@@ -1,0 +1,207 @@
+"""Building the demo region (`rbl demo`).
+
+1. Refuse a database that holds data without the demo marker; empty a demo
+   database (a refresh rebuilds it from scratch, so the same seed gives the
+   same data).
+2. Set up the region and the demo users with the loader of `rbl regio`.
+3. Generate the BRP and DUO files and load them through the real import
+   pipeline (`run_import`), as a region would.
+4. Run the absoluut-verzuim check on a few dates of the last three months, so
+   there are open signals and signals that were closed again.
+5. Hand over to `populate_cases` for the cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from django.db import transaction
+
+from rbl.demo.cases import populate_cases
+from rbl.demo.generator import FILE_ORDER, GeneratedRegion, generate_region
+from rbl.demo.users import DEMO_PASSWORD, demo_region_spec
+from rbl.organisation.models import Municipality, Region, Samenwerkingsverband, School
+from rbl.organisation.regio import apply_region
+from rbl.registry.imports import ImportResult, run_import
+from rbl.registry.models import ImportLog, Person
+
+#: Days before the peildatum on which the absoluut check is run (chronologically).
+CHECK_OFFSETS = (90, 60, 30, 0)
+
+Progress = Callable[[int, int], None]
+
+
+class DemoRefused(Exception):
+    """The database holds data that is not a demo; the message is Dutch."""
+
+
+class DemoFailed(Exception):
+    """A generated file was rejected by the import (a bug in the generator)."""
+
+    def __init__(self, result: ImportResult) -> None:
+        reasons = "; ".join(f"regel {e.line} {e.column}: {e.reason}" for e in result.errors[:5])
+        super().__init__(
+            f"het demobestand {result.file} is afgekeurd ({result.rejected} fout(en)): {reasons}"
+        )
+        self.result = result
+
+
+@dataclass
+class DemoSummary:
+    region: str
+    seed: int
+    scale: float
+    peildatum: dt.date
+    generated: GeneratedRegion | None = None
+    imports: dict[str, dict[str, int]] = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    open_signals: int = 0
+    closed_signals: int = 0
+    cases: int = 0
+    seconds: float = 0.0
+    files_kept_in: Path | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        g = self.generated
+        return {
+            "region": self.region,
+            "seed": self.seed,
+            "scale": self.scale,
+            "peildatum": self.peildatum.isoformat(),
+            "persons": g.persons if g else 0,
+            "schools": g.schools if g else 0,
+            "enrolments": g.enrolments if g else 0,
+            "diplomas": g.diplomas if g else 0,
+            "exemptions": g.exemptions if g else 0,
+            "imports": self.imports,
+            "checks": self.checks,
+            "signals": {"open": self.open_signals, "closed": self.closed_signals},
+            "cases": self.cases,
+            "seconds": round(self.seconds, 1),
+            "files": str(self.files_kept_in) if self.files_kept_in else None,
+        }
+
+
+def database_state() -> str:
+    """'empty', 'demo' or 'other' (holds data without the demo marker)."""
+    regions = list(Region.objects.values_list("is_demo", flat=True))
+    if regions:
+        return "demo" if all(regions) else "other"
+    holds_data = (
+        get_user_model().objects.exists()
+        or Municipality.objects.exists()
+        or School.objects.exists()
+        or Person.objects.exists()
+        or ImportLog.objects.exists()
+    )
+    return "other" if holds_data else "empty"
+
+
+def ensure_demo_database() -> str:
+    state = database_state()
+    if state == "other":
+        raise DemoRefused(
+            "Deze database bevat gegevens zonder demomarkering; rbl demo laat haar ongemoeid. "
+            "Kies een lege of eerdere demodatabase met --db PAD (SQLite) of DATABASE_URL."
+        )
+    return state
+
+
+def build_demo(
+    *,
+    seed: int = 1,
+    scale: float = 1.0,
+    peildatum: dt.date | None = None,
+    keep_files: Path | None = None,
+    step: Callable[[str], Any] | None = None,
+    progress: Callable[[str], Any] | None = None,
+) -> DemoSummary:
+    """Build (or rebuild) the demo region. `step(label)` is a context manager
+    factory for progress reporting (see `quiet_steps`)."""
+    started = time.perf_counter()
+    peildatum = peildatum or dt.date.today()
+    step = step or quiet_steps
+    spec = demo_region_spec()
+    summary = DemoSummary(region=spec.name, seed=seed, scale=scale, peildatum=peildatum)
+
+    if ensure_demo_database() == "demo":
+        with step("Demodatabase leegmaken"):
+            call_command("flush", interactive=False, verbosity=0)
+
+    with step("Regio, gemeenten en gebruikers"):
+        apply_region(spec, demo=True)
+        encoded = make_password(DEMO_PASSWORD)  # one hash for all demo users: fast
+        get_user_model().objects.filter(username__in=[s.username for s in spec.staff]).update(
+            password=encoded
+        )
+    region = Region.objects.get()
+    codes = sorted(m.code for m in spec.municipalities)
+
+    with _work_dir(keep_files) as out_dir:
+        with step("Bestanden maken (BRP, DUO, scholen)") as bar:
+            summary.generated = generate_region(
+                out_dir, seed=seed, scale=scale, peildatum=peildatum, progress=bar
+            )
+        for kind in FILE_ORDER:
+            with step(f"Inlezen {kind}") as bar:
+                result = run_import(
+                    kind,
+                    summary.generated.files[kind],
+                    municipalities=codes if kind == "brp" else None,
+                    peildatum=peildatum,
+                    actor="demo",
+                    progress=bar,
+                )
+            if result.rejected:
+                raise DemoFailed(result)
+            summary.imports[kind] = result.counts()
+        summary.files_kept_in = keep_files
+    with transaction.atomic():
+        for code, name in summary.generated.swv_names.items():
+            Samenwerkingsverband.objects.filter(code=code, name="").update(name=name)
+
+    _run_checks(peildatum, summary, step)
+    with step("Zaken"):
+        summary.cases = populate_cases(region, seed)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _run_checks(peildatum: dt.date, summary: DemoSummary, step) -> None:
+    try:
+        from rbl.absoluut.check import run_check
+        from rbl.absoluut.models import Signal
+    except ImportError:  # the absoluut app is not there (yet)
+        return
+    with step("Controle absoluut verzuim"):
+        for offset in CHECK_OFFSETS:
+            result = run_check(peildatum - dt.timedelta(days=offset))
+            summary.checks.append(result.as_json())
+        summary.open_signals = Signal.objects.open().count()
+        summary.closed_signals = Signal.objects.filter(closed_on__isnull=False).count()
+
+
+@contextmanager
+def _work_dir(keep: Path | None) -> Iterator[Path]:
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        yield keep
+        return
+    with tempfile.TemporaryDirectory(prefix="rbl-demo-") as tmp:
+        yield Path(tmp)
+
+
+@contextmanager
+def quiet_steps(label: str) -> Iterator[Progress | None]:
+    """A step without output."""
+    yield None

@@ -1,0 +1,156 @@
+"""rbl demo [--serve] [--db PATH] [--seed N] [--schaal X] [--peildatum D] [--keep-files DIR]"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from rbl.core.dates import cli_date
+from rbl.demo.build import DemoFailed, DemoRefused, DemoSummary, build_demo
+from rbl.demo.users import CONTRACT_USERS, DEMO_PASSWORD, describe_roles
+
+ADDRESS = "127.0.0.1:8000"
+
+
+def _scale(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ongeldige schaal '{value}': gebruik een getal") from None
+    if not 0 < number <= 100:
+        raise argparse.ArgumentTypeError("de schaal moet groter dan 0 en hoogstens 100 zijn")
+    return number
+
+
+class Command(BaseCommand):
+    help = (
+        "Maakt (of ververst) een demoregio met realistische, verzonnen gegevens: de negen "
+        "Achterhoekse gemeenten, scholen, jongeren met inschrijvingen, diploma's en "
+        "vrijstellingen (ingelezen via de gewone import), signalen absoluut verzuim en de "
+        "demogebruikers (wachtwoord 'demo'). Zelfde seed en peildatum: zelfde gegevens. "
+        "Weigert een database met gegevens zonder demomarkering."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--serve",
+            action="store_true",
+            help=f"start daarna de webapplicatie op http://{ADDRESS}/",
+        )
+        parser.add_argument(
+            "--db",
+            metavar="PAD",
+            help="SQLite-bestand voor de demo (standaard RBL_DB of ./rbl.sqlite3)",
+        )
+        parser.add_argument("--seed", type=int, default=1, help="seed (standaard 1)")
+        parser.add_argument(
+            "--schaal",
+            type=_scale,
+            default=1.0,
+            help="omvang ten opzichte van de echte regio (standaard 1; 0,02 = 2 procent)",
+        )
+        parser.add_argument(
+            "--peildatum", type=cli_date, help="peildatum JJJJ-MM-DD (standaard vandaag)"
+        )
+        parser.add_argument(
+            "--keep-files",
+            type=Path,
+            metavar="MAP",
+            help="bewaar de gemaakte CSV-bestanden in deze map",
+        )
+        parser.add_argument("--json", action="store_true", help="samenvatting als JSON")
+
+    def handle(self, *args, **opts) -> None:
+        show = not opts["json"] and sys.stdout.isatty()
+        steps = _RichSteps() if show else None
+        try:
+            summary = build_demo(
+                seed=opts["seed"],
+                scale=opts["schaal"],
+                peildatum=opts["peildatum"],
+                keep_files=opts["keep_files"],
+                step=steps.step if steps else None,
+            )
+        except DemoRefused as exc:
+            if opts["json"]:
+                self.stdout.write(json.dumps({"errors": [str(exc)]}, ensure_ascii=False))
+            else:
+                self.stderr.write(str(exc))
+            sys.exit(1)
+        except DemoFailed as exc:
+            self.stderr.write(f"De demo kon niet worden opgebouwd: {exc}")
+            sys.exit(1)
+        finally:
+            if steps:
+                steps.stop()
+        if opts["json"]:
+            self.stdout.write(json.dumps(summary.as_json(), ensure_ascii=False))
+        else:
+            self._print(summary)
+        if opts["serve"]:
+            self.stdout.write(f"Webapplicatie op http://{ADDRESS}/ (stoppen met Ctrl-C)")
+            call_command("runserver", ADDRESS, use_reloader=False)
+
+    def _print(self, s: DemoSummary) -> None:
+        out = self.stdout.write
+        g = s.generated
+        out(
+            f"Demoregio '{s.region}' klaar in {s.seconds:.1f} s "
+            f"(seed {s.seed}, schaal {s.scale:g}, peildatum {s.peildatum.isoformat()})."
+        )
+        if g:
+            out(
+                f"  {g.persons} jongeren 0–23 jaar in {g.households} huishoudens, "
+                f"{g.schools} scholen, {g.enrolments} inschrijvingen, {g.diplomas} diploma's, "
+                f"{g.exemptions} vrijstellingen"
+            )
+        out(
+            f"  signalen absoluut verzuim: {s.open_signals} open, {s.closed_signals} gesloten "
+            f"(controles op {', '.join(c['peildatum'] for c in s.checks) or '-'})"
+        )
+        if s.cases:
+            out(f"  zaken: {s.cases}")
+        if s.files_kept_in:
+            out(f"  CSV-bestanden bewaard in {s.files_kept_in}")
+        out(f"Inloggen op http://{ADDRESS}/login/ met wachtwoord '{DEMO_PASSWORD}':")
+        for username in CONTRACT_USERS:
+            out(f"  {username:<20} {describe_roles(username)}")
+
+
+class _RichSteps:
+    """Shows each step of the build with a bar on a terminal."""
+
+    def __init__(self) -> None:
+        self.console = Console()
+        self.bar = Progress(
+            TextColumn("{task.description:<40}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            console=self.console,
+        )
+        self.bar.start()
+
+    @contextmanager
+    def step(self, label: str) -> Iterator:
+        task = self.bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            self.bar.update(task, completed=done, total=total)
+
+        try:
+            yield update
+        finally:
+            self.bar.update(task, completed=1, total=1)
+
+    def stop(self) -> None:
+        self.bar.stop()
