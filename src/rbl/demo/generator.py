@@ -115,6 +115,13 @@ class Career:
     settled_on: dt.date | None = None
 
 
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return dt.date(day.year - years, 2, 28)
+
+
 def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
@@ -278,7 +285,9 @@ def _write_household(
     household_schools: dict[str, SchoolPlan] = {}
     for age in ages:
         gender = "M" if rng.random() < 0.512 else "V"
-        birth = peildatum - dt.timedelta(days=365 * age + rng.randint(0, 364))
+        latest = _years_before(peildatum, age)  # turned `age` today
+        earliest = _years_before(peildatum, age + 1) + DAY
+        birth = earliest + dt.timedelta(days=rng.randint(0, (latest - earliest).days))
         bsn = ids.person()
         career = _career(rng, birth, peildatum, code, catalogue, household_schools)
         _add_gaps_and_exemptions(rng, birth, peildatum, catalogue, code, career, gap_rate, result)

@@ -1,0 +1,155 @@
+"""`rbl demo`: the demo region through the real imports, its users, its marker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from rbl.absoluut.models import Signal
+from rbl.demo.build import build_demo
+from rbl.demo.reference import load_reference
+from rbl.organisation.models import Municipality, Participation, Region, School
+from rbl.registry.models import Enrolment, Exemption, ImportLog, Person
+
+PEIL = dt.date(2026, 11, 2)
+SMALL = "0.02"
+
+EXPECTED_ROLES = {
+    "coordinator": ("coordinator", "all"),
+    "administratie": ("administratie", "all"),
+    "lpa-aalten": ("lpa", {"0197"}),
+    "lpa-winterswijk": ("lpa", {"0294"}),
+    "kpa-regio": ("kpa", "all"),
+    "rmc-regio": ("rmc", "all"),
+    "boa-regio": ("boa", "all"),
+    "beleid-winterswijk": ("beleid", {"0294"}),
+    "privacy": ("privacy", "all"),
+    "beheer": ("beheer", "all"),
+}
+
+
+def run_demo(capsys, *args: str) -> tuple[int, str, str]:
+    code = 0
+    try:
+        call_command("demo", "--schaal", SMALL, "--peildatum", PEIL.isoformat(), *args)
+    except SystemExit as exc:
+        code = exc.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def people() -> list[tuple]:
+    return list(
+        Person.objects.order_by("bsn").values_list(
+            "bsn", "surname", "given_names", "birth_date", "municipality_id", "postcode"
+        )
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_builds_the_region_through_the_imports(capsys):
+    code, out, err = run_demo(capsys, "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+
+    region = Region.objects.get()
+    assert region.is_demo
+    assert region.executing_municipality_id == "0222"
+    assert {m.code for m in region.municipalities.all()} == {f.code for f in load_reference()}
+    assert Participation.objects.filter(block=1).count() == 9
+
+    # Every generated file passed the real import with nothing rejected.
+    logs = {log.kind: log for log in ImportLog.objects.all()}
+    assert set(logs) == {"scholen", "brp", "inschrijvingen", "diplomas", "vrijstellingen"}
+    for kind, log in logs.items():
+        assert log.outcome == "applied", kind
+        assert log.counts["rejected"] == 0, kind
+        assert log.counts["created"] == log.counts["rows"] > 0, kind
+        assert log.actor == "demo"
+    assert summary["persons"] == Person.objects.count()
+    assert Enrolment.objects.count() == summary["enrolments"]
+    assert Exemption.objects.count() == summary["exemptions"]
+    assert not School.objects.filter(placeholder=True).exists()
+
+    # The absoluut check ran and found the youth without a school.
+    assert Signal.objects.open().exists()
+    assert summary["signals"]["open"] == Signal.objects.open().count()
+    assert len(summary["checks"]) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_users_have_the_documented_roles_and_password(capsys):
+    code, out, _ = run_demo(capsys)
+    assert code == 0
+    all_codes = {f.code for f in load_reference()}
+    User = get_user_model()
+    for username, (role, where) in EXPECTED_ROLES.items():
+        user = User.objects.get(username=username)
+        assert user.check_password("demo"), username
+        assert not user.is_superuser, username
+        assert user.municipality_codes({role}) == (all_codes if where == "all" else where)
+        assert username in out  # the logins are printed
+    assert User.objects.get(username="lpa-aalten").municipality_codes() == {"0197"}
+    assert "wachtwoord 'demo'" in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_same_seed_same_data_and_refresh_replaces_the_demo(capsys):
+    assert run_demo(capsys)[0] == 0
+    first = people()
+    assert run_demo(capsys)[0] == 0  # a refresh on a demo database
+    assert people() == first
+    assert Region.objects.count() == 1
+    assert ImportLog.objects.filter(kind="brp").count() == 1
+    assert run_demo(capsys, "--seed", "2")[0] == 0
+    second = people()
+    assert second != first
+    assert not {p[0] for p in second} & {p[0] for p in first}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", ["real-region", "user", "municipality"])
+def test_demo_refuses_a_database_with_other_data(capsys, kind):
+    if kind == "real-region":
+        Region.objects.create(name="Echte regio")
+    elif kind == "user":
+        get_user_model().objects.create_user("beheerder", password="x" * 12)
+    else:
+        Municipality.objects.create(code="0197", name="Aalten")
+    code, out, err = run_demo(capsys)
+    assert code == 1
+    assert "zonder demomarkering" in err
+    assert "Traceback" not in out + err
+    assert not Person.objects.exists()
+    assert not Region.objects.filter(is_demo=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_keep_files_and_serve(capsys, tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        "rbl.demo.management.commands.demo.call_command", lambda *a, **k: calls.append((a, k))
+    )
+    code, out, _ = run_demo(capsys, "--keep-files", str(tmp_path / "csv"), "--serve")
+    assert code == 0
+    assert {p.name for p in (tmp_path / "csv").iterdir()} == {
+        "scholen.csv",
+        "brp.csv",
+        "inschrijvingen.csv",
+        "diplomas.csv",
+        "vrijstellingen.csv",
+    }
+    assert calls == [(("runserver", "127.0.0.1:8000"), {"use_reloader": False})]
+    assert "http://127.0.0.1:8000/" in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_build_demo_counts_match_the_database():
+    summary = build_demo(seed=3, scale=0.01, peildatum=PEIL)
+    assert summary.generated.persons == Person.objects.count()
+    assert summary.imports["brp"]["created"] == summary.generated.persons
+    assert summary.seconds > 0

@@ -1,0 +1,131 @@
+"""The demo generator writes plausible, deterministic BRP and DUO files."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from rbl.core.bsn import is_valid_bsn
+from rbl.demo.generator import generate_region
+from rbl.demo.reference import load_reference
+from rbl.law.status import duty_periods
+
+PEIL = dt.date(2026, 11, 2)
+SCALE = 0.02
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo-seed1")
+    return generate_region(out, seed=1, scale=SCALE, peildatum=PEIL)
+
+
+def test_same_seed_gives_the_same_files(generated, tmp_path):
+    again = generate_region(tmp_path, seed=1, scale=SCALE, peildatum=PEIL)
+    for kind, path in generated.files.items():
+        assert path.read_bytes() == again.files[kind].read_bytes(), kind
+
+
+def test_another_seed_gives_other_people(generated, tmp_path):
+    other = generate_region(tmp_path, seed=2, scale=SCALE, peildatum=PEIL)
+    first = {(r["bsn"], r["geslachtsnaam"]) for r in rows(generated.files["brp"])}
+    second = {(r["bsn"], r["geslachtsnaam"]) for r in rows(other.files["brp"])}
+    assert first != second
+    assert not {b for b, _ in first} & {b for b, _ in second}
+
+
+def test_population_follows_the_reference_per_municipality(generated):
+    persons = rows(generated.files["brp"])
+    per_code = Counter(r["gemeentecode"] for r in persons)
+    for figures in load_reference():
+        expected = sum(figures.persons_per_age().values()) * SCALE
+        assert abs(per_code[figures.code] - expected) <= 12, figures.name
+    assert generated.persons == len(persons)
+
+
+def test_bsns_are_valid_and_unique_and_parents_are_not_residents(generated):
+    persons = rows(generated.files["brp"])
+    bsns = [r["bsn"] for r in persons]
+    assert all(is_valid_bsn(b) for b in bsns)
+    assert len(set(bsns)) == len(bsns)
+    parents = {r["ouder1_bsn"] for r in persons if r["ouder1_bsn"]}
+    assert parents and all(is_valid_bsn(b) for b in parents)
+    assert not parents & set(bsns)
+
+
+def test_minors_have_parents_named_and_adults_do_not(generated):
+    for r in rows(generated.files["brp"]):
+        birth = dt.date.fromisoformat(r["geboortedatum"])
+        adult = duty_periods(birth).rmc_vanaf is not None and PEIL >= duty_periods(birth).rmc_vanaf
+        if adult:
+            assert not r["ouder1_bsn"]
+        else:
+            assert r["ouder1_bsn"] and r["ouder1_naam"]
+        assert r["postcode"][:4].isdigit() and len(r["postcode"]) == 6
+
+
+def test_school_age_youth_are_enrolled_in_a_fitting_sector(generated):
+    persons = {
+        r["bsn"]: dt.date.fromisoformat(r["geboortedatum"]) for r in rows(generated.files["brp"])
+    }
+    enrolments = rows(generated.files["inschrijvingen"])
+    exempt = {r["bsn"] for r in rows(generated.files["vrijstellingen"])}
+    current: dict[str, set[str]] = {}
+    first: dict[str, tuple[dt.date, str]] = {}
+    for e in enrolments:
+        start = dt.date.fromisoformat(e["inschrijvingsdatum"])
+        end = e["uitschrijvingsdatum"]
+        age_at_start = (start - persons[e["bsn"]]).days / 365.25
+        if e["sector"] in ("PO", "SO"):
+            assert 3.9 < age_at_start < 13, e
+        elif e["sector"] in ("VO", "PRO", "VSO"):
+            assert 10.5 < age_at_start < 20, e
+        else:
+            assert age_at_start > 14, e
+        if e["bsn"] not in first or start < first[e["bsn"]][0]:
+            first[e["bsn"]] = (start, e["sector"])
+        if start <= PEIL and (not end or dt.date.fromisoformat(end) >= PEIL):
+            current.setdefault(e["bsn"], set()).add(e["sector"])
+    for bsn, (start, sector) in first.items():
+        assert sector in ("PO", "SO")
+        assert 3.9 < (start - persons[bsn]).days / 365.25 < 4.1  # school starts at 4
+
+    leerplichtig = [
+        b for b, birth in persons.items() if duty_periods(birth).status_on(PEIL) == "leerplichtig"
+    ]
+    not_enrolled = [b for b in leerplichtig if b not in current and b not in exempt]
+    # Nearly everybody is at school; the few without a school are the signals of the demo.
+    assert 0 < len(not_enrolled) < 0.02 * len(leerplichtig)
+    for bsn in leerplichtig:
+        age = (PEIL - persons[bsn]).days / 365.25
+        if bsn in current and 6 <= age < 11:
+            assert current[bsn] & {"PO", "SO"}
+
+
+def test_diplomas_include_startkwalificaties(generated):
+    diplomas = rows(generated.files["diplomas"])
+    levels = Counter((d["niveau"], d["startkwalificatie"]) for d in diplomas)
+    assert levels[("havo", "J")] and levels[("vwo", "J")] and levels[("vmbo", "N")]
+    assert any(level.startswith("mbo-") and sk == "J" for level, sk in levels)
+    assert all(dt.date.fromisoformat(d["diplomadatum"]) <= PEIL for d in diplomas)
+
+
+def test_schools_of_every_sector_in_and_around_the_region(generated):
+    schools = rows(generated.files["scholen"])
+    region = {f.code for f in load_reference()}
+    assert {s["sector"] for s in schools} == {"PO", "SO", "VSO", "PRO", "VO", "MBO", "HO"}
+    outside = {s["gemeentecode"] for s in schools} - region
+    assert {"0202", "0153", "0226"} <= outside
+    assert all(s["contactpersoon"] for s in schools if s["gemeentecode"] in region)
+    assert any(s["swv"] for s in schools)
+    keys = [(s["brin"], s["vestiging"]) for s in schools]
+    assert len(keys) == len(set(keys))
