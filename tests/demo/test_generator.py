@@ -129,3 +129,50 @@ def test_schools_of_every_sector_in_and_around_the_region(generated):
     assert any(s["swv"] for s in schools)
     keys = [(s["brin"], s["vestiging"]) for s in schools]
     assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize(
+    ("seed", "peildatum"),
+    [
+        (1, dt.date(2026, 8, 15)),
+        (2, dt.date(2028, 2, 29)),
+        (3, dt.date(2025, 7, 31)),
+        (4, dt.date(2027, 1, 1)),
+        (5, dt.date(2026, 10, 1)),
+        (6, dt.date(2026, 11, 22)),
+    ],
+)
+def test_files_respect_the_import_rules_for_any_seed_and_date(tmp_path, seed, peildatum):
+    """The row rules of the imports (formats.md) hold, so nothing is ever rejected."""
+    g = generate_region(tmp_path, seed=seed, scale=SCALE, peildatum=peildatum)
+    persons = rows(g.files["brp"])
+    births = {}
+    for r in persons:
+        birth = dt.date.fromisoformat(r["geboortedatum"])
+        assert birth <= peildatum
+        assert 0 <= (peildatum - birth).days < 24 * 366
+        if r["datum_overlijden"]:
+            assert dt.date.fromisoformat(r["datum_overlijden"]) >= birth
+        births[r["bsn"]] = birth
+
+    def unique(kind: str, key: tuple[str, ...]) -> list[dict[str, str]]:
+        data = rows(g.files[kind])
+        keys = [tuple(r[k] for k in key) for r in data]
+        assert len(keys) == len(set(keys)), kind
+        return data
+
+    for e in unique("inschrijvingen", ("bsn", "brin", "vestiging", "inschrijvingsdatum")):
+        assert e["bsn"] in births
+        if e["uitschrijvingsdatum"]:
+            assert e["uitschrijvingsdatum"] >= e["inschrijvingsdatum"], e
+        assert e["inschrijvingsdatum"] <= peildatum.isoformat()
+    for d in unique("diplomas", ("bsn", "diplomadatum", "opleiding")):
+        assert d["startkwalificatie"] in ("J", "N")
+    region = {f.code for f in load_reference()}
+    for x in unique("vrijstellingen", ("bsn", "grond", "ingangsdatum")):
+        assert x["gemeentecode"] in region
+        assert x["grond"] in ("5a", "5b", "5c", "5a-trekkend", "3a", "3b", "11g", "15")
+        if x["einddatum"]:
+            assert x["einddatum"] >= x["ingangsdatum"], x
+        assert x["besluitdatum"] <= x["ingangsdatum"]
+    unique("scholen", ("brin", "vestiging"))

@@ -172,7 +172,7 @@ def build_demo(
 
     _run_checks(peildatum, summary, step)
     with step("Zaken"):
-        summary.cases = populate_cases(region, seed)
+        summary.cases = populate_cases(region, seed, peildatum=peildatum)
     summary.seconds = time.perf_counter() - started
     return summary
 

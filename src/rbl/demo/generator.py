@@ -505,9 +505,10 @@ def _add_gaps_and_exemptions(
 
 def _exemption(rng: random.Random, birth, peildatum, periods, career: Career) -> None:
     age5 = peildatum < birthday(birth, 6)
+    leerplichtig = periods.status_on(peildatum).value == "leerplichtig"
     ground = rng.choices(
-        ("5a", "5b", "5c", "11g", "3a" if age5 else "5a", "15"),
-        weights=(55, 5, 15, 10, 10 if age5 else 0, 5),
+        ("5a", "5b", "5c", "11g", "3a", "15"),
+        weights=(55, 5, 15, 10, 10 if age5 else 0, 5 if leerplichtig and not age5 else 0),
     )[0]
     start_limit = max(periods.leerplicht_vanaf, peildatum - dt.timedelta(days=1500))
     span = max(0, (peildatum - start_limit).days - 10)
@@ -528,7 +529,7 @@ def _exemption(rng: random.Random, birth, peildatum, periods, career: Career) ->
         cut = False
     elif ground == "15":
         end = periods.leerplicht_tot
-    if start > peildatum:
+    if start > peildatum or (end is not None and end < start):
         return
     decided = start - dt.timedelta(days=rng.randint(0, 30))
     career.exemptions.append((ground, start, end, decided))

@@ -80,14 +80,16 @@ class Command(BaseCommand):
                 keep_files=opts["keep_files"],
                 step=steps.step if steps else None,
             )
-        except DemoRefused as exc:
+        except (DemoRefused, DemoFailed) as exc:
+            if steps:
+                steps.stop()
+            message = str(exc)
+            if isinstance(exc, DemoFailed):
+                message = f"De demo kon niet worden opgebouwd: {exc}"
             if opts["json"]:
-                self.stdout.write(json.dumps({"errors": [str(exc)]}, ensure_ascii=False))
+                self.stdout.write(json.dumps({"errors": [message]}, ensure_ascii=False))
             else:
-                self.stderr.write(str(exc))
-            sys.exit(1)
-        except DemoFailed as exc:
-            self.stderr.write(f"De demo kon niet worden opgebouwd: {exc}")
+                self.stderr.write(message)
             sys.exit(1)
         finally:
             if steps:
