@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from django.db import transaction
 from django.utils import timezone
 
-from rbl.registry.imports.fields import Column, FieldError
+from rbl.registry.imports.fields import _CONTROL, Column, FieldError
 from rbl.registry.imports.reader import FileProblem, open_csv
 from rbl.registry.imports.stage import STAGE, Stage
 from rbl.registry.models import ImportLog, ImportOutcome
@@ -165,6 +165,77 @@ def _region_codes() -> frozenset[str]:
     )
 
 
+class _NotPlain(Exception):
+    """A row the fast path does not take: parse it again on the reporting path."""
+
+
+def _row_parser(
+    kind: ImportKind,
+    positions: Sequence[tuple[Column, int]],
+    width: int,
+    result: ImportResult,
+    ctx: ImportContext,
+) -> Callable[[int, list[str]], dict[str, Any] | None]:
+    """A function (line, cells) -> parsed row, or None after recording the row's errors.
+
+    Valid rows take a fast path that parses each cell once; any row that is not
+    plainly valid is parsed again by `_parse_row`, which reports every problem.
+    """
+    # A text column's check is its length once the row is known to hold no
+    # control characters (one search over the whole row instead of one per cell).
+    plan = [
+        (
+            column.name,
+            column.parse,
+            index,
+            column.required,
+            column.default,
+            getattr(column.parse, "max_length", None),
+        )
+        for column, index in positions
+    ]
+    check_row = kind.check_row
+    control = _CONTROL
+
+    def parse(line: int, cells: list[str]) -> dict[str, Any] | None:
+        if len(cells) == width and not control.search("".join(cells)):
+            row: dict[str, Any] = {}
+            try:
+                for name, parse_cell, index, required, default, max_length in plan:
+                    raw = cells[index].strip() if index >= 0 else ""
+                    if raw:
+                        if max_length is None:
+                            row[name] = parse_cell(raw)
+                        elif len(raw) <= max_length:
+                            row[name] = raw
+                        else:
+                            raise _NotPlain
+                    elif required:
+                        raise _NotPlain
+                    else:
+                        row[name] = default
+            except (FieldError, _NotPlain):
+                pass
+            else:
+                problems = check_row(row, ctx)
+                if not problems:
+                    return row
+                _report_problems(row, problems, line, result)
+                return None
+        return _parse_row(kind, positions, width, line, cells, result, ctx)
+
+    return parse
+
+
+def _report_problems(
+    row: dict[str, Any], problems: list[tuple[str, str]], line: int, result: ImportResult
+) -> None:
+    for column_name, reason in problems:
+        value = row.get(column_name)
+        shown = "" if value is None else str(value)[:100]
+        result.add_error(line, column_name, shown, reason)
+
+
 def _parse_row(
     kind: ImportKind,
     positions: Sequence[tuple[Column, int]],
@@ -197,10 +268,7 @@ def _parse_row(
     if bad:
         return None
     problems = kind.check_row(row, ctx)
-    for column_name, reason in problems:
-        value = row.get(column_name)
-        shown = "" if value is None else str(value)[:100]
-        result.add_error(line, column_name, shown, reason)
+    _report_problems(row, problems, line, result)
     return None if problems else row
 
 
@@ -322,13 +390,16 @@ def _run(
         except FileProblem as problem:
             result.add_error(problem.line, problem.column, "", problem.reason)
             raise Rejected from None
+        parse = _row_parser(kind, positions, width, result, ctx)
+        stage_row = kind.stage_row
         with Stage(kind.stage_columns) as stage:
+            add = stage.add
             try:
                 for line, cells in csv_file.rows():
                     result.rows += 1
-                    row = _parse_row(kind, positions, width, line, cells, result, ctx)
+                    row = parse(line, cells)
                     if row is not None and (not result.rejected or ctx.skip_invalid):
-                        stage.add((line, *kind.stage_row(row)))
+                        add((line, *stage_row(row)))
                     if progress and result.rows % 10000 == 0:
                         progress(csv_file.counter.bytes_read, csv_file.size)
             except FileProblem as problem:

@@ -29,14 +29,49 @@ _VESTIGING = re.compile(r"^\d{2}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def _weighted_sums(weights: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(
+        sum(int(d) * w for d, w in zip(f"{n:04d}", weights, strict=True)) for n in range(10_000)
+    )
+
+
+# The 11-test of rbl.core.bsn, split in two lookups of four digits each: the
+# same answer for 9 ASCII digits, at a fraction of the cost per row.
+_BSN_HI = _weighted_sums((9, 8, 7, 6))
+_BSN_LO = _weighted_sums((5, 4, 3, 2))
+
+
 def bsn(value: str) -> str:
+    if (
+        len(value) == 9
+        and value.isascii()
+        and value.isdigit()
+        and (_BSN_HI[int(value[:4])] + _BSN_LO[int(value[4:8])] - int(value[8])) % 11 == 0
+        and value != "000000000"
+    ):
+        return value
     reason = bsn_error(value)
     if reason:
         raise FieldError(reason)
     return value
 
 
+# Valid dates seen before (birth dates repeat a lot in a big file); bounded.
+_DATES: dict[str, dt.date] = {}
+_DATES_MAX = 100_000
+
+
 def date(value: str) -> dt.date:
+    known = _DATES.get(value)
+    if known is not None:
+        return known
+    day = _parse_date(value)
+    if len(_DATES) < _DATES_MAX:
+        _DATES[value] = day
+    return day
+
+
+def _parse_date(value: str) -> dt.date:
     if not _DATE.match(value):
         raise FieldError("datum moet de vorm JJJJ-MM-DD hebben")
     try:
@@ -96,6 +131,7 @@ def text(max_length: int) -> Parser:
             raise FieldError("tekst bevat ongeldige stuurtekens")
         return value
 
+    parse.max_length = max_length  # type: ignore[attr-defined]  # the row fast path uses it
     return parse
 
 

@@ -7,7 +7,6 @@ set-based statements, so the cost per row is one parse and one bulk write.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +14,8 @@ from django.db import connection
 
 STAGE = "rbl_import_stage"
 _BATCH = 5000
+# From this many staged rows on, the merge statements are planned as bulk joins.
+_BIG = 20_000
 
 
 class Stage:
@@ -24,6 +25,8 @@ class Stage:
         self.columns = [("line", "INTEGER")] + list(columns)
         self.names = [name for name, _ in self.columns]
         self.vendor = connection.vendor
+        # SQLite gets dates as ISO text; only the DATE columns need converting.
+        self._dates = tuple(i for i, (_, typ) in enumerate(self.columns) if typ == "DATE")
         self.count = 0
         self._batch: list[tuple[Any, ...]] = []
         self._copy_cm = None
@@ -50,7 +53,14 @@ class Stage:
         if self._copy is not None:
             self._copy.write_row(row)
             return
-        self._batch.append(tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row))
+        if self._dates:
+            values = list(row)
+            for i in self._dates:
+                value = values[i]
+                if value is not None:
+                    values[i] = value.isoformat()
+            row = tuple(values)
+        self._batch.append(row)
         if len(self._batch) >= _BATCH:
             self._flush()
 
@@ -70,6 +80,12 @@ class Stage:
             self._cursor.execute(f"CREATE INDEX {STAGE}_key ON {STAGE} ({', '.join(index_on)})")
         if self.vendor == "postgresql":
             self._cursor.execute(f"ANALYZE {STAGE}")
+            if self.count >= _BIG:
+                # A big merge joins most of the staged rows with the registry: hash joins
+                # are right, and a nested loop over a target table whose statistics are
+                # stale (empty before a first load) would rescan it per row.
+                self._cursor.execute("SET LOCAL enable_nestloop = off")
+                self._cursor.execute("SET LOCAL work_mem = '64MB'")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run a statement; returns its row count."""

@@ -9,6 +9,7 @@ aged out). A person who appears in another municipality keeps one record.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from typing import Any
 
 from rbl.registry.imports import fields as f
@@ -64,6 +65,9 @@ PERSON_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+_PERSON_VALUES = operator.itemgetter(*(name for name, _, _ in PERSON_FIELDS))
+
+
 def check_person_row(row: dict[str, Any], ctx: ImportContext) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     code = row.get("gemeentecode")
@@ -109,7 +113,7 @@ class BrpImport(ImportKind):
         return problems
 
     def stage_row(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(row[name] for name, _, _ in PERSON_FIELDS)
+        return _PERSON_VALUES(row)
 
     def apply(self, stage: Stage, ctx: ImportContext, result: ImportResult) -> None:
         cols = [col for _, col, _ in PERSON_FIELDS]
