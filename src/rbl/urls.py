@@ -1,6 +1,18 @@
-from django.urls import include, path
+"""The project's URLs. Person and case ids in URLs are opaque (rbl.web.opaque)."""
+
+from django.urls import include, path, register_converter
+
+from rbl.web.opaque import CaseIdConverter, PersonIdConverter
+
+register_converter(PersonIdConverter, "person")
+register_converter(CaseIdConverter, "case")
 
 urlpatterns = [
     path("", include("rbl.web.urls")),
     path("api/v1/", include("rbl.api.urls")),
+    path("financien/", include("rbl.finance.urls")),
 ]
+
+handler404 = "rbl.web.views.errors.not_found"
+handler500 = "rbl.web.views.errors.server_error"
+handler403 = "rbl.web.views.errors.permission_denied"

@@ -1,12 +1,30 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from rbl.web import views
+from rbl.web.views import caseload, cases, home, imports, lists, persons
 
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("werk/", lists.my_work, name="my-work"),
+    path("team/", lists.team, name="team"),
+    path("termijnen/", lists.overdue, name="overdue"),
+    path("zoeken/", persons.search, name="search"),
+    path("personen/<person:person_id>/", persons.person, name="person"),
+    path("zaken/<case:case_id>/", cases.case_page, name="case"),
+    path("zaken/<case:case_id>/activiteit/", cases.add_activity_view, name="case-activity"),
+    path("zaken/<case:case_id>/route/", cases.choose_route_view, name="case-route"),
+    path("zaken/<case:case_id>/afsluiten/", cases.close_view, name="case-close"),
+    path("importeren/", imports.import_page, name="import"),
+    path("importeren/<str:job_id>/", imports.import_job, name="import-job"),
+    path("importeren/<str:job_id>/status/", imports.import_job_status, name="import-status"),
+    path(
+        "importeren/log/<int:log_id>/fouten.csv",
+        imports.import_errors_csv,
+        name="import-errors",
+    ),
+    path("caseload/", caseload.caseload_page, name="caseload"),
 ]

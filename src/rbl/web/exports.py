@@ -1,0 +1,95 @@
+"""CSV and XLSX downloads of the case lists, with the columns the screen shows
+(formats.md, "Outputs"). Every export is written to the access log."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from rbl.cases.models import Case
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    value: Any  # callable(case) -> str | date | None
+
+
+def _owner(case: Case) -> str:
+    if not case.owner_id:
+        return ""
+    return case.owner.get_full_name() or case.owner.username
+
+
+CASE_COLUMNS: Sequence[Column] = (
+    Column("Soort", lambda c: c.get_type_display()),
+    Column("Jongere", lambda c: c.person.full_name),
+    Column("Geboortedatum", lambda c: c.person.birth_date),
+    Column("Gemeente", lambda c: c.principal.name),
+    Column("Status", lambda c: c.get_status_display()),
+    Column("Eigenaar", _owner),
+    Column("Geopend op", lambda c: c.opened_on),
+    Column("Eerstvolgende termijn", lambda c: getattr(c, "next_due", None)),
+)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
+    text = str(value)
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
+def rows(cases: Iterable[Case], columns: Sequence[Column] = CASE_COLUMNS) -> list[list[Any]]:
+    return [[col.value(case) for col in columns] for case in cases]
+
+
+def csv_response(
+    name: str, data: list[list[Any]], columns: Sequence[Column] = CASE_COLUMNS
+) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([c.title for c in columns])
+    for row in data:
+        writer.writerow([_text(v) for v in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def xlsx_response(
+    name: str, title: str, data: list[list[Any]], columns: Sequence[Column] = CASE_COLUMNS
+) -> HttpResponse:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append([c.title for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in data:
+        sheet.append([v if isinstance(v, dt.date) or v is None else _text(v) for v in row])
+    for index, _ in enumerate(columns, start=1):
+        for cell in sheet.iter_cols(min_col=index, max_col=index, min_row=2):
+            for c in cell:
+                if isinstance(c.value, dt.date):
+                    c.number_format = "DD-MM-YYYY"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response

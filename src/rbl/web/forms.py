@@ -1,0 +1,132 @@
+"""Forms of the screens. Labels and messages are Dutch."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from rbl.cases.models import ActivityKind, CaseStatus, CaseType, ClosingReason, MasRoute
+from rbl.core.bsn import bsn_error
+from rbl.organisation.models import Municipality
+from rbl.registry.imports import KINDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VersionedForm(forms.Form):
+    """Carries the case version the user saw, so a concurrent change is detected."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ActivityForm(VersionedForm):
+    kind = forms.ChoiceField(label="Soort activiteit", choices=ActivityKind.choices)
+    date = forms.DateField(label="Datum", widget=DateInput, initial=timezone.localdate)
+    notes = forms.CharField(
+        label="Aantekeningen", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def clean_date(self) -> dt.date:
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("De datum kan niet in de toekomst liggen.")
+        return day
+
+
+class RouteForm(VersionedForm):
+    route = forms.ChoiceField(label="MAS-route", choices=MasRoute.choices)
+    note = forms.CharField(
+        label="Toelichting", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CloseForm(VersionedForm):
+    reason = forms.ChoiceField(
+        label="Reden van afsluiten",
+        choices=[("", "— kies een reden —"), *ClosingReason.choices],
+        error_messages={"required": "Kies een reden van afsluiten."},
+    )
+    note = forms.CharField(
+        label="Toelichting", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SearchForm(forms.Form):
+    """Search by BSN, or by surname with birth date. Sent by POST only."""
+
+    bsn = forms.CharField(label="BSN", required=False, max_length=20)
+    geslachtsnaam = forms.CharField(label="Achternaam", required=False, max_length=200)
+    geboortedatum = forms.DateField(label="Geboortedatum", required=False, widget=DateInput)
+
+    def clean_bsn(self) -> str:
+        value = self.cleaned_data["bsn"].strip()
+        if value:
+            problem = bsn_error(value)
+            if problem:
+                raise forms.ValidationError(problem)
+        return value
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors or data.get("bsn"):
+            return data
+        if not (data.get("geslachtsnaam") or "").strip():
+            raise forms.ValidationError("Vul een BSN in, of een achternaam met geboortedatum.")
+        if not data.get("geboortedatum"):
+            self.add_error("geboortedatum", "Vul bij zoeken op naam ook de geboortedatum in.")
+        return data
+
+
+def _kind_choices() -> list[tuple[str, str]]:
+    return [(name, kind.label) for name, kind in KINDS.items()]
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label="Soort bestand", choices=_kind_choices)
+    file = forms.FileField(label="Bestand (CSV)")
+    gemeenten = forms.ModelMultipleChoiceField(
+        label="Gemeenten (alleen bij een BRP-extract; leeg = de gemeenten in het bestand)",
+        queryset=Municipality.objects.filter(region__isnull=False),
+        required=False,
+    )
+    peildatum = forms.DateField(
+        label="Peildatum (leeg = vandaag)", required=False, widget=DateInput
+    )
+    skip_invalid = forms.BooleanField(
+        label="Goede regels verwerken en afgekeurde regels overslaan", required=False
+    )
+
+    def __init__(self, *args, max_mb: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_mb = max_mb
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_mb * 1024 * 1024:
+            raise forms.ValidationError(f"Het bestand is groter dan {self.max_mb} MB.")
+        return upload
+
+
+class CaseFilterForm(forms.Form):
+    """The filter bar of the case lists (GET: filters hold no personal data)."""
+
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "alle"), *CaseStatus.choices]
+    )
+    type = forms.ChoiceField(
+        label="Soort", required=False, choices=[("", "alle"), *CaseType.choices]
+    )
+    gemeente = forms.ChoiceField(label="Gemeente", required=False)
+    eigenaar = forms.ChoiceField(label="Eigenaar", required=False)
+
+    def __init__(self, *args, municipalities, owners, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["gemeente"].choices = [("", "alle"), *municipalities]
+        self.fields["eigenaar"].choices = [("", "alle"), *owners]

@@ -1,0 +1,149 @@
+"""Imports started from the import page run in a background thread, so the
+page can show progress; the page polls `status(job_id)`.
+
+The job state lives in this process's memory (what the importing user sees,
+including the offending values of rejected rows: they hold the file). The
+stored record is the ImportLog of `run_import`, without personal values.
+Run the web application as one process (or with sticky sessions) to follow
+progress; a finished import is always visible in the import log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import tempfile
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connections
+
+from rbl.registry.imports import run_import
+
+logger = logging.getLogger("rbl.web.imports")
+
+_MAX_JOBS = 200
+
+
+@dataclass
+class ImportJob:
+    id: str
+    user_id: int
+    kind: str
+    file_name: str
+    state: str = "wacht"  # wacht, bezig, klaar, mislukt
+    done: int = 0
+    total: int = 0
+    result: dict[str, Any] | None = None
+    log_id: int | None = None
+    message: str = ""
+    started: dt.datetime = field(default_factory=dt.datetime.now)
+
+    @property
+    def percent(self) -> int:
+        if self.state == "klaar":
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "state": self.state,
+            "percent": self.percent,
+            "done": self.state in ("klaar", "mislukt"),
+            "message": self.message,
+        }
+
+
+_jobs: dict[str, ImportJob] = {}
+_lock = threading.Lock()
+
+
+def get(job_id: str, user: Any) -> ImportJob | None:
+    """The job, only for the user who started it."""
+    with _lock:
+        job = _jobs.get(job_id)
+    if job is None or job.user_id != user.pk:
+        return None
+    return job
+
+
+def _store(job: ImportJob) -> None:
+    with _lock:
+        if len(_jobs) >= _MAX_JOBS:
+            finished = [j for j in _jobs.values() if j.state in ("klaar", "mislukt")]
+            for old in sorted(finished, key=lambda j: j.started)[: len(_jobs) - _MAX_JOBS + 1]:
+                _jobs.pop(old.id, None)
+        _jobs[job.id] = job
+
+
+def _save_upload(upload: UploadedFile) -> Path:
+    fd, name = tempfile.mkstemp(prefix="rbl-import-", suffix=".csv")
+    with os.fdopen(fd, "wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    return Path(name)
+
+
+def _run(job: ImportJob, path: Path, user: Any, options: dict[str, Any]) -> None:
+    def progress(done: int, total: int) -> None:
+        job.done, job.total = done, total
+
+    job.state = "bezig"
+    try:
+        result = run_import(
+            job.kind,
+            path,
+            user=user,
+            file_name=job.file_name,
+            progress=progress,
+            **options,
+        )
+        job.result = result.as_json()
+        job.log_id = result.log_id
+        job.state = "klaar"
+    except Exception:  # the page must say it failed; details go to the log, without data
+        logger.exception("import %s (%s) failed", job.id, job.kind)
+        job.state = "mislukt"
+        job.message = "De import is mislukt door een fout in het systeem. Er is niets gewijzigd."
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def start(
+    user: Any,
+    kind: str,
+    upload: UploadedFile,
+    *,
+    municipalities: list[str] | None = None,
+    peildatum: dt.date | None = None,
+    skip_invalid: bool = False,
+) -> ImportJob:
+    """Save the upload and import it; in a background thread unless the setting
+    RBL_WEB_IMPORT_SYNC is true (then the import has finished on return)."""
+    job = ImportJob(id=uuid.uuid4().hex, user_id=user.pk, kind=kind, file_name=upload.name[:255])
+    path = _save_upload(upload)
+    options: dict[str, Any] = {"skip_invalid": skip_invalid}
+    if municipalities:
+        options["municipalities"] = municipalities
+    if peildatum:
+        options["peildatum"] = peildatum
+    _store(job)
+    if getattr(settings, "RBL_WEB_IMPORT_SYNC", False):
+        _run(job, path, user, options)
+        return job
+
+    def work() -> None:
+        try:
+            _run(job, path, user, options)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    threading.Thread(target=work, name=f"import-{job.id[:8]}", daemon=True).start()
+    return job

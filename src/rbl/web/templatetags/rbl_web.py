@@ -1,0 +1,50 @@
+"""Template helpers of the web application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+
+from rbl.web import opaque
+from rbl.web.permissions import does_casework, may_import, may_see_caseload
+
+register = template.Library()
+
+
+@register.inclusion_tag("web/_nav.html", takes_context=True)
+def main_menu(context: dict[str, Any]) -> dict[str, Any]:
+    """The menu items this user may use, the current one marked."""
+    request = context["request"]
+    user = request.user
+    items: list[tuple[str, str]] = []
+    if does_casework(user):
+        items += [
+            (reverse("web:my-work"), "Mijn werk"),
+            (reverse("web:team"), "Zaken team"),
+            (reverse("web:overdue"), "Termijn verstreken"),
+            (reverse("web:search"), "Zoeken"),
+        ]
+    if may_see_caseload(user):
+        items.append((reverse("web:caseload"), "Caseload"))
+    if may_import(user):
+        items.append((reverse("web:import"), "Importeren"))
+    try:
+        from rbl.finance.views import may_use_finance
+
+        if may_use_finance(user):
+            items.append((reverse("finance:scenario"), "Financiën"))
+    except Exception:  # finance screens absent or not routed
+        pass
+    return {"items": items, "current": request.path}
+
+
+@register.filter
+def person_id(pk: int) -> str:
+    return opaque.person_id(pk)
+
+
+@register.filter
+def case_id(pk: int) -> str:
+    return opaque.case_id(pk)

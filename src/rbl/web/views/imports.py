@@ -1,0 +1,93 @@
+"""The import page: upload a file of any kind, follow its progress, read the
+error report (line, column, reason) and download it as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from rbl.registry.imports import KINDS
+from rbl.registry.models import ImportLog
+from rbl.web import import_jobs
+from rbl.web.forms import ImportForm
+from rbl.web.permissions import may_import
+
+
+def _check(request: HttpRequest) -> None:
+    if not may_import(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    _check(request)
+    max_mb = settings.RBL_MAX_UPLOAD_MB
+    status = 200
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, max_mb=max_mb)
+        if form.is_valid():
+            data = form.cleaned_data
+            job = import_jobs.start(
+                request.user,
+                data["kind"],
+                data["file"],
+                municipalities=[m.code for m in data["gemeenten"]] or None,
+                peildatum=data["peildatum"],
+                skip_invalid=data["skip_invalid"],
+            )
+            return redirect(reverse("web:import-job", args=[job.id]))
+        status = 400
+    else:
+        form = ImportForm(max_mb=max_mb)
+    logs = ImportLog.objects.select_related("user").order_by("-started_at")[:25]
+    kinds = [(name, kind.label) for name, kind in KINDS.items()]
+    return render(
+        request,
+        "web/import.html",
+        {"form": form, "logs": logs, "kinds": kinds, "max_mb": max_mb},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def import_job(request: HttpRequest, job_id: str) -> HttpResponse:
+    _check(request)
+    job = import_jobs.get(job_id, request.user)
+    if job is None:
+        raise Http404
+    return render(request, "web/import_job.html", {"job": job, "result": job.result})
+
+
+@login_required
+@require_GET
+def import_job_status(request: HttpRequest, job_id: str) -> JsonResponse:
+    _check(request)
+    job = import_jobs.get(job_id, request.user)
+    if job is None:
+        raise Http404
+    return JsonResponse(job.public())
+
+
+@login_required
+@require_GET
+def import_errors_csv(request: HttpRequest, log_id: int) -> HttpResponse:
+    """The stored error report: line, column and reason, never a personal value."""
+    _check(request)
+    log = get_object_or_404(ImportLog, pk=log_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["regel", "kolom", "reden"])
+    for error in log.errors:
+        writer.writerow([error.get("line", ""), error.get("column", ""), error.get("reason", "")])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="importfouten-{log.pk}.csv"'
+    return response

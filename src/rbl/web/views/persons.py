@@ -1,0 +1,88 @@
+"""The person page (doorlopend dossier) and the search by BSN or name."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from rbl.accounts.access import visible_cases, visible_persons
+from rbl.audit.models import Action
+from rbl.audit.services import log_access
+from rbl.law.status import status_on
+from rbl.web.forms import SearchForm
+from rbl.web.permissions import does_casework
+from rbl.web.search import SearchError, search_persons
+from rbl.web.timeline import person_timeline
+
+
+@login_required
+def person(request: HttpRequest, person_id: int) -> HttpResponse:
+    found = visible_persons(request.user).select_related("municipality").filter(pk=person_id)
+    youth = found.first()
+    if youth is None:
+        raise Http404
+    log_access(request.user, Action.VIEW, persons=[youth], purpose="dossier", path=request.path)
+    visible = visible_cases(request.user)
+    cases = list(
+        visible.filter(person=youth)
+        .select_related("principal", "owner", "school")
+        .order_by("-opened_on", "-pk")
+    )
+    today = timezone.localdate()
+    try:
+        legal = status_on(youth.birth_date, today).status.label
+    except ValueError:
+        legal = ""
+    return render(
+        request,
+        "web/person.html",
+        {
+            "person": youth,
+            "cases": cases,
+            "timeline": person_timeline(youth, visible),
+            "legal_status": legal,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def search(request: HttpRequest) -> HttpResponse:
+    """GET shows the empty form; terms travel by POST only, never in the URL."""
+    if not does_casework(request.user):
+        raise PermissionDenied
+    results = None
+    status = 200
+    if request.method == "POST":
+        form = SearchForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                results = list(
+                    search_persons(
+                        request.user,
+                        bsn=data.get("bsn") or None,
+                        surname=data.get("geslachtsnaam"),
+                        birth_date=data.get("geboortedatum"),
+                    )[:100]
+                )
+            except SearchError as exc:
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                log_access(
+                    request.user,
+                    Action.SEARCH,
+                    persons=results,
+                    purpose="zoeken",
+                    path=request.path,
+                )
+        else:
+            status = 400
+    else:
+        form = SearchForm()
+    return render(request, "web/search.html", {"form": form, "results": results}, status=status)

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.web.world import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The world gives every user a password; hashing it the slow, safe way
+    would dominate the run time of these tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
