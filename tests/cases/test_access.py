@@ -92,6 +92,14 @@ def test_role_for_both_municipalities_sees_both(world, aalten, winterswijk, role
         assert cases == set()
 
 
+def test_queryset_shortcuts_agree_with_access_functions(world, aalten):
+    from rbl.cases.models import Case
+
+    coordinator = staff("coord", "coordinator", aalten)
+    assert set(Case.objects.visible_to(coordinator)) == set(access.visible_cases(coordinator))
+    assert set(Case.objects.editable_by(world["owner_a"])) == {world["case_a"], world["pv_case"]}
+
+
 def test_figures_log_and_configuration_rights(aalten):
     assert access.aggregate_municipalities(staff("b", "beleid", aalten)) == {"0197"}
     assert access.can_read_access_log(staff("p", "privacy", aalten))

@@ -123,3 +123,4 @@ def test_jco_list_per_role_municipality(case, people, winterswijk):
     assert set(jco_list()) == {mine, theirs}
     assert list(jco_list(["0294"])) == [theirs]
     assert list(visible_handhaving(people["boa"]).filter(outcome="")) == [mine]
+    assert list(jco_list(user=people["boa"])) == [mine]

@@ -93,6 +93,18 @@ class CaseQuerySet(models.QuerySet):
     def closed(self) -> CaseQuerySet:
         return self.filter(status=CaseStatus.AFGESLOTEN)
 
+    def visible_to(self, user) -> CaseQuerySet:
+        """Cases `user` may read; the rules live in rbl.accounts.access."""
+        from rbl.accounts.access import visible_cases
+
+        return self.filter(pk__in=visible_cases(user).values("pk"))
+
+    def editable_by(self, user) -> CaseQuerySet:
+        """Cases `user` may change; the rules live in rbl.accounts.access."""
+        from rbl.accounts.access import editable_cases
+
+        return self.filter(pk__in=editable_cases(user).values("pk"))
+
     def of_person_and_type(self, person_id: int, case_type: str) -> CaseQuerySet:
         return self.filter(person_id=person_id, type=case_type)
 
