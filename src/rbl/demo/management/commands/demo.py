@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ ADDRESS = "127.0.0.1:8000"
 
 def _scale(value: str) -> float:
     try:
-        number = float(value)
+        number = float(value.replace(",", "."))
     except ValueError:
         raise argparse.ArgumentTypeError(f"ongeldige schaal '{value}': gebruik een getal") from None
     if not 0 < number <= 100:
@@ -49,7 +50,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--db",
             metavar="PAD",
-            help="SQLite-bestand voor de demo (standaard RBL_DB of ./rbl.sqlite3)",
+            help=(
+                "SQLite-bestand voor de demo (standaard RBL_DB of ./rbl.sqlite3; "
+                "genegeerd als DATABASE_URL is gezet)"
+            ),
         )
         parser.add_argument("--seed", type=int, default=1, help="seed (standaard 1)")
         parser.add_argument(
@@ -70,6 +74,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="samenvatting als JSON")
 
     def handle(self, *args, **opts) -> None:
+        if opts["db"] and os.environ.get("DATABASE_URL"):
+            self.stderr.write("Let op: DATABASE_URL is gezet; --db wordt genegeerd.")
         show = not opts["json"] and sys.stdout.isatty()
         steps = _RichSteps() if show else None
         try:
