@@ -10,7 +10,16 @@ import os
 import sys
 
 # Commands that work on the database and bring its schema up to date first.
-MIGRATE_FIRST = {"regio", "import", "absoluut", "demo", "export", "rapport", "runserver"}
+MIGRATE_FIRST = {
+    "regio",
+    "import",
+    "absoluut",
+    "demo",
+    "export",
+    "rapport",
+    "retentie",
+    "runserver",
+}
 
 
 def _preset_database(argv: list[str]) -> None:

@@ -135,3 +135,16 @@ def test_vsv_list_opens_rmc_cases_idempotently(setup, write, rbl_import, aalten)
     code, out = rbl_import("vsv", path)
     assert (out["created"], out["updated"], out["unchanged"]) == (0, 0, 2)
     assert Case.objects.count() == 1
+
+
+def test_waiting_report_links_as_soon_as_the_brp_import_brings_the_person(
+    setup, write, rbl_import, aalten
+):
+    rbl_import("verzuimmeldingen", melding_file(write, ROW_UNKNOWN))
+    assert VerzuimMelding.objects.get().person is None
+    brp = write("bsn;geslachtsnaam;geboortedatum;gemeentecode\n123456782;Nieuw;2012-05-05;0197\n")
+    code, out = rbl_import("brp", brp, "--gemeente", "0197", "--peildatum", "2025-03-01")
+    assert code == 0 and out["created"] == 1
+    melding = VerzuimMelding.objects.get()
+    assert melding.person.bsn == "123456782"
+    assert melding.case is not None
