@@ -280,3 +280,11 @@ def test_finding_breaches_is_one_statement_regardless_of_population(
     with django_assert_max_num_queries(12):
         result = run_check(D)
     assert result.new == 30
+
+
+def test_a_run_for_an_earlier_date_leaves_later_signals_alone(child):
+    EnrolmentFactory(bsn=child.bsn, start=D - 100 * DAY, end=D + DAY)
+    assert run_check(D + 7 * DAY).new == 1
+    result = run_check(D)
+    assert (result.new, result.closed, result.signals) == (0, 0, 1)
+    assert open_signal(child).opened_on == D + 7 * DAY

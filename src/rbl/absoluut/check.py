@@ -137,12 +137,16 @@ def close_reasons(peildatum: dt.date) -> list[tuple[CloseReason, Q]]:
 
 def close_signals(peildatum: dt.date, codes: list[str]) -> dict[str, int]:
     """Closes the open signals of the covered municipalities that are no longer a
-    breach on `peildatum`; one UPDATE per reason. Returns the counts per reason."""
+    breach on `peildatum`; one UPDATE per reason. Returns the counts per reason.
+
+    A signal opened after `peildatum` (a run for an earlier date than the one
+    that opened it) is left alone: it cannot have ended before it began."""
     counts: dict[str, int] = {}
     for reason, applies in close_reasons(peildatum):
         counts[reason.value] = (
             Signal.objects.open()
             .of_municipalities(codes)
+            .filter(opened_on__lte=peildatum)
             .filter(applies)
             .update(closed_on=peildatum, close_reason=reason.value)
         )
