@@ -64,12 +64,23 @@ def test_demo_builds_the_region_through_the_imports(capsys):
 
     # Every generated file passed the real import with nothing rejected.
     logs = {log.kind: log for log in ImportLog.objects.all()}
-    assert set(logs) == {"scholen", "brp", "inschrijvingen", "diplomas", "vrijstellingen"}
+    assert set(logs) == {
+        "scholen",
+        "brp",
+        "brp-mutaties",
+        "inschrijvingen",
+        "diplomas",
+        "vrijstellingen",
+    }
     for kind, log in logs.items():
         assert log.outcome == "applied", kind
         assert log.counts["rejected"] == 0, kind
-        assert log.counts["created"] == log.counts["rows"] > 0, kind
         assert log.actor == "demo"
+        if kind != "brp-mutaties":
+            assert log.counts["created"] == log.counts["rows"] > 0, kind
+    # The extract is of a month ago; births and arrivals since came as mutations.
+    assert logs["brp"].options["peildatum"] == (PEIL - dt.timedelta(days=30)).isoformat()
+    assert logs["brp-mutaties"].counts["created"] > 0
     assert summary["persons"] == Person.objects.count()
     assert Enrolment.objects.count() == summary["enrolments"]
     assert Exemption.objects.count() == summary["exemptions"]
@@ -139,6 +150,7 @@ def test_keep_files_and_serve(capsys, tmp_path, monkeypatch):
     assert {p.name for p in (tmp_path / "csv").iterdir()} == {
         "scholen.csv",
         "brp.csv",
+        "brp_mutaties.csv",
         "inschrijvingen.csv",
         "diplomas.csv",
         "vrijstellingen.csv",
@@ -151,5 +163,6 @@ def test_keep_files_and_serve(capsys, tmp_path, monkeypatch):
 def test_build_demo_counts_match_the_database():
     summary = build_demo(seed=3, scale=0.01, peildatum=PEIL)
     assert summary.generated.persons == Person.objects.count()
-    assert summary.imports["brp"]["created"] == summary.generated.persons
+    born_or_arrived = summary.imports["brp-mutaties"]["created"]
+    assert summary.imports["brp"]["created"] + born_or_arrived == summary.generated.persons
     assert summary.seconds > 0

@@ -23,6 +23,16 @@ def rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def residents(g) -> list[dict[str, str]]:
+    """Everybody in the BRP: the extract plus those born or arrived since."""
+    extract = rows(g.files["brp"])
+    known = {r["bsn"] for r in extract}
+    arrivals = [
+        r for r in rows(g.files["brp-mutaties"]) if r["mutatie"] == "I" and r["bsn"] not in known
+    ]
+    return extract + arrivals
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo-seed1")
@@ -44,7 +54,7 @@ def test_another_seed_gives_other_people(generated, tmp_path):
 
 
 def test_population_follows_the_reference_per_municipality(generated):
-    persons = rows(generated.files["brp"])
+    persons = residents(generated)
     per_code = Counter(r["gemeentecode"] for r in persons)
     for figures in load_reference():
         expected = sum(figures.persons_per_age().values()) * SCALE
@@ -53,7 +63,7 @@ def test_population_follows_the_reference_per_municipality(generated):
 
 
 def test_bsns_are_valid_and_unique_and_parents_are_not_residents(generated):
-    persons = rows(generated.files["brp"])
+    persons = residents(generated)
     bsns = [r["bsn"] for r in persons]
     assert all(is_valid_bsn(b) for b in bsns)
     assert len(set(bsns)) == len(bsns)
@@ -74,9 +84,7 @@ def test_minors_have_parents_named_and_adults_do_not(generated):
 
 
 def test_school_age_youth_are_enrolled_in_a_fitting_sector(generated):
-    persons = {
-        r["bsn"]: dt.date.fromisoformat(r["geboortedatum"]) for r in rows(generated.files["brp"])
-    }
+    persons = {r["bsn"]: dt.date.fromisoformat(r["geboortedatum"]) for r in residents(generated)}
     enrolments = rows(generated.files["inschrijvingen"])
     exempt = {r["bsn"] for r in rows(generated.files["vrijstellingen"])}
     current: dict[str, set[str]] = {}
@@ -145,11 +153,21 @@ def test_schools_of_every_sector_in_and_around_the_region(generated):
 def test_files_respect_the_import_rules_for_any_seed_and_date(tmp_path, seed, peildatum):
     """The row rules of the imports (formats.md) hold, so nothing is ever rejected."""
     g = generate_region(tmp_path, seed=seed, scale=SCALE, peildatum=peildatum)
-    persons = rows(g.files["brp"])
     births = {}
-    for r in persons:
+    for r in rows(g.files["brp"]):
+        birth = dt.date.fromisoformat(r["geboortedatum"])
+        assert birth <= g.extract_day
+        assert r["datum_vestiging"] <= g.extract_day.isoformat()
+        births[r["bsn"]] = birth
+    for r in rows(g.files["brp-mutaties"]):
         birth = dt.date.fromisoformat(r["geboortedatum"])
         assert birth <= peildatum
+        assert g.extract_day < dt.date.fromisoformat(r["mutatiedatum"]) <= peildatum
+        assert r["mutatie"] in ("I", "V", "O")
+        if r["mutatie"] == "O":
+            assert r["datum_overlijden"] == r["mutatiedatum"]
+    for r in residents(g):
+        birth = dt.date.fromisoformat(r["geboortedatum"])
         assert 0 <= (peildatum - birth).days < 24 * 366
         if r["datum_overlijden"]:
             assert dt.date.fromisoformat(r["datum_overlijden"]) >= birth
@@ -176,3 +194,4 @@ def test_files_respect_the_import_rules_for_any_seed_and_date(tmp_path, seed, pe
             assert x["einddatum"] >= x["ingangsdatum"], x
         assert x["besluitdatum"] <= x["ingangsdatum"]
     unique("scholen", ("brin", "vestiging"))
+    unique("brp-mutaties", ("bsn", "mutatiedatum", "mutatie"))

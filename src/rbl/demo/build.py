@@ -5,7 +5,9 @@
    same data).
 2. Set up the region and the demo users with the loader of `rbl regio`.
 3. Generate the BRP and DUO files and load them through the real import
-   pipeline (`run_import`), as a region would.
+   pipeline (`run_import`), as a region would: a full BRP extract of a month
+   ago, the daily BRP mutations since (births, arrivals, moves, deaths), then
+   the schools and DUO's enrolments, diplomas and exemptions.
 4. Run the absoluut-verzuim check on a few dates of the last three months, so
    there are open signals and signals that were closed again.
 5. Hand over to `populate_cases` for the cases.
@@ -158,7 +160,7 @@ def build_demo(
                     kind,
                     summary.generated.files[kind],
                     municipalities=codes if kind == "brp" else None,
-                    peildatum=peildatum,
+                    peildatum=summary.generated.extract_day if kind == "brp" else peildatum,
                     actor="demo",
                     progress=bar,
                 )

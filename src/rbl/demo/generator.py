@@ -51,7 +51,13 @@ EXEMPTION_COLUMNS = (
 SCHOOL_COLUMNS = ("brin", "vestiging", "naam", "sector", "gemeentecode", "swv", "contactpersoon")
 
 #: The order in which the files must be imported.
-FILE_ORDER = ("scholen", "brp", "inschrijvingen", "diplomas", "vrijstellingen")
+FILE_ORDER = ("scholen", "brp", "brp-mutaties", "inschrijvingen", "diplomas", "vrijstellingen")
+FILE_NAMES = {kind: f"{kind.replace('-', '_')}.csv" for kind in FILE_ORDER}
+
+#: The full BRP extract is of this many days before the peildatum; what
+#: happened since (births, arrivals, moves, deaths) comes as daily mutations.
+EXTRACT_DAYS = 30
+MUTATION_COLUMNS = (*BRP_COLUMNS, "mutatie", "mutatiedatum")
 
 #: Share of the curative caseload (art. 25) that shows up as youth without any
 #: enrolment on the peildatum; as many again were out of school for a while.
@@ -91,6 +97,9 @@ class GeneratedRegion:
     schools: int = 0
     planned_gaps: int = 0
     planned_resolved_gaps: int = 0
+    mutations: int = 0
+    #: the date of the full BRP extract (brp.csv); mutations follow up to the peildatum
+    extract_day: dt.date | None = None
     #: SWV code -> name (the school file carries codes only)
     swv_names: dict[str, str] = field(default_factory=dict)
 
@@ -161,11 +170,13 @@ def generate_region(
     result.schools = len(catalogue.schools)
     result.swv_names = _swv_names(catalogue)
 
-    files = {kind: out / f"{kind}.csv" for kind in FILE_ORDER[1:]}
+    files = {kind: out / FILE_NAMES[kind] for kind in FILE_ORDER[1:]}
+    result.extract_day = peildatum - dt.timedelta(days=EXTRACT_DAYS)
     handles = {kind: open(path, "w", encoding="utf-8", newline="") for kind, path in files.items()}
     try:
         writers = {kind: csv.writer(fh, lineterminator="\n") for kind, fh in handles.items()}
         writers["brp"].writerow(BRP_COLUMNS)
+        writers["brp-mutaties"].writerow(MUTATION_COLUMNS)
         writers["inschrijvingen"].writerow(ENROLMENT_COLUMNS)
         writers["diplomas"].writerow(DIPLOMA_COLUMNS)
         writers["vrijstellingen"].writerow(EXEMPTION_COLUMNS)
@@ -282,6 +293,13 @@ def _write_household(
     if shape < 0.96:
         parents.append((ids.parent(), names.full_name(rng.choice(names.FATHERS), prefix, surname)))
     moved_in = rng.random() < 0.12
+    extract_day = result.extract_day
+    # What happens to the household after the extract: a move out of the region,
+    # a move to another municipality of the region, or nothing.
+    move = rng.random()
+    move_day = extract_day + dt.timedelta(days=rng.randint(1, EXTRACT_DAYS))
+    new_code = rng.choice([c for c in names.PLACES if c != code])
+    new_home = names.address(rng, new_code)
     household_schools: dict[str, SchoolPlan] = {}
     for age in ages:
         gender = "M" if rng.random() < 0.512 else "V"
@@ -295,20 +313,35 @@ def _write_household(
         if settled is None:
             settled = peildatum - dt.timedelta(days=rng.randint(30, 3000)) if moved_in else birth
             settled = max(settled, birth)
-        died = ""
-        if rng.random() < 0.0001:
-            died = _iso(peildatum - dt.timedelta(days=rng.randint(1, 300)))
         minor = age < 18
         p1 = parents[0] if minor and parents else ("", "")
         p2 = parents[1] if minor and len(parents) > 1 else ("", "")
-        writers["brp"].writerow(
-            (
-                bsn, surname, prefix, names.given_names(rng, gender), birth.isoformat(), gender,
-                code, home["straat"], home["huisnummer"], home["huisletter"],
-                home["huisnummertoevoeging"], home["postcode"], home["woonplaats"],
-                _iso(settled), died, secret, p1[0], p1[1], p2[0], p2[1],
-            )
-        )  # fmt: skip
+        person = [
+            bsn, surname, prefix, names.given_names(rng, gender), birth.isoformat(), gender,
+            code, home["straat"], home["huisnummer"], home["huisletter"],
+            home["huisnummertoevoeging"], home["postcode"], home["woonplaats"],
+            _iso(settled), "", secret, p1[0], p1[1], p2[0], p2[1],
+        ]  # fmt: skip
+        mutations = writers["brp-mutaties"]
+        if settled > extract_day:  # born or arrived after the extract
+            mutations.writerow((*person, "I", settled.isoformat()))
+            result.mutations += 1
+        else:
+            writers["brp"].writerow(person)
+            if move < 0.004:  # left the region
+                mutations.writerow((*person, "V", move_day.isoformat()))
+                result.mutations += 1
+            elif move < 0.007:  # moved within the region: V in the old, I in the new
+                mutations.writerow((*person, "V", move_day.isoformat()))
+                person[6] = new_code
+                person[7:13] = [new_home[k] for k in names.ADDRESS_COLUMNS]
+                person[13] = move_day.isoformat()
+                mutations.writerow((*person, "I", move_day.isoformat()))
+                result.mutations += 2
+            elif rng.random() < 0.0002:  # died
+                person[14] = move_day.isoformat()
+                mutations.writerow((*person, "O", move_day.isoformat()))
+                result.mutations += 1
         result.persons += 1
         for seg in career.segments:
             writers["inschrijvingen"].writerow(

@@ -133,6 +133,16 @@ def place(rng: random.Random, code: str) -> tuple[str, int]:
     return name, rng.choice(areas)
 
 
+ADDRESS_COLUMNS = (
+    "straat",
+    "huisnummer",
+    "huisletter",
+    "huisnummertoevoeging",
+    "postcode",
+    "woonplaats",
+)
+
+
 def address(rng: random.Random, code: str) -> dict[str, str]:
     """A synthetic address in the municipality, as BRP columns."""
     city, area = place(rng, code)
