@@ -18,6 +18,7 @@ MIGRATE_FIRST = {
     "export",
     "rapport",
     "retentie",
+    "signalen",
     "runserver",
 }
 

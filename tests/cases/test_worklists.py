@@ -181,3 +181,21 @@ def test_due_signals_become_absoluut_cases_once(aalten):
     assert open_cases_for_due_signals(TODAY) == []
     assert Case.objects.count() == 1
     assert Signal.objects.count() == 2
+
+
+def test_signalen_command_turns_due_signals_into_cases(aalten, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    lpa = staff("lpa2", "lpa", aalten)
+    AssignmentRule.objects.create(municipality=aalten, age_group="LP", user=lpa)
+    term = aalten.region.control_term_days
+    SignalFactory(
+        person=PersonFactory(municipality=aalten), opened_on=TODAY - dt.timedelta(days=term + 1)
+    )
+    call_command("signalen", "--datum", TODAY.isoformat(), "--json")
+    assert json.loads(capsys.readouterr().out) == {"cases": 1}
+    call_command("signalen", "--datum", TODAY.isoformat(), "--json")
+    assert json.loads(capsys.readouterr().out) == {"cases": 0}
+    assert Case.objects.get().owner == lpa
