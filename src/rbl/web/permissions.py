@@ -9,34 +9,49 @@ from __future__ import annotations
 
 from typing import Any
 
-from rbl.accounts.access import grants
+from rbl.accounts.access import Grants, grants
 from rbl.accounts.models import Role
+
+_CACHE = "_rbl_web_grants"
+
+
+def user_grants(user: Any) -> Grants:
+    """The user's grants, computed once per request (request.user lives one request)."""
+    cached = getattr(user, _CACHE, None)
+    if cached is None:
+        cached = grants(user)
+        try:
+            setattr(user, _CACHE, cached)
+        except AttributeError:  # e.g. AnonymousUser on some Django versions
+            pass
+    return cached
 
 
 def does_casework(user: Any) -> bool:
     """Sees person files: the work lists, search and person/case pages apply."""
-    return bool(grants(user).persons)
+    return bool(user_grants(user).persons)
 
 
 def may_import(user: Any) -> bool:
     """Central administration and coordinators load the BRP and DUO files (R-01):
     the roles that may change cases of their municipalities."""
-    return bool(grants(user).edit_cases)
-
-
-def may_see_caseload(user: Any) -> bool:
-    """The coordinator watches the caseload of the officers (R-01)."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
-        return False
-    return user.role_assignments.filter(role=Role.COORDINATOR).exists()
+    return bool(user_grants(user).edit_cases)
 
 
 def caseload_municipalities(user: Any) -> frozenset[str]:
-    """Municipalities whose officers' caseload the coordinator sees."""
-    if not may_see_caseload(user):
+    """Municipalities whose officers' caseload the coordinator watches (R-01)."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
         return frozenset()
-    return frozenset(
-        user.role_assignments.filter(role=Role.COORDINATOR).values_list(
-            "municipality_id", flat=True
+    cached = getattr(user, "_rbl_web_coordinator", None)
+    if cached is None:
+        cached = frozenset(
+            user.role_assignments.filter(role=Role.COORDINATOR).values_list(
+                "municipality_id", flat=True
+            )
         )
-    )
+        user._rbl_web_coordinator = cached
+    return cached
+
+
+def may_see_caseload(user: Any) -> bool:
+    return bool(caseload_municipalities(user))

@@ -10,10 +10,10 @@ caller has already checked. A fixed number of queries per person.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from rbl.absoluut.models import Signal
@@ -68,11 +68,17 @@ def _milestones(person: Person) -> list[TimelineItem]:
 
 def _registry_items(person: Person) -> list[TimelineItem]:
     items: list[TimelineItem] = []
+    first_day, _ = _age_window(person)
     for e in Enrolment.objects.filter(bsn=person.bsn).select_related("school"):
         school = e.school.name if e.school_id else f"{e.brin}{e.vestiging}"
-        items.append(
-            TimelineItem(e.start, "Inschrijving", f"Ingeschreven bij {school} ({e.sector})")
-        )
+        text = f"Ingeschreven bij {school} ({e.sector})"
+        if e.start < first_day and (e.end is None or e.end >= first_day):
+            # Enrolled before the 5th birthday (usual at 4): shown where the timeline starts.
+            items.append(
+                TimelineItem(first_day, "Inschrijving", f"{text}, sinds {e.start:%d-%m-%Y}")
+            )
+        else:
+            items.append(TimelineItem(e.start, "Inschrijving", text))
         if e.end:
             reason = f": {e.end_reason}" if e.end_reason else ""
             items.append(
@@ -110,9 +116,9 @@ def _registry_items(person: Person) -> list[TimelineItem]:
     return items
 
 
-def _case_items(person: Person, cases: QuerySet) -> list[TimelineItem]:
+def _case_items(person: Person, cases: Iterable[Case]) -> list[TimelineItem]:
     items: list[TimelineItem] = []
-    case_list = {c.pk: c for c in cases.filter(person=person)}
+    case_list = {c.pk: c for c in cases if c.person_id == person.pk}
     if not case_list:
         return items
     ids = list(case_list)
@@ -157,9 +163,9 @@ def _name(user: Any) -> str:
     return user.get_full_name() or user.username
 
 
-def person_timeline(person: Person, visible: QuerySet) -> list[TimelineItem]:
-    """The items from the 5th to the 23rd birthday, oldest first. `visible` is
-    the user's visible cases (from rbl.accounts.access)."""
+def person_timeline(person: Person, visible: Iterable[Case]) -> list[TimelineItem]:
+    """The items from the 5th to the 23rd birthday, oldest first. `visible` are
+    the person's cases the user may see (from rbl.accounts.access)."""
     start, end = _age_window(person)
     items = _milestones(person) + _registry_items(person) + _case_items(person, visible)
     items = [i for i in items if start <= i.day <= end]

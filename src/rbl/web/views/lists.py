@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from rbl.accounts.access import grants
 from rbl.accounts.models import CASEWORK_ROLES, User
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
@@ -21,13 +20,13 @@ from rbl.organisation.models import Municipality
 from rbl.web import exports, queries
 from rbl.web.filters import CaseFilter
 from rbl.web.forms import CaseFilterForm
-from rbl.web.permissions import does_casework
+from rbl.web.permissions import does_casework, user_grants
 
 PAGE_SIZE = 50
 
 
 def _filter_form(request: HttpRequest) -> CaseFilterForm:
-    g = grants(request.user)
+    g = user_grants(request.user)
     codes = sorted(g.all_cases | g.handhaving_cases)
     municipalities = list(Municipality.objects.filter(code__in=codes).values_list("code", "name"))
     owners = [

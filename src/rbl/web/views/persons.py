@@ -26,9 +26,9 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     if youth is None:
         raise Http404
     log_access(request.user, Action.VIEW, persons=[youth], purpose="dossier", path=request.path)
-    visible = visible_cases(request.user)
     cases = list(
-        visible.filter(person=youth)
+        visible_cases(request.user)
+        .filter(person=youth)
         .select_related("principal", "owner", "school")
         .order_by("-opened_on", "-pk")
     )
@@ -43,7 +43,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "person": youth,
             "cases": cases,
-            "timeline": person_timeline(youth, visible),
+            "timeline": person_timeline(youth, cases),
             "legal_status": legal,
         },
     )
