@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from django.db import connection
+
 from rbl.registry.imports import fields as f
 from rbl.registry.imports.base import ImportContext, ImportKind, ImportResult, register
 from rbl.registry.imports.kinds.brp import PERSON_COLUMNS, PERSON_FIELDS, check_person_row
@@ -105,18 +107,18 @@ class BrpMutatiesImport(ImportKind):
             Person.objects.bulk_create(new.values())
         stored = [p for b, p in dirty.items() if b not in new]
         if stored:
-            for p in stored:
-                p.updated_at = ctx.now
-            Person.objects.bulk_update(
-                stored,
-                [
-                    *_PERSON_ATTRS[1:],
-                    "moved_out_on",
-                    "aged_out_on",
-                    "last_mutation_on",
-                    "updated_at",
-                ],
-            )
+            # One parameterised UPDATE per person (executemany): Django's bulk_update
+            # builds a CASE expression per field that grows with the batch.
+            fields = [*_PERSON_ATTRS[1:], "moved_out_on", "aged_out_on", "last_mutation_on"]
+            assignments = ", ".join(f"{name} = %s" for name in fields)
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE registry_person SET {assignments}, updated_at = %s WHERE id = %s",
+                    [
+                        (*(_db_value(getattr(p, name)) for name in fields), ctx.now, p.pk)
+                        for p in stored
+                    ],
+                )
 
     @staticmethod
     def _mutate(person: Person, rec: dict[str, Any]) -> bool:
@@ -137,6 +139,13 @@ class BrpMutatiesImport(ImportKind):
                 setattr(person, attr, value)
                 changed = True
         return changed
+
+
+def _db_value(value: Any) -> Any:
+    """Dates as ISO text for SQLite's driver; everything else as is."""
+    if connection.vendor == "sqlite" and hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
 
 
 def _as_date(value: Any) -> Any:
