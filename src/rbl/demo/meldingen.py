@@ -1,0 +1,242 @@
+"""DUO's files of a demo year: absence reports (verzuimmeldingen.csv) and the
+VSV list (vsv.csv), written in the formats of formats.md so that the demo
+loads them through the real imports.
+
+The pupils come from the demo's own registry (persons with an enrolment), so
+every report names a real school of the demo; a handful of reports carry a
+BSN the registry does not know, for the "niet gekoppeld" queue.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rbl.core.bsn import make_bsn
+
+MELDING_COLUMNS = (
+    "meldingsnummer",
+    "bsn",
+    "brin",
+    "vestiging",
+    "soort",
+    "meldingsdatum",
+    "verzuim_vanaf",
+    "verzuim_tot",
+    "uren",
+    "dagen",
+    "alle_lessen_gemist",
+    "reden",
+    "actie_school",
+    "actie_gemeente_gewenst",
+    "toelichting",
+)
+VSV_COLUMNS = ("bsn", "uitschrijvingsdatum", "brin", "opleiding", "niveau", "peildatum")
+
+# Share of each kind of report among the reports of under-18s (the rest of
+# the caseload); 18PLUS reports come from the 18+ pupils.
+SOORT_WEIGHTS = (("16UUR", 62), ("SIGNAAL", 14), ("LUXE", 10), ("LANGDURIG", 7), ("OVERIG", 7))
+
+_REDENEN = {
+    "16UUR": ("spijbelen", "te laat komen", "ziekmeldingen door ouders", "onbekend"),
+    "SIGNAAL": ("regelmatig te laat", "veel ziekmeldingen", "spijbelen op vrijdag"),
+    "LUXE": ("vakantie buiten de schoolvakantie", "vroeg vertrokken op vakantie"),
+    "LANGDURIG": ("psychische klachten", "conflict met school", "thuiszitter sinds weken"),
+    "OVERIG": ("zorgen over de thuissituatie", "onduidelijk verzuim"),
+    "18PLUS": ("geen motivatie voor de opleiding", "werkt naast de opleiding", "onbekend"),
+}
+_ACTIES = (
+    "gesprek met leerling en ouders",
+    "ouders gebeld",
+    "mentor in gesprek met leerling",
+    "zorgteam ingeschakeld",
+)
+_OPLEIDINGEN = (
+    ("Medewerker logistiek", "2"),
+    ("Verzorgende IG", "3"),
+    ("Entree", "1"),
+    ("Havo", "havo"),
+    ("Mbo Techniek", "2"),
+    ("Kok", "2"),
+)
+
+
+@dataclass(frozen=True)
+class Pupil:
+    """A youth of the demo registry with a current school."""
+
+    bsn: str
+    birth_date: dt.date
+    brin: str
+    vestiging: str
+    sector: str
+
+
+@dataclass(frozen=True)
+class Melding:
+    """One row of verzuimmeldingen.csv."""
+
+    nummer: str
+    bsn: str
+    brin: str
+    vestiging: str
+    soort: str
+    meldingsdatum: dt.date
+    vanaf: dt.date
+    tot: dt.date
+    uren: int
+    dagen: int
+    reden: str
+    actie: str
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _pick_soort(rng: random.Random, pupil: Pupil, day: dt.date) -> str | None:
+    age = age_on(pupil.birth_date, day)
+    if age >= 18:
+        return "18PLUS" if pupil.sector in ("MBO", "VO") else None
+    if age < 5:
+        return None
+    soorten = [s for s, _ in SOORT_WEIGHTS]
+    weights = [w for _, w in SOORT_WEIGHTS]
+    soort = rng.choices(soorten, weights)[0]
+    if soort == "LANGDURIG" and age < 10:
+        soort = "16UUR"
+    return soort
+
+
+def make_meldingen(
+    rng: random.Random,
+    pupils: Sequence[Pupil],
+    *,
+    count: int,
+    first_day: dt.date,
+    last_day: dt.date,
+    unknown: int,
+    known_bsns: set[str],
+    seed: int,
+) -> list[Melding]:
+    """`count` reports of pupils of the registry between the two days plus
+    `unknown` reports for BSNs the registry does not know, by date."""
+    span = (last_day - first_day).days
+    rows: list[Melding] = []
+    number = 0
+    attempts = 0
+    while len(rows) < count and pupils and attempts < count * 20:
+        attempts += 1
+        pupil = rng.choice(pupils)
+        day = first_day + dt.timedelta(days=rng.randint(0, span))
+        soort = _pick_soort(rng, pupil, day)
+        if soort is None:
+            continue
+        number += 1
+        rows.append(_melding(rng, seed, number, pupil.bsn, pupil, soort, day))
+    if pupils:
+        body = 90_000_000 + 2 * (seed % 1_000_000)
+        made = 0
+        while made < unknown:
+            bsn = make_bsn(body)
+            body += 2
+            if bsn in known_bsns:
+                continue
+            made += 1
+            number += 1
+            day = first_day + dt.timedelta(days=rng.randint(0, span))
+            rows.append(_melding(rng, seed, number, bsn, rng.choice(pupils), "16UUR", day))
+    rows.sort(key=lambda m: (m.meldingsdatum, m.nummer))
+    return rows
+
+
+def _melding(
+    rng: random.Random, seed: int, number: int, bsn: str, pupil: Pupil, soort: str, day: dt.date
+) -> Melding:
+    days = rng.randint(10, 40) if soort == "LANGDURIG" else rng.randint(1, 8)
+    start = day - dt.timedelta(days=days + rng.randint(0, 10))
+    return Melding(
+        nummer=f"VM{seed % 1000:03d}{number:06d}",
+        bsn=bsn,
+        brin=pupil.brin,
+        vestiging=pupil.vestiging,
+        soort=soort,
+        meldingsdatum=day,
+        vanaf=start,
+        tot=start + dt.timedelta(days=days),
+        uren=days * 5 if soort == "LANGDURIG" else rng.randint(16, 30),
+        dagen=days,
+        reden=rng.choice(_REDENEN[soort]),
+        actie=rng.choice(_ACTIES),
+    )
+
+
+def write_meldingen(path: Path, rows: Sequence[Melding]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(MELDING_COLUMNS)
+        for m in rows:
+            writer.writerow(
+                (
+                    m.nummer,
+                    m.bsn,
+                    m.brin,
+                    m.vestiging,
+                    m.soort,
+                    m.meldingsdatum.isoformat(),
+                    m.vanaf.isoformat(),
+                    m.tot.isoformat(),
+                    m.uren,
+                    m.dagen,
+                    "J" if m.soort == "LANGDURIG" else "N",
+                    m.reden,
+                    m.actie,
+                    "J",
+                    "",
+                )
+            )
+    return path
+
+
+@dataclass(frozen=True)
+class VsvRow:
+    bsn: str
+    left_on: dt.date
+    brin: str
+    opleiding: str
+    niveau: str
+
+
+def make_vsv(
+    rng: random.Random,
+    leavers: Sequence[Pupil],
+    *,
+    count: int,
+    first_day: dt.date,
+    last_day: dt.date,
+) -> list[VsvRow]:
+    """Early school leavers: youth of 18–22 without a startkwalificatie."""
+    span = (last_day - first_day).days
+    chosen = rng.sample(list(leavers), min(count, len(leavers)))
+    rows = []
+    for pupil in chosen:
+        opleiding, niveau = rng.choice(_OPLEIDINGEN)
+        day = first_day + dt.timedelta(days=rng.randint(0, span))
+        rows.append(VsvRow(pupil.bsn, day, pupil.brin, opleiding, niveau))
+    rows.sort(key=lambda r: (r.left_on, r.bsn))
+    return rows
+
+
+def write_vsv(path: Path, rows: Sequence[VsvRow], peildatum: dt.date) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(VSV_COLUMNS)
+        for r in rows:
+            writer.writerow(
+                (r.bsn, r.left_on.isoformat(), r.brin, r.opleiding, r.niveau, peildatum.isoformat())
+            )
+    return path
