@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
 from rbl.demo.meldingen import (
@@ -65,11 +66,12 @@ def populate_cases(region: Region, seed: int, *, peildatum: dt.date | None = Non
     ensure_assignment_rules(codes, users)
     year = _DemoYear(rng, seed, peildatum, users)
     year.run()
-    for case in open_cases_for_due_signals(peildatum):
-        year.work_case(case, case.opened_on)
-    year.leave_requests()
-    year.exemptions()
-    year.handovers()
+    with transaction.atomic():
+        for case in open_cases_for_due_signals(peildatum):
+            year.work_case(case, case.opened_on)
+        year.leave_requests()
+        year.exemptions()
+        year.handovers()
     return Case.objects.count()
 
 
@@ -181,8 +183,9 @@ class _DemoYear:
                     .select_related("person", "owner")
                     .order_by("pk")
                 )
-                for case in new:
-                    self.work_case(case, case.opened_on)
+                with transaction.atomic():  # one commit per month: fast on SQLite
+                    for case in new:
+                        self.work_case(case, case.opened_on)
 
     # -- working one case ----------------------------------------------------
 
