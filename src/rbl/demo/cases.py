@@ -49,7 +49,7 @@ DAYS_PER_MONTH = 30
 # Reports per case: a youth's second report of the same kind joins the open case.
 REPORTS_PER_CASE = 1.15
 UNKNOWN_REPORTS = 5
-CLOSE_SHARE_OF_OLDER = 0.72  # of cases older than six weeks; gives ≈ 60 % closed
+CLOSE_SHARE_OF_OLDER = 0.58  # of cases older than six weeks (with leave decisions ≈ 60 %)
 
 
 def populate_cases(region: Region, seed: int, *, peildatum: dt.date | None = None) -> int:
@@ -410,7 +410,7 @@ class _DemoYear:
                 .order_by("pk")
                 if 16 <= age_on(c.person.birth_date, self.peildatum) < 18
             ]
-            for case in self._sample(candidates, max(1, len(candidates) // 8)):
+            for case in self._sample(candidates, max(3, len(candidates) // 8)):
                 assign_case(
                     case,
                     kpa,
