@@ -25,6 +25,7 @@ from rbl.registry.imports.fields import _CONTROL, Column, FieldError
 from rbl.registry.imports.reader import FileProblem, open_csv
 from rbl.registry.imports.stage import STAGE, Stage
 from rbl.registry.models import ImportLog, ImportOutcome
+from rbl.registry.signals import import_applied
 
 MAX_ERRORS = 1000
 
@@ -276,6 +277,9 @@ def _reject_duplicates(kind: ImportKind, stage: Stage, result: ImportResult) -> 
     """Rows whose key occurs earlier in the same file are rejected."""
     if not kind.key:
         return
+    keys = ", ".join(kind.key)
+    if not stage.fetchall(f"SELECT 1 FROM {STAGE} GROUP BY {keys} HAVING COUNT(*) > 1 LIMIT 1"):
+        return
     on = " AND ".join(f"a.{k} = b.{k}" for k in kind.key)
     rows = stage.fetchall(
         f"SELECT b.line, MIN(a.line) FROM {STAGE} a JOIN {STAGE} b ON {on} AND a.line < b.line "
@@ -410,6 +414,7 @@ def _run(
             if result.rejected and not ctx.skip_invalid:
                 raise Rejected
             kind.apply(stage, ctx, result)
+            import_applied.send(sender=kind.name, result=result)
             if progress:
                 progress(csv_file.size, csv_file.size)
     finally:

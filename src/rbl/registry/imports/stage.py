@@ -28,6 +28,7 @@ class Stage:
         # SQLite gets dates as ISO text; only the DATE columns need converting.
         self._dates = tuple(i for i, (_, typ) in enumerate(self.columns) if typ == "DATE")
         self.count = 0
+        self.bulk = False
         self._batch: list[tuple[Any, ...]] = []
         self._copy_cm = None
         self._copy = None
@@ -76,16 +77,18 @@ class Stage:
             self._copy_cm.__exit__(None, None, None)
             self._copy_cm = self._copy = None
         self._flush()
-        if index_on:
+        self.bulk = self.vendor == "postgresql" and self.count >= _BIG
+        if index_on and not self.bulk:
             self._cursor.execute(f"CREATE INDEX {STAGE}_key ON {STAGE} ({', '.join(index_on)})")
         if self.vendor == "postgresql":
             self._cursor.execute(f"ANALYZE {STAGE}")
-            if self.count >= _BIG:
-                # A big merge joins most of the staged rows with the registry: hash joins
-                # are right, and a nested loop over a target table whose statistics are
-                # stale (empty before a first load) would rescan it per row.
-                self._cursor.execute("SET LOCAL enable_nestloop = off")
-                self._cursor.execute("SET LOCAL work_mem = '64MB'")
+        if self.bulk:
+            # A big merge joins most of the staged rows with the registry: hash joins
+            # are right (so the staging table needs no index), and a nested loop over a
+            # target table whose statistics are stale (empty before a first load)
+            # would rescan that table for every staged row.
+            self._cursor.execute("SET LOCAL enable_nestloop = off")
+            self._cursor.execute("SET LOCAL work_mem = '256MB'")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run a statement; returns its row count."""
