@@ -174,8 +174,10 @@ class _DemoYear:
                 if batch:
                     path = write_meldingen(out / f"verzuimmeldingen-{month:02d}.csv", batch)
                     run_import("verzuimmeldingen", path, peildatum=end, actor="demo")
-                leavers = [r for r in vsv if start <= r.left_on <= end]
-                if leavers:
+                # DUO's VSV list comes quarterly.
+                quarter_start = first + dt.timedelta(days=(month - 2) * DAYS_PER_MONTH)
+                leavers = [r for r in vsv if quarter_start <= r.left_on <= end]
+                if leavers and month % 3 == 2:
                     path = write_vsv(out / f"vsv-{month:02d}.csv", leavers, end)
                     run_import("vsv", path, peildatum=end, actor="demo")
                 new = (
