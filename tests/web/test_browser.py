@@ -64,7 +64,7 @@ def log_in(page, base: str, username: str) -> None:
     page.wait_for_load_state()
 
 
-def test_officer_works_an_imported_16_uur_report_to_closed(page, live_server, tmp_path: Path):
+def test_officer_works_an_imported_16_uur_report_to_closed(live_server, page, tmp_path: Path):
     world = build_world()
     AssignmentRule.objects.create(
         municipality=world.aalten, age_group=AgeGroup.LP, user=world.users["lpa-aalten"]
@@ -138,7 +138,7 @@ def test_officer_works_an_imported_16_uur_report_to_closed(page, live_server, tm
     ]
 
 
-def test_aalten_officer_cannot_find_or_open_a_winterswijk_child(page, live_server):
+def test_aalten_officer_cannot_find_or_open_a_winterswijk_child(live_server, page):
     world = build_world()
     child = world.persons["other"]
     assert child.municipality_id == "0294"

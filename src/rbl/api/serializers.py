@@ -10,6 +10,7 @@ from rbl.cases.models import Case
 from rbl.core.bsn import bsn_error
 from rbl.registry.models import Person
 from rbl.web import opaque
+from rbl.web.display import street_line
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -128,10 +129,7 @@ class PersonDetailSerializer(PersonSummarySerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_adres(self, person: Person) -> str:
-        number = f"{person.house_number}{person.house_letter}"
-        if person.house_number_suffix:
-            number = f"{number}-{person.house_number_suffix}"
-        return " ".join(p for p in (person.street, number) if p)
+        return street_line(person)
 
     @extend_schema_field(CaseBriefSerializer(many=True))
     def get_zaken(self, person: Person) -> list[dict]:

@@ -20,7 +20,20 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class VersionedForm(forms.Form):
+class AccessibleForm(forms.Form):
+    """Marks fields with errors for screen readers: aria-invalid, and
+    aria-describedby pointing at the error text that _form.html renders."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{self[name].auto_id}_fout"
+
+
+class VersionedForm(AccessibleForm):
     """Carries the case version the user saw, so a concurrent change is detected."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -58,7 +71,7 @@ class CloseForm(VersionedForm):
     )
 
 
-class SearchForm(forms.Form):
+class SearchForm(AccessibleForm):
     """Search by BSN, or by surname with birth date. Sent by POST only."""
 
     bsn = forms.CharField(label="BSN", required=False, max_length=20)
@@ -88,7 +101,7 @@ def _kind_choices() -> list[tuple[str, str]]:
     return [(name, kind.label) for name, kind in KINDS.items()]
 
 
-class ImportForm(forms.Form):
+class ImportForm(AccessibleForm):
     kind = forms.ChoiceField(label="Soort bestand", choices=_kind_choices)
     file = forms.FileField(label="Bestand (CSV)")
     gemeenten = forms.ModelMultipleChoiceField(

@@ -13,6 +13,7 @@ from rbl.accounts.access import visible_cases, visible_persons
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
 from rbl.law.status import status_on
+from rbl.web.display import full_address
 from rbl.web.forms import SearchForm
 from rbl.web.permissions import does_casework
 from rbl.web.search import SearchError, search_persons
@@ -45,6 +46,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             "cases": cases,
             "timeline": person_timeline(youth, cases),
             "legal_status": legal,
+            "address": full_address(youth),
         },
     )
 
