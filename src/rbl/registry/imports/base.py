@@ -182,35 +182,37 @@ def _row_parser(
     Valid rows take a fast path that parses each cell once; any row that is not
     plainly valid is parsed again by `_parse_row`, which reports every problem.
     """
-    # A text column's check is its length once the row is known to hold no
-    # control characters (one search over the whole row instead of one per cell).
-    plan = [
-        (
-            column.name,
-            column.parse,
-            index,
-            column.required,
-            column.default,
-            getattr(column.parse, "max_length", None),
-        )
-        for column, index in positions
-    ]
+    # Optional text columns (the most common kind) need only their length checked
+    # once the row is known to hold no control characters: one search over the
+    # whole row instead of one per cell. Columns absent from the file take their
+    # default (a required column is never absent: the header check rejects that).
+    absent = {c.name: c.default for c, index in positions if index < 0}
+    texts = []
+    others = []
+    for column, index in positions:
+        max_length = getattr(column.parse, "max_length", None)
+        if index < 0:
+            continue
+        if max_length is not None and not column.required and column.default == "":
+            texts.append((column.name, index, max_length))
+        else:
+            others.append((column.name, column.parse, index, column.required, column.default))
     check_row = kind.check_row
     control = _CONTROL
 
     def parse(line: int, cells: list[str]) -> dict[str, Any] | None:
         if len(cells) == width and not control.search("".join(cells)):
-            row: dict[str, Any] = {}
+            row = absent.copy()
             try:
-                for name, parse_cell, index, required, default, max_length in plan:
-                    raw = cells[index].strip() if index >= 0 else ""
+                for name, index, max_length in texts:
+                    raw = cells[index].strip()
+                    if len(raw) > max_length:
+                        raise _NotPlain
+                    row[name] = raw
+                for name, parse_cell, index, required, default in others:
+                    raw = cells[index].strip()
                     if raw:
-                        if max_length is None:
-                            row[name] = parse_cell(raw)
-                        elif len(raw) <= max_length:
-                            row[name] = raw
-                        else:
-                            raise _NotPlain
+                        row[name] = parse_cell(raw)
                     elif required:
                         raise _NotPlain
                     else:
