@@ -14,3 +14,11 @@ def test_home_requires_login():
     response = Client().get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+@pytest.mark.django_db
+def test_stylesheet_is_served_without_debug():
+    """The demo runs with DEBUG off; the pages must still get their CSS."""
+    response = Client().get("/static/web/rbl.css")
+    assert response.status_code == 200
+    assert b"font-family" in b"".join(response.streaming_content)

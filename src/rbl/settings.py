@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,6 +126,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Static files (CSS, JS) are served by WhiteNoise, also without `collectstatic`
+# (finders), so `rbl demo --serve` and `rbl runserver` look right with DEBUG off.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 # RBL_STATIC_ROOT: where `rbl collectstatic` puts static files for a production web server.
 STATIC_ROOT = os.environ.get("RBL_STATIC_ROOT", str(Path.cwd() / "static"))
 # RBL_MEDIA_ROOT: stored documents (import error reports, letters, logos).
