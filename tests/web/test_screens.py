@@ -426,3 +426,25 @@ def test_caseload_per_officer(client, world):
 
 def test_caseload_is_for_coordinators_only(client, world):
     assert login(client, world).get(reverse("web:caseload")).status_code == 403
+
+
+def test_school_contact_without_role_works_the_cases_assigned_to_them(client, world):
+    from tests.cases.factories import UserFactory
+
+    contact = UserFactory(username="contact-school")
+    case = world.cases["other"]
+    case.owner = contact
+    case.save()
+    client.force_login(contact)
+    assert client.get(reverse("web:home"))["Location"] == reverse("web:my-work")
+    page = client.get(reverse("web:my-work")).content.decode()
+    assert "Tim Bakker" in page and "Sanne de Jansen" not in page
+    assert client.get(reverse("web:case", args=[case.pk])).status_code == 200
+    assert client.get(reverse("web:case", args=[world.cases["own"].pk])).status_code == 404
+
+
+def test_invalid_filter_values_show_nothing_rather_than_everything(client, world):
+    login(client, world, "coordinator")
+    page = client.get(reverse("web:team"), {"status": "onzin"}).content.decode()
+    assert "Tim Bakker" not in page and "Geen zaken gevonden" in page
+    assert "Selecteer een geldige keuze" in page

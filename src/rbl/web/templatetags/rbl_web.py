@@ -26,6 +26,9 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
             (reverse("web:overdue"), "Termijn verstreken"),
             (reverse("web:search"), "Zoeken"),
         ]
+    elif getattr(user, "is_authenticated", False) and user.owned_cases.exists():
+        # A fixed school contact without a case-work role works the cases assigned to them.
+        items.append((reverse("web:my-work"), "Mijn werk"))
     if may_see_caseload(user):
         items.append((reverse("web:caseload"), "Caseload"))
     if may_import(user):

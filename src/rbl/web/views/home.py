@@ -11,6 +11,6 @@ from rbl.web.permissions import does_casework
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if does_casework(request.user):
+    if does_casework(request.user) or request.user.owned_cases.exists():
         return redirect("web:my-work")
     return render(request, "web/home.html")

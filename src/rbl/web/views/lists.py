@@ -57,7 +57,9 @@ def _case_list(
     form = None
     if filters:
         form = _filter_form(request)
-        qs = CaseFilter(request.GET, queryset=qs).qs
+        filterset = CaseFilter(request.GET, queryset=qs)
+        # An unknown filter value shows nothing (and the form says why), not everything.
+        qs = filterset.qs if filterset.is_valid() else qs.none()
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         cases = list(qs)
