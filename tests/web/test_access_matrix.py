@@ -129,6 +129,7 @@ MATRIX: dict[str, Rule] = {
     ),
     "web:import-errors": Rule(screen(IMPORTS), args=lambda w, t: [w.import_log.pk]),
     "web:caseload": Rule(screen({Role.COORDINATOR})),
+    "web:access-log": Rule(screen({Role.PRIVACY})),
     "finance:scenario": Rule(screen(FINANCE)),
     # The OpenAPI document describes the API and holds no personal data.
     "api:schema": Rule(lambda role, t: 200, api=True),

@@ -448,3 +448,30 @@ def test_invalid_filter_values_show_nothing_rather_than_everything(client, world
     page = client.get(reverse("web:team"), {"status": "onzin"}).content.decode()
     assert "Tim Bakker" not in page and "Geen zaken gevonden" in page
     assert "Selecteer een geldige keuze" in page
+
+
+# --- access log (privacy officer) ----------------------------------------------
+
+
+def test_privacy_officer_sees_who_looked_at_a_file_but_not_the_file(client, world):
+    person = world.persons["own"]
+    login(client, world, "lpa-aalten").get(reverse("web:person", args=[person.pk]))
+    login(client, world, "privacy")
+    assert (
+        client.get(reverse("web:access-log"), {"bsn": person.bsn}).content.decode().count("Lpa")
+        == 0
+    )  # GET with a BSN in the URL is not a search
+    response = client.post(reverse("web:access-log"), {"bsn": person.bsn})
+    page = response.content.decode()
+    assert "lpa-aalten" in page and "Bekeken" in page
+    assert "Jansen" not in page and "Sanne" not in page  # the log, not the file
+    asked = AccessLogEntry.objects.filter(username="privacy").get()
+    assert (asked.action, asked.person_id) == (Action.SEARCH, person.pk)
+
+
+def test_access_log_for_a_youth_without_entries(client, world):
+    login(client, world, "privacy")
+    page = client.post(reverse("web:access-log"), {"bsn": world.persons["other"].bsn}).content
+    assert "Er is niets vastgelegd" in page.decode()
+    bad = client.post(reverse("web:access-log"), {"bsn": "123456789"})
+    assert bad.status_code == 400 and "elfproef" in bad.content.decode()

@@ -97,6 +97,20 @@ class SearchForm(AccessibleForm):
         return data
 
 
+class AccessLogForm(AccessibleForm):
+    """The privacy officer asks who looked at one youth's file."""
+
+    bsn = forms.CharField(label="BSN van de jongere", max_length=20)
+    sinds = forms.DateField(label="Vanaf datum (leeg = alles)", required=False, widget=DateInput)
+
+    def clean_bsn(self) -> str:
+        value = self.cleaned_data["bsn"].strip()
+        problem = bsn_error(value)
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
+
+
 def _kind_choices() -> list[tuple[str, str]]:
     return [(name, kind.label) for name, kind in KINDS.items()]
 

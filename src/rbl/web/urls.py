@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from rbl.web.views import caseload, cases, home, imports, lists, persons
+from rbl.web.views import accesslog, caseload, cases, home, imports, lists, persons
 
 app_name = "web"
 
@@ -27,4 +27,5 @@ urlpatterns = [
         name="import-errors",
     ),
     path("caseload/", caseload.caseload_page, name="caseload"),
+    path("toegangslog/", accesslog.access_log, name="access-log"),
 ]

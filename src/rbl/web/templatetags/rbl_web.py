@@ -8,7 +8,7 @@ from django import template
 from django.urls import reverse
 
 from rbl.web import opaque
-from rbl.web.permissions import does_casework, may_import, may_see_caseload
+from rbl.web.permissions import does_casework, may_import, may_see_caseload, user_grants
 
 register = template.Library()
 
@@ -31,6 +31,8 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
         items.append((reverse("web:my-work"), "Mijn werk"))
     if may_see_caseload(user):
         items.append((reverse("web:caseload"), "Caseload"))
+    if user_grants(user).access_log:
+        items.append((reverse("web:access-log"), "Toegangslog"))
     if may_import(user):
         items.append((reverse("web:import"), "Importeren"))
     try:
