@@ -225,10 +225,12 @@ def visible_persons(user: Any, today: dt.date | None = None) -> QuerySet:
         return Person.objects.none()
     g = grants(user)
     day = today or timezone.localdate()
-    q = Q(pk__in=Case.objects.filter(_case_q(user, g, day)).values("person_id"))
-    if g.persons:
-        q |= Q(municipality_id__in=list(g.persons))
-    return Person.objects.filter(q)
+    via_cases = Q(pk__in=Case.objects.filter(_case_q(user, g, day)).values("person_id"))
+    if not g.persons:
+        return Person.objects.filter(via_cases)
+    # The cheap residence test first: PostgreSQL evaluates an OR left to right and
+    # builds the (hashed) case subquery only for a row the first test rejects.
+    return Person.objects.filter(Q(municipality_id__in=list(g.persons)) | via_cases)
 
 
 def visible_handhaving(user: Any, today: dt.date | None = None) -> QuerySet:

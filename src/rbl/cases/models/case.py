@@ -214,6 +214,8 @@ class Case(models.Model):
             models.Index(fields=["person", "type", "status"], name="case_person_type_status"),
             models.Index(fields=["principal", "status"], name="case_principal_status"),
             models.Index(fields=["owner", "status"], name="case_owner_status"),
+            # The team list shows the newest cases first, 50 at a time.
+            models.Index(fields=["-opened_on", "-id"], name="case_opened_desc"),
         ]
 
     def __str__(self) -> str:
