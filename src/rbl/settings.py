@@ -7,6 +7,7 @@ variable; README.md ("Configuration") documents each one.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -130,6 +131,8 @@ STATIC_URL = "static/"
 # (finders), so `rbl demo --serve` and `rbl runserver` look right with DEBUG off.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Without `collectstatic` STATIC_ROOT does not exist yet; the finders serve instead.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 # RBL_STATIC_ROOT: where `rbl collectstatic` puts static files for a production web server.
 STATIC_ROOT = os.environ.get("RBL_STATIC_ROOT", str(Path.cwd() / "static"))
 # RBL_MEDIA_ROOT: stored documents (import error reports, letters, logos).
