@@ -132,7 +132,7 @@ STATIC_URL = "static/"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 # Without `collectstatic` STATIC_ROOT does not exist yet; the finders serve instead.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at: ")
 # RBL_STATIC_ROOT: where `rbl collectstatic` puts static files for a production web server.
 STATIC_ROOT = os.environ.get("RBL_STATIC_ROOT", str(Path.cwd() / "static"))
 # RBL_MEDIA_ROOT: stored documents (import error reports, letters, logos).
