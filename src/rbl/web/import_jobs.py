@@ -135,7 +135,7 @@ def start(
     if peildatum:
         options["peildatum"] = peildatum
     _store(job)
-    if getattr(settings, "RBL_WEB_IMPORT_SYNC", False):
+    if settings.RBL_WEB_IMPORT_SYNC:
         _run(job, path, user, options)
         return job
 
