@@ -95,6 +95,11 @@ def case_arg(w: World, target: str) -> list:
     return [w.cases[target].pk]
 
 
+def task_arg(w: World, target: str) -> list:
+    case = w.cases[target]
+    return [case.pk, case.tasks.order_by("pk").first().pk]
+
+
 def api_any(role: str, target: str) -> int:
     return 403 if role == ANON else 200
 
@@ -117,6 +122,12 @@ MATRIX: dict[str, Rule] = {
     "web:case-activity": Rule(case_change(), args=case_arg, method="post", data={}),
     "web:case-route": Rule(case_change(), args=case_arg, method="post", data={}),
     "web:case-close": Rule(case_change(), args=case_arg, method="post", data={}),
+    "web:case-handover": Rule(case_change(), args=case_arg, method="post", data={}),
+    "web:case-task": Rule(case_change(), args=case_arg, method="post", data={}),
+    "web:case-task-done": Rule(case_change(), args=task_arg, method="post", data={}),
+    # Which Halt/PV files and thuiszitters each role gets: test_jco_thuiszitters.
+    "web:jco": Rule(screen(CASEWORK)),
+    "web:thuiszitters": Rule(screen(SEES_CASES)),
     "web:import": Rule(screen(IMPORTS)),
     # An unknown job: 404 for importers (a job is visible to its starter only).
     "web:import-job": Rule(

@@ -43,6 +43,40 @@ CASE_COLUMNS: Sequence[Column] = (
 )
 
 
+def _name(user: Any) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+# The JCO list: one Handhaving per row.
+JCO_COLUMNS: Sequence[Column] = (
+    Column("Gemeente", lambda h: h.case.principal.name),
+    Column("Jongere", lambda h: h.case.person.full_name),
+    Column("Geboortedatum", lambda h: h.case.person.birth_date),
+    Column("Soort", lambda h: h.get_kind_display()),
+    Column("BOA", lambda h: _name(h.handler)),
+    Column("Eigenaar", lambda h: _name(h.case.owner)),
+    Column("Gestart op", lambda h: h.opened_on),
+    Column("Stukken voorbereid", lambda h: h.documents_prepared_on),
+    Column("Ondertekend", lambda h: h.signed_on),
+    Column("Verzonden", lambda h: h.sent_on),
+    Column("Zitting", lambda h: h.hearing_on),
+)
+
+# The thuiszitters list per SWV: one `Thuiszitter` row per youth.
+THUISZITTER_COLUMNS: Sequence[Column] = (
+    Column("Samenwerkingsverband", lambda t: t.swv_name),
+    Column("Jongere", lambda t: t.case.person.full_name),
+    Column("Geboortedatum", lambda t: t.case.person.birth_date),
+    Column("Gemeente", lambda t: t.case.principal.name),
+    Column("Soort zaak", lambda t: t.case.get_type_display()),
+    Column("School", lambda t: t.case.school.name if t.case.school_id else ""),
+    Column("Verzuim sinds", lambda t: t.since),
+    Column("Dagen", lambda t: t.days),
+    Column("Voorrang", lambda t: "ja" if t.priority else "nee"),
+    Column("Eigenaar", lambda t: _name(t.case.owner)),
+)
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -82,7 +116,7 @@ def xlsx_response(
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in data:
-        sheet.append([v if isinstance(v, dt.date) or v is None else _text(v) for v in row])
+        sheet.append([v if isinstance(v, dt.date | int) or v is None else _text(v) for v in row])
     for index, _ in enumerate(columns, start=1):
         for cell in sheet.iter_cols(min_col=index, max_col=index, min_row=2):
             for c in cell:

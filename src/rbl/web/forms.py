@@ -7,7 +7,14 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from rbl.cases.models import ActivityKind, CaseStatus, CaseType, ClosingReason, MasRoute
+from rbl.cases.models import (
+    ActivityKind,
+    CaseStatus,
+    CaseType,
+    ClosingReason,
+    MasRoute,
+    TaskKind,
+)
 from rbl.core.bsn import bsn_error
 from rbl.organisation.models import Municipality
 from rbl.registry.imports import KINDS
@@ -69,6 +76,55 @@ class CloseForm(VersionedForm):
     note = forms.CharField(
         label="Toelichting", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+HANDOVER_OFFICER, HANDOVER_RMC = "medewerker", "rmc"
+
+
+class HandoverForm(VersionedForm):
+    """Hand the case to another officer, or at 18 to RMC (R-26)."""
+
+    to = forms.ChoiceField(
+        label="Overdragen aan",
+        choices=[
+            (HANDOVER_OFFICER, "Een andere medewerker"),
+            (HANDOVER_RMC, "RMC (jongere is 18 jaar)"),
+        ],
+        initial=HANDOVER_OFFICER,
+    )
+    officer = forms.ChoiceField(label="Medewerker", required=False)
+    note = forms.CharField(
+        label="Toelichting", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, officers: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].choices = [("", "— kies een medewerker —"), *officers]
+        self.fields["officer"].help_text = "Bij RMC: leeg laten om de vaste regel te volgen."
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("to") == HANDOVER_OFFICER and not data.get("officer"):
+            self.add_error("officer", "Kies de medewerker aan wie u de zaak overdraagt.")
+        return data
+
+
+class TaskForm(VersionedForm):
+    """A due date on the case (R-27)."""
+
+    kind = forms.ChoiceField(label="Soort taak", choices=TaskKind.choices, initial="opvolging")
+    title = forms.CharField(label="Omschrijving (leeg = de soort)", required=False, max_length=200)
+    due_on = forms.DateField(label="Uiterlijk op", widget=DateInput)
+
+    def clean_due_on(self) -> dt.date:
+        day = self.cleaned_data["due_on"]
+        if day < timezone.localdate():
+            raise forms.ValidationError("De termijn kan niet in het verleden liggen.")
+        return day
+
+
+class TaskDoneForm(VersionedForm):
+    """Marks one task of the case done."""
 
 
 class SearchForm(AccessibleForm):

@@ -55,3 +55,15 @@ def caseload_municipalities(user: Any) -> frozenset[str]:
 
 def may_see_caseload(user: Any) -> bool:
     return bool(caseload_municipalities(user))
+
+
+def may_see_jco(user: Any) -> bool:
+    """The JCO list (R-22): every case-work role; which Halt/PV files it holds
+    is decided by `rbl.web.queries.jco_items`."""
+    return does_casework(user)
+
+
+def may_see_thuiszitters(user: Any) -> bool:
+    """The thuiszitters list per SWV (R-25) is derived from all cases of the
+    user's municipalities, so it is for the roles that read those cases."""
+    return bool(user_grants(user).all_cases)

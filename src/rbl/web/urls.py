@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from rbl.web.views import accesslog, caseload, cases, home, imports, lists, persons
+from rbl.web.views import accesslog, caseload, cases, home, imports, lists, meetings, persons
 
 app_name = "web"
 
@@ -18,6 +18,15 @@ urlpatterns = [
     path("zaken/<case:case_id>/activiteit/", cases.add_activity_view, name="case-activity"),
     path("zaken/<case:case_id>/route/", cases.choose_route_view, name="case-route"),
     path("zaken/<case:case_id>/afsluiten/", cases.close_view, name="case-close"),
+    path("zaken/<case:case_id>/overdragen/", cases.handover_view, name="case-handover"),
+    path("zaken/<case:case_id>/taken/", cases.add_task_view, name="case-task"),
+    path(
+        "zaken/<case:case_id>/taken/<int:task_id>/afgerond/",
+        cases.task_done_view,
+        name="case-task-done",
+    ),
+    path("jco/", meetings.jco, name="jco"),
+    path("thuiszitters/", meetings.thuiszitters_page, name="thuiszitters"),
     path("importeren/", imports.import_page, name="import"),
     path("importeren/<str:job_id>/", imports.import_job, name="import-job"),
     path("importeren/<str:job_id>/status/", imports.import_job_status, name="import-status"),

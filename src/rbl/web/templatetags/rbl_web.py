@@ -8,7 +8,14 @@ from django import template
 from django.urls import reverse
 
 from rbl.web import opaque
-from rbl.web.permissions import does_casework, may_import, may_see_caseload, user_grants
+from rbl.web.permissions import (
+    does_casework,
+    may_import,
+    may_see_caseload,
+    may_see_jco,
+    may_see_thuiszitters,
+    user_grants,
+)
 
 register = template.Library()
 
@@ -29,6 +36,10 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
     elif getattr(user, "is_authenticated", False) and user.owned_cases.exists():
         # A fixed school contact without a case-work role works the cases assigned to them.
         items.append((reverse("web:my-work"), "Mijn werk"))
+    if may_see_jco(user):
+        items.append((reverse("web:jco"), "JCO-lijst"))
+    if may_see_thuiszitters(user):
+        items.append((reverse("web:thuiszitters"), "Thuiszitters"))
     if may_see_caseload(user):
         items.append((reverse("web:caseload"), "Caseload"))
     if user_grants(user).access_log:

@@ -1,5 +1,6 @@
 """The case page and its forms: add an activity or conversation, choose the
-MAS route, close with a reason. Each form carries the case version the user
+MAS route, close with a reason, hand the case over (R-26), add a task and
+mark it done (R-27). Each form carries the case version the user
 saw; a concurrent change answers with a Dutch conflict message (409) instead
 of overwriting it (R-64)."""
 
@@ -14,16 +15,43 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rbl.accounts.access import can_edit_case
+from rbl.accounts.models import CASEWORK_ROLES, User
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
-from rbl.cases.models import Case
+from rbl.cases.models import Case, CaseEvent
 from rbl.cases.services.errors import CaseRuleError, ConcurrentEditError
-from rbl.cases.services.lifecycle import add_activity, choose_route, close_case
-from rbl.web.forms import ActivityForm, CloseForm, RouteForm
+from rbl.cases.services.lifecycle import (
+    add_activity,
+    assign_case,
+    cases_due_for_rmc_handover,
+    choose_route,
+    close_case,
+    handover_to_rmc,
+)
+from rbl.cases.services.tasks import finish_task, schedule_task
+from rbl.web.forms import (
+    HANDOVER_RMC,
+    ActivityForm,
+    CloseForm,
+    HandoverForm,
+    RouteForm,
+    TaskDoneForm,
+    TaskForm,
+)
 from rbl.web.queries import case_for_page
+
+PREFIXES = {
+    "activity": "act_%s",
+    "route": "route_%s",
+    "close": "close_%s",
+    "handover": "ho_%s",
+    "task": "task_%s",
+    "task_done": "done_%s",
+}
 
 
 def _load(request: HttpRequest, case_id: int) -> Case:
@@ -31,6 +59,50 @@ def _load(request: HttpRequest, case_id: int) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def _officers(case: Case) -> list[tuple[str, str]]:
+    """Active case-work officers of the case's municipality, other than its owner."""
+    users = (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__municipality_id=case.principal_id,
+            role_assignments__role__in=[r.value for r in CASEWORK_ROLES],
+        )
+        .exclude(pk=case.owner_id or 0)
+        .distinct()
+        .order_by("last_name", "username")
+    )
+    return [(u.username, u.get_full_name() or u.username) for u in users]
+
+
+def _history(case: Case) -> list[tuple[CaseEvent, str]]:
+    """The case's events, newest first, each with who it went from and to
+    when it moved between officers (one extra query for the names)."""
+    events = list(case.events.select_related("actor").order_by("-at", "-pk"))
+    ids = {
+        e.data.get(key)
+        for e in events
+        for key in ("van", "naar")
+        if isinstance(e.data, dict) and isinstance(e.data.get(key), int)
+    }
+    names = (
+        {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=ids)}
+        if ids
+        else {}
+    )
+    rows = []
+    for e in events:
+        detail = ""
+        data = e.data if isinstance(e.data, dict) else {}
+        if "naar" in data:
+            before = names.get(data.get("van"), "niemand")
+            after = names.get(data.get("naar"), "niemand")
+            detail = f"van {before} naar {after}"
+        if data.get("naar_zaak"):
+            detail = "verder als RMC-zaak"
+        rows.append((e, detail))
+    return rows
 
 
 def _page(
@@ -46,7 +118,12 @@ def _page(
         "activity": ActivityForm(initial=initial, auto_id="act_%s"),
         "route": RouteForm(initial={**initial, "route": case.route or None}, auto_id="route_%s"),
         "close": CloseForm(initial=initial, auto_id="close_%s"),
+        "task": TaskForm(initial=initial, auto_id="task_%s"),
     }
+    if editable:
+        forms_["handover"] = HandoverForm(
+            initial=initial, auto_id="ho_%s", officers=_officers(case)
+        )
     forms_.update(bound or {})
     context: dict[str, Any] = {
         "case": case,
@@ -55,7 +132,7 @@ def _page(
         "former_owner_only": not editable and not case.is_closed,
         "meldingen": list(case.meldingen.select_related("school").order_by("-meldingsdatum")),
         "activities": list(case.activities.select_related("author").order_by("-date", "-pk")),
-        "events": list(case.events.select_related("actor").order_by("-at", "-pk")),
+        "events": _history(case),
         "tasks": list(case.tasks.select_related("assignee").order_by("done_on", "due_on")),
         "handhaving": list(case.handhaving.select_related("handler")),
         "forms": forms_,
@@ -77,10 +154,12 @@ def _act(
     key: str,
     apply: Callable[[Case, dict[str, Any], int], Any],
     done: str,
+    form_kwargs: Callable[[Case], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     case = _load(request, case_id)
-    prefix = {"activity": "act_%s", "route": "route_%s", "close": "close_%s"}[key]
-    form = form_class(request.POST, auto_id=prefix)
+    prefix = PREFIXES[key]
+    extra = form_kwargs(case) if form_kwargs else {}
+    form = form_class(request.POST, auto_id=prefix, **extra)
     if not can_edit_case(request.user, case):
         messages.error(request, "U mag deze zaak niet wijzigen.")
         return _page(request, case, status=403)
@@ -88,10 +167,12 @@ def _act(
         return _page(request, case, bound={key: form}, status=400)
     data = form.cleaned_data
     try:
-        apply(case, data, data["version"])
+        result = apply(case, data, data["version"])
     except ConcurrentEditError as exc:
         fresh = _load(request, case_id)
-        kept = form_class({**request.POST.dict(), "version": fresh.version}, auto_id=prefix)
+        kept = form_class(
+            {**request.POST.dict(), "version": fresh.version}, auto_id=prefix, **extra
+        )
         messages.error(request, exc.message)
         return _page(request, fresh, bound={key: kept}, status=409)
     except CaseRuleError as exc:
@@ -99,7 +180,9 @@ def _act(
         return _page(request, case, bound={key: form}, status=400)
     log_access(request.user, Action.CHANGE, case=case, purpose=done, path=request.path)
     messages.success(request, done)
-    return redirect(reverse("web:case", args=[case.pk]))
+    # A handover to RMC continues in a new case: show that one.
+    target = result.pk if isinstance(result, Case) and result.pk != case.pk else case.pk
+    return redirect(reverse("web:case", args=[target]))
 
 
 @login_required
@@ -138,3 +221,63 @@ def close_view(request: HttpRequest, case_id: int) -> HttpResponse:
         )
 
     return _act(request, case_id, CloseForm, "close", apply, "Zaak afgesloten.")
+
+
+@login_required
+@require_POST
+def handover_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Hand the case to another officer, or to RMC at 18 (R-26). The former
+    owner keeps reading the case (rbl.accounts.access), not changing it."""
+
+    def apply(case: Case, data: dict[str, Any], version: int) -> Any:
+        officer = None
+        if data["officer"]:
+            officer = User.objects.filter(username=data["officer"], is_active=True).first()
+        if data["to"] == HANDOVER_RMC:
+            if not cases_due_for_rmc_handover(timezone.localdate()).filter(pk=case.pk).exists():
+                raise CaseRuleError(
+                    "Alleen een open leerplicht- of kwalificatieplichtzaak van een "
+                    "jongere van 18 jaar of ouder gaat over naar RMC."
+                )
+            kwargs = {"to_user": officer} if officer is not None else {}
+            return handover_to_rmc(
+                case, actor=request.user, expected_version=version, note=data["note"], **kwargs
+            )
+        return assign_case(
+            case,
+            officer,
+            actor=request.user,
+            expected_version=version,
+            note=data["note"],
+            handover=True,
+        )
+
+    return _act(
+        request,
+        case_id,
+        HandoverForm,
+        "handover",
+        apply,
+        "Zaak overgedragen.",
+        form_kwargs=lambda case: {"officers": _officers(case)},
+    )
+
+
+@login_required
+@require_POST
+def add_task_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    def apply(case: Case, data: dict[str, Any], version: int) -> Any:
+        return schedule_task(
+            case, data["kind"], data["title"], data["due_on"], expected_version=version
+        )
+
+    return _act(request, case_id, TaskForm, "task", apply, "Taak toegevoegd.")
+
+
+@login_required
+@require_POST
+def task_done_view(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
+    def apply(case: Case, data: dict[str, Any], version: int) -> Any:
+        return finish_task(task_id, case=case, expected_version=version)
+
+    return _act(request, case_id, TaskDoneForm, "task_done", apply, "Taak afgerond.")

@@ -1,0 +1,133 @@
+"""The lists for the region's meetings: the JCO list of open Halt referrals
+and PVs for the fortnightly justice case meeting (R-22), and the thuiszitters
+per samenwerkingsverband for the periodic meeting with each SWV (R-25).
+
+The rows come from the cases services; which files a user sees is decided by
+`rbl.accounts.access`. Showing and exporting both write the access log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from rbl.accounts.access import visible_cases
+from rbl.audit.models import Action
+from rbl.audit.services import log_access
+from rbl.cases.services.worklists import Thuiszitter, thuiszitters
+from rbl.web import exports, queries
+from rbl.web.permissions import may_see_jco, may_see_thuiszitters
+
+NO_SWV = "geen"
+
+
+def _export(
+    request: HttpRequest,
+    *,
+    title: str,
+    slug: str,
+    items: Sequence[Any],
+    cases: Sequence[Any],
+    columns: Sequence[exports.Column],
+) -> HttpResponse | None:
+    """The CSV or XLSX download when asked for (`?export=`), logged; else None."""
+    kind = request.GET.get("export")
+    if kind not in ("csv", "xlsx"):
+        return None
+    log_access(
+        request.user,
+        Action.EXPORT,
+        cases=cases,
+        purpose=f"export {title.lower()} ({kind})",
+        path=request.path,
+    )
+    data = exports.rows(items, columns)
+    name = f"{slug}-{timezone.localdate():%Y%m%d}"
+    if kind == "csv":
+        return exports.csv_response(name, data, columns)
+    return exports.xlsx_response(name, title, data, columns)
+
+
+@login_required
+def jco(request: HttpRequest) -> HttpResponse:
+    if not may_see_jco(request.user):
+        raise PermissionDenied
+    title = "JCO-lijst"
+    items = list(queries.jco_items(request.user))
+    cases = [h.case for h in items]
+    response = _export(
+        request,
+        title=title,
+        slug="jco-lijst",
+        items=items,
+        cases=cases,
+        columns=exports.JCO_COLUMNS,
+    )
+    if response is not None:
+        return response
+    if items:
+        log_access(request.user, Action.VIEW, cases=cases, purpose=title, path=request.path)
+    return render(
+        request,
+        "web/jco.html",
+        {"title": title, "items": items, "columns": exports.JCO_COLUMNS},
+    )
+
+
+def _swv_choices(rows: Sequence[Thuiszitter]) -> list[tuple[str, str]]:
+    found = {(r.swv_code or NO_SWV): r.swv_name for r in rows}
+    return sorted(found.items(), key=lambda item: (item[0] == NO_SWV, item[1].lower()))
+
+
+@login_required
+def thuiszitters_page(request: HttpRequest) -> HttpResponse:
+    if not may_see_thuiszitters(request.user):
+        raise PermissionDenied
+    title = "Thuiszitters"
+    today = timezone.localdate()
+    cases = visible_cases(request.user, today).select_related("owner", "principal")
+    rows = thuiszitters(today, cases)
+    choices = _swv_choices(rows)
+    chosen = request.GET.get("swv", "")
+    error = ""
+    if chosen:
+        if chosen in dict(choices):
+            rows = [r for r in rows if (r.swv_code or NO_SWV) == chosen]
+        else:
+            error = "Onbekend samenwerkingsverband: er worden geen thuiszitters getoond."
+            rows = []
+    shown = [r.case for r in rows]
+    response = _export(
+        request,
+        title=title,
+        slug="thuiszitters",
+        items=rows,
+        cases=shown,
+        columns=exports.THUISZITTER_COLUMNS,
+    )
+    if response is not None:
+        return response
+    if shown:
+        log_access(request.user, Action.VIEW, cases=shown, purpose=title, path=request.path)
+    groups: dict[str, list[Thuiszitter]] = {}
+    for row in rows:  # longest absence first within each SWV, as the service orders
+        groups.setdefault(row.swv_name, []).append(row)
+    return render(
+        request,
+        "web/thuiszitters.html",
+        {
+            "title": title,
+            "groups": sorted(groups.items(), key=lambda g: g[0].lower()),
+            "count": len(rows),
+            "priority": sum(1 for r in rows if r.priority),
+            "choices": choices,
+            "chosen": chosen,
+            "error": error,
+            "query": f"swv={chosen}" if chosen and not error else "",
+        },
+    )
