@@ -1,9 +1,8 @@
 """Reading a scenario file (YAML or JSON) into plain Python data.
 
-The YAML loader keeps the text an integer was written as (so that an unquoted
-municipality code such as ``0222``, which YAML reads as the octal number 146,
-can be reported with the text the user typed) and refuses duplicate keys,
-which YAML would otherwise resolve silently by keeping the last one.
+YAML is read with the strict loader of `rbl.core.yamlfile` (integers keep the
+text they were written as, so an unquoted ``0222`` can be reported as typed;
+duplicate keys are refused); JSON gets the same duplicate-key check.
 """
 
 from __future__ import annotations
@@ -13,53 +12,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
+from rbl.core.yamlfile import SourceInt, YamlFileError, parse_yaml_text
+
+__all__ = ["ScenarioFileError", "SourceInt", "parse_scenario_bytes", "read_scenario_file"]
 
 
-class ScenarioFileError(Exception):
+class ScenarioFileError(YamlFileError):
     """The file could not be read or parsed; the message is Dutch and user-facing."""
-
-
-class SourceInt(int):
-    """An integer read from YAML that remembers how it was written."""
-
-    source: str
-
-    def __new__(cls, value: int, source: str) -> SourceInt:
-        obj = super().__new__(cls, value)
-        obj.source = source
-        return obj
-
-
-class _ScenarioLoader(yaml.SafeLoader):
-    """Safe YAML loader with source-preserving ints and duplicate-key detection."""
-
-
-def _construct_int(loader: _ScenarioLoader, node: yaml.ScalarNode) -> int:
-    value = yaml.SafeLoader.construct_yaml_int(loader, node)
-    return SourceInt(value, node.value)
-
-
-def _construct_mapping(loader: _ScenarioLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    result: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError as exc:
-            raise yaml.constructor.ConstructorError(
-                None, None, "ongeldige sleutel", key_node.start_mark
-            ) from exc
-        if key in result:
-            line = key_node.start_mark.line + 1
-            raise ScenarioFileError(f"regel {line}: de sleutel '{key}' komt twee keer voor")
-        result[key] = loader.construct_object(value_node, deep=True)
-    return result
-
-
-_ScenarioLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_ScenarioLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
 def _reject_duplicate_json_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -83,13 +42,9 @@ def parse_scenario_text(text: str, name: str = "scenario") -> Any:
                 f"geen geldige JSON (regel {exc.lineno}, kolom {exc.colno}): {exc.msg}"
             ) from exc
     try:
-        return yaml.load(text, Loader=_ScenarioLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"regel {mark.line + 1}, kolom {mark.column + 1}: " if mark else ""
-        raise ScenarioFileError(f"geen geldige YAML ({where}{exc.problem or exc})") from exc
-    except yaml.YAMLError as exc:
-        raise ScenarioFileError(f"geen geldige YAML: {exc}") from exc
+        return parse_yaml_text(text)
+    except YamlFileError as exc:
+        raise ScenarioFileError(str(exc)) from None
 
 
 def read_scenario_file(path: str | Path) -> Any:

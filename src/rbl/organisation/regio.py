@@ -40,9 +40,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from rbl.accounts.models import Role, RoleAssignment
+from rbl.core.yamlfile import YamlFileError, read_yaml_file
 from rbl.organisation.models import BuildingBlock, Municipality, Participation, Region
 from rbl.organisation.validation import Checker, item, key
-from rbl.organisation.yamlfile import YamlFileError, read_yaml_file
 
 ALL = "alle"
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")

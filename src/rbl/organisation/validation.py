@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rbl.organisation.yamlfile import SourceInt
+from rbl.core.yamlfile import SourceInt
 
 CBS_CODE = re.compile(r"^\d{4}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
