@@ -19,7 +19,7 @@ from rbl.accounts.access import visible_cases, visible_persons
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
 from rbl.web.filters import CaseFilter
-from rbl.web.search import SearchError, search_persons
+from rbl.web.search import SearchError, search_and_log
 
 from .serializers import (
     CaseSerializer,
@@ -43,19 +43,12 @@ class PersonSearchView(APIView):
     def post(self, request: Request) -> Response:
         form = PersonSearchSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        data = form.validated_data
         try:
-            persons = list(
-                search_persons(
-                    request.user,
-                    bsn=data.get("bsn") or None,
-                    surname=data.get("geslachtsnaam"),
-                    birth_date=data.get("geboortedatum"),
-                )[:100]
+            persons = search_and_log(
+                request.user, form.validated_data, purpose=PURPOSE, path=request.path
             )
         except SearchError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        log_access(request.user, Action.SEARCH, persons=persons, purpose=PURPOSE, path=request.path)
         return Response(PersonSearchResultSerializer({"results": persons}).data)
 
 

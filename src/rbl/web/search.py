@@ -93,3 +93,28 @@ def search_persons(
     for variant in surname_variants(surname):
         match |= Q(surname__iexact=variant)
     return base.filter(match, birth_date=birth_date).order_by("surname", "given_names", "pk")
+
+
+#: The most persons one search shows; a narrower search is needed beyond it.
+MAX_RESULTS = 100
+
+
+def search_and_log(user: Any, terms: dict[str, Any], *, purpose: str, path: str) -> list[Any]:
+    """Run a search from validated form/API terms (`bsn` or `geslachtsnaam` +
+    `geboortedatum`) and write the persons found to the access log.
+
+    Raises SearchError (Dutch reason) for unusable terms; nothing is logged then.
+    """
+    from rbl.audit.models import Action
+    from rbl.audit.services import log_access
+
+    persons = list(
+        search_persons(
+            user,
+            bsn=terms.get("bsn") or None,
+            surname=terms.get("geslachtsnaam"),
+            birth_date=terms.get("geboortedatum"),
+        )[:MAX_RESULTS]
+    )
+    log_access(user, Action.SEARCH, persons=persons, purpose=purpose, path=path)
+    return persons

@@ -16,7 +16,7 @@ from rbl.law.status import status_on
 from rbl.web.display import full_address
 from rbl.web.forms import SearchForm
 from rbl.web.permissions import does_casework
-from rbl.web.search import SearchError, search_persons
+from rbl.web.search import SearchError, search_and_log
 from rbl.web.timeline import person_timeline
 
 
@@ -62,27 +62,13 @@ def search(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = SearchForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                results = list(
-                    search_persons(
-                        request.user,
-                        bsn=data.get("bsn") or None,
-                        surname=data.get("geslachtsnaam"),
-                        birth_date=data.get("geboortedatum"),
-                    )[:100]
+                results = search_and_log(
+                    request.user, form.cleaned_data, purpose="zoeken", path=request.path
                 )
             except SearchError as exc:
                 form.add_error(None, str(exc))
                 status = 400
-            else:
-                log_access(
-                    request.user,
-                    Action.SEARCH,
-                    persons=results,
-                    purpose="zoeken",
-                    path=request.path,
-                )
         else:
             status = 400
     else:
