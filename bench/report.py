@@ -46,8 +46,14 @@ def table(runs: list[dict]) -> str:
         rss = median(key, "rss_mb")
         floor_rss = median(floor_key, "rss_mb")
         all_runs = ", ".join(f"{v:.1f}" for v in values(key, "seconds"))
+        # The ratio pairs each product time with the floor of the same run (the
+        # machine is shared, so conditions drift between runs); median of those.
+        ratios = [
+            r[key]["seconds"] / r[floor_key]["seconds"] for r in runs if key in r and floor_key in r
+        ]
+        ratio = statistics.median(ratios)
         lines.append(
-            f"| {label} | {product:.1f} | {floor:.1f} ({floor_name}) | **{product / floor:.2f}×** "
+            f"| {label} | {product:.1f} | {floor:.1f} ({floor_name}) | **{ratio:.1f}×** "
             f"| {'–' if rss is None else f'{rss:.0f}'} "
             f"| {'–' if floor_rss is None else f'{floor_rss:.0f}'} | {all_runs} |"
         )
