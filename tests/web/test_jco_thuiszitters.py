@@ -384,3 +384,20 @@ def test_query_count_does_not_grow_with_rows(client, world, name, django_assert_
     with django_assert_max_num_queries(MAX_QUERIES):
         many = _count(client, reverse(name))
     assert many == few
+
+
+def test_handover_offers_officers_of_the_municipality_only(client, world):
+    login(client, world, "coordinator")
+    page = client.get(reverse("web:case", args=[world.cases["own"].pk])).content.decode()
+    form = page[
+        page.index('id="ho_officer"') : page.index("</select>", page.index('id="ho_officer"'))
+    ]
+    assert 'value="kpa-regio"' in form and 'value="rmc-regio"' in form
+    assert 'value="lpa-aalten"' not in form  # already the owner
+    assert 'value="lpa-winterswijk"' not in form  # another municipality
+    assert 'value="boa-regio"' not in form and 'value="m-auditor"' not in form
+    response = client.post(
+        reverse("web:case-handover", args=[world.cases["own"].pk]),
+        {"version": world.cases["own"].version, "to": "medewerker", "officer": "boa-regio"},
+    )
+    assert response.status_code == 400

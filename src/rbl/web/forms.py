@@ -92,7 +92,9 @@ class HandoverForm(VersionedForm):
         ],
         initial=HANDOVER_OFFICER,
     )
-    officer = forms.ChoiceField(label="Medewerker", required=False)
+    officer = forms.ChoiceField(
+        label="Medewerker (bij RMC: leeg = volgens de toewijzingsregel)", required=False
+    )
     note = forms.CharField(
         label="Toelichting", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -100,7 +102,6 @@ class HandoverForm(VersionedForm):
     def __init__(self, *args, officers: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["officer"].choices = [("", "— kies een medewerker —"), *officers]
-        self.fields["officer"].help_text = "Bij RMC: leeg laten om de vaste regel te volgen."
 
     def clean(self) -> dict:
         data = super().clean()

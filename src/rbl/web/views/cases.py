@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rbl.accounts.access import can_edit_case
-from rbl.accounts.models import CASEWORK_ROLES, User
+from rbl.accounts.models import Role, User
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
 from rbl.cases.models import Case, CaseEvent
@@ -44,6 +44,9 @@ from rbl.web.forms import (
 )
 from rbl.web.queries import case_for_page
 
+# Who can take a case over: the officers who work cases, and the coordinator.
+OWNER_ROLES = (Role.LPA, Role.KPA, Role.RMC, Role.COORDINATOR)
+
 PREFIXES = {
     "activity": "act_%s",
     "route": "route_%s",
@@ -62,12 +65,13 @@ def _load(request: HttpRequest, case_id: int) -> Case:
 
 
 def _officers(case: Case) -> list[tuple[str, str]]:
-    """Active case-work officers of the case's municipality, other than its owner."""
+    """Active officers (LPA, KPA, RMC, coordinator) of the case's municipality
+    who can take the case over, other than its owner."""
     users = (
         User.objects.filter(
             is_active=True,
             role_assignments__municipality_id=case.principal_id,
-            role_assignments__role__in=[r.value for r in CASEWORK_ROLES],
+            role_assignments__role__in=[r.value for r in OWNER_ROLES],
         )
         .exclude(pk=case.owner_id or 0)
         .distinct()
