@@ -23,7 +23,9 @@ def bulk(monkeypatch):
 
 
 def people(n: int, start: int = 1000) -> list[str]:
-    return [f"{make_bsn(start + 7 * i)},Jansen,Kim,2012-03-{1 + i % 28:02d},0197," for i in range(n)]
+    return [
+        f"{make_bsn(start + 7 * i)},Jansen,Kim,2012-03-{1 + i % 28:02d},0197," for i in range(n)
+    ]
 
 
 @given(st.one_of(st.text(alphabet="0123456789", min_size=9, max_size=9), st.text(max_size=12)))
@@ -38,9 +40,13 @@ def test_bsn_parser_agrees_with_the_eleven_test(value):
 
 def test_bulk_merge_counts_load_reload_change_and_move_out(region, write, rbl_import, bulk):
     rows = people(50)
-    code, first = rbl_import("brp", write(HEADER + "\n".join(rows) + "\n"), "--peildatum", str(PEIL))
+    code, first = rbl_import(
+        "brp", write(HEADER + "\n".join(rows) + "\n"), "--peildatum", str(PEIL)
+    )
     assert code == 0 and first["created"] == 50
-    code, again = rbl_import("brp", write(HEADER + "\n".join(rows) + "\n"), "--peildatum", str(PEIL))
+    code, again = rbl_import(
+        "brp", write(HEADER + "\n".join(rows) + "\n"), "--peildatum", str(PEIL)
+    )
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 50)
     changed = [rows[0].replace("Jansen", "Janssen"), *rows[1:49]]
     code, third = rbl_import(
