@@ -15,6 +15,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connections
+from django.db import OperationalError, connections
 
 from rbl.registry.imports import run_import
 
@@ -83,6 +84,9 @@ def _store(job: ImportJob) -> None:
         _jobs[job.id] = job
 
 
+_WRITE_ATTEMPTS = 10
+
+
 def _save_upload(upload: UploadedFile) -> Path:
     fd, name = tempfile.mkstemp(prefix="rbl-import-", suffix=".csv")
     with os.fdopen(fd, "wb") as fh:
@@ -91,20 +95,31 @@ def _save_upload(upload: UploadedFile) -> Path:
     return Path(name)
 
 
+def _import_when_writable(
+    job: ImportJob, path: Path, user: Any, progress: Any, options: dict[str, Any]
+) -> Any:
+    """Run the import; while SQLite reports another writer holding the database
+    (e.g. the request that started this thread still saving its session), wait
+    and try again. The import is atomic, so a failed attempt changed nothing."""
+    for attempt in range(_WRITE_ATTEMPTS):
+        try:
+            return run_import(
+                job.kind, path, user=user, file_name=job.file_name, progress=progress, **options
+            )
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == _WRITE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 def _run(job: ImportJob, path: Path, user: Any, options: dict[str, Any]) -> None:
     def progress(done: int, total: int) -> None:
         job.done, job.total = done, total
 
     job.state = "bezig"
     try:
-        result = run_import(
-            job.kind,
-            path,
-            user=user,
-            file_name=job.file_name,
-            progress=progress,
-            **options,
-        )
+        result = _import_when_writable(job, path, user, progress, options)
         job.result = result.as_json()
         job.log_id = result.log_id
         job.state = "klaar"
