@@ -25,7 +25,9 @@ class PersonQuerySet(models.QuerySet):
 class Person(models.Model):
     """A youth aged 0–23 from the BRP; one record for life, wherever they move."""
 
-    bsn = models.CharField("BSN", max_length=9, unique=True)
+    # Unique through Meta.constraints: a plain unique=True would add a second
+    # (pattern-ops) index on PostgreSQL that every BRP import has to maintain.
+    bsn = models.CharField("BSN", max_length=9)
     surname = models.CharField("geslachtsnaam", max_length=200)
     prefix = models.CharField("voorvoegsel", max_length=20, blank=True)
     given_names = models.CharField("voornamen", max_length=200, blank=True)
@@ -36,6 +38,7 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="residents",
         verbose_name="woongemeente",
+        db_index=False,  # covered by the (municipality, birth_date) index
     )
     street = models.CharField("straat", max_length=200, blank=True)
     house_number = models.CharField("huisnummer", max_length=10, blank=True)
@@ -66,9 +69,13 @@ class Person(models.Model):
     class Meta:
         verbose_name = "persoon"
         verbose_name_plural = "personen"
+        constraints = [models.UniqueConstraint(fields=["bsn"], name="unique_person_bsn")]
+        # Few indexes on purpose: each one is maintained for every row of a BRP
+        # import (bench/RESULTS.md). Residents of a municipality by age; the
+        # absoluut check's birth-date range and the search by birth date + name.
         indexes = [
             models.Index(fields=["municipality", "birth_date"], name="person_mun_birth"),
-            models.Index(fields=["surname", "birth_date"], name="person_name_birth"),
+            models.Index(fields=["birth_date"], name="person_birth"),
         ]
 
     def __str__(self) -> str:
@@ -103,7 +110,8 @@ class Enrolment(models.Model):
                 fields=["bsn", "brin", "vestiging", "start"], name="unique_enrolment"
             )
         ]
-        indexes = [models.Index(fields=["bsn", "start", "end"], name="enrolment_bsn_period")]
+        # The unique key starts with the BSN, which is all the absoluut check's
+        # "enrolled on D" lookup needs: no second index to maintain on import.
 
 
 class Diploma(models.Model):
