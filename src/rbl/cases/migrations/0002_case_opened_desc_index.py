@@ -5,18 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('absoluut', '0003_signal_closed_with_reason'),
-        ('cases', '0001_initial'),
-        ('organisation', '0001_initial'),
-        ('registry', '0002_person_aged_out_on'),
+        ("absoluut", "0003_signal_closed_with_reason"),
+        ("cases", "0001_initial"),
+        ("organisation", "0001_initial"),
+        ("registry", "0002_person_aged_out_on"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['-opened_on', '-id'], name='case_opened_desc'),
+            model_name="case",
+            index=models.Index(fields=["-opened_on", "-id"], name="case_opened_desc"),
         ),
     ]

@@ -5,37 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0001_initial'),
-        ('registry', '0002_person_aged_out_on'),
+        ("organisation", "0001_initial"),
+        ("registry", "0002_person_aged_out_on"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='enrolment',
-            name='enrolment_bsn_period',
+            model_name="enrolment",
+            name="enrolment_bsn_period",
         ),
         migrations.RemoveIndex(
-            model_name='person',
-            name='person_name_birth',
+            model_name="person",
+            name="person_name_birth",
         ),
         migrations.AlterField(
-            model_name='person',
-            name='bsn',
-            field=models.CharField(max_length=9, verbose_name='BSN'),
+            model_name="person",
+            name="bsn",
+            field=models.CharField(max_length=9, verbose_name="BSN"),
         ),
         migrations.AlterField(
-            model_name='person',
-            name='municipality',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='residents', to='organisation.municipality', verbose_name='woongemeente'),
+            model_name="person",
+            name="municipality",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="residents",
+                to="organisation.municipality",
+                verbose_name="woongemeente",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['birth_date'], name='person_birth'),
+            model_name="person",
+            index=models.Index(fields=["birth_date"], name="person_birth"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(fields=('bsn',), name='unique_person_bsn'),
+            model_name="person",
+            constraint=models.UniqueConstraint(fields=("bsn",), name="unique_person_bsn"),
         ),
     ]
