@@ -87,6 +87,18 @@ def case_change():
     return _login_required(inner)
 
 
+def person_change():
+    """POST an empty registration form on the person page: 404 when the youth
+    is invisible, 403 when the role may not open cases, 400 otherwise."""
+
+    def inner(role: str, target: str) -> int:
+        if role not in CASEWORK or target != "own":
+            return 404
+        return 400 if role in EDITS_CASES else 403
+
+    return _login_required(inner)
+
+
 def person_arg(w: World, target: str) -> list:
     return [w.persons[target].pk]
 
@@ -119,6 +131,13 @@ MATRIX: dict[str, Rule] = {
     "web:search": Rule(screen(CASEWORK)),
     "web:person": Rule(person_record(), args=person_arg),
     "web:case": Rule(case_record(), args=case_arg),
+    "web:person-leave": Rule(person_change(), args=person_arg, method="post", data={}),
+    "web:person-exemption": Rule(person_change(), args=person_arg, method="post", data={}),
+    "web:case-leave": Rule(case_change(), args=case_arg, method="post", data={}),
+    "web:case-objection": Rule(case_change(), args=case_arg, method="post", data={}),
+    # Which leave requests and exemptions each role gets: test_leave_exemptions.
+    "web:leave": Rule(screen(CASEWORK)),
+    "web:exemptions": Rule(screen(CASEWORK)),
     "web:case-activity": Rule(case_change(), args=case_arg, method="post", data={}),
     "web:case-route": Rule(case_change(), args=case_arg, method="post", data={}),
     "web:case-close": Rule(case_change(), args=case_arg, method="post", data={}),

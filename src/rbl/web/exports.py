@@ -127,3 +127,33 @@ def xlsx_response(
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+# The open leave requests (R-24): one LeaveRequest per row, `overdue` annotated.
+LEAVE_COLUMNS: Sequence[Column] = (
+    Column("Jongere", lambda r: r.case.person.full_name),
+    Column("Geboortedatum", lambda r: r.case.person.birth_date),
+    Column("Gemeente", lambda r: r.case.principal.name),
+    Column("Artikel", lambda r: r.get_article_display()),
+    Column("Aangevraagd op", lambda r: r.requested_on),
+    Column("Verlof vanaf", lambda r: r.start),
+    Column("Verlof tot en met", lambda r: r.end),
+    Column("Schooldagen", lambda r: r.school_days),
+    Column("Beslist door", lambda r: r.get_decider_display()),
+    Column("Uiterste beslisdatum", lambda r: r.decision_due_on),
+    Column("Termijn verstreken", lambda r: "ja" if r.overdue else "nee"),
+    Column("Eigenaar", lambda r: _name(r.case.owner)),
+)
+
+# The vrijstellingen register (R-23): one `ExemptionRow` (web.views.registers) per row.
+EXEMPTION_COLUMNS: Sequence[Column] = (
+    Column("Jongere", lambda r: r.person.full_name),
+    Column("Geboortedatum", lambda r: r.person.birth_date),
+    Column("Grond", lambda r: r.exemption.get_ground_display()),
+    Column("Ingangsdatum", lambda r: r.exemption.start),
+    Column("Einddatum", lambda r: r.exemption.end),
+    Column("Beslissende gemeente", lambda r: r.exemption.municipality.name),
+    Column("Besluitdatum", lambda r: r.exemption.decided_on),
+    Column("Einde binnenkort", lambda r: "ja" if r.ending_soon else "nee"),
+    Column("Ouders herinnerd op", lambda r: r.reminded_on),
+)

@@ -12,12 +12,15 @@ from rbl.cases.models import (
     CaseStatus,
     CaseType,
     ClosingReason,
+    LeaveArticle,
+    LeaveDecision,
     MasRoute,
     TaskKind,
 )
 from rbl.core.bsn import bsn_error
 from rbl.organisation.models import Municipality
 from rbl.registry.imports import KINDS
+from rbl.registry.models import ExemptionGround
 
 
 class DateInput(forms.DateInput):
@@ -126,6 +129,130 @@ class TaskForm(VersionedForm):
 
 class TaskDoneForm(VersionedForm):
     """Marks one task of the case done."""
+
+
+def _not_future(day: dt.date) -> dt.date:
+    if day > timezone.localdate():
+        raise forms.ValidationError("De datum kan niet in de toekomst liggen.")
+    return day
+
+
+class LeaveRequestForm(AccessibleForm):
+    """A verlofaanvraag registered on the person page (R-24); opens a new case."""
+
+    requested_on = forms.DateField(
+        label="Datum aanvraag", widget=DateInput, initial=timezone.localdate
+    )
+    article = forms.ChoiceField(
+        label="Wetsartikel",
+        choices=[("", "— kies een artikel —"), *LeaveArticle.choices],
+        error_messages={"required": "Kies het wetsartikel van de aanvraag."},
+    )
+    start = forms.DateField(label="Verlof vanaf", widget=DateInput)
+    end = forms.DateField(label="Verlof tot en met", widget=DateInput)
+    reason = forms.CharField(
+        label="Reden van de aanvraag", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def clean_requested_on(self) -> dt.date:
+        return _not_future(self.cleaned_data["requested_on"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "De einddatum ligt voor de begindatum.")
+        return data
+
+
+class LeaveDecisionForm(VersionedForm):
+    """The decision on a leave request (R-24)."""
+
+    decision = forms.ChoiceField(
+        label="Besluit",
+        choices=[("", "— kies een besluit —"), *LeaveDecision.choices],
+        error_messages={"required": "Kies het besluit."},
+    )
+    decided_on = forms.DateField(
+        label="Datum besluit", widget=DateInput, initial=timezone.localdate
+    )
+    note = forms.CharField(
+        label="Motivering", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_decided_on(self) -> dt.date:
+        return _not_future(self.cleaned_data["decided_on"])
+
+
+class ObjectionForm(VersionedForm):
+    """A bezwaar against the decision, forwarded to the principal municipality."""
+
+    received_on = forms.DateField(label="Bezwaar ontvangen op", widget=DateInput)
+    forwarded_on = forms.DateField(
+        label="Doorgestuurd naar de gemeente op (leeg = nog niet)",
+        required=False,
+        widget=DateInput,
+    )
+
+    def clean_received_on(self) -> dt.date:
+        return _not_future(self.cleaned_data["received_on"])
+
+    def clean_forwarded_on(self) -> dt.date | None:
+        day = self.cleaned_data["forwarded_on"]
+        return _not_future(day) if day else None
+
+
+class ExemptionForm(AccessibleForm):
+    """A new vrijstelling registered on the person page (R-23); opens a case."""
+
+    ground = forms.ChoiceField(
+        label="Wettelijke grond",
+        choices=[("", "— kies een grond —"), *ExemptionGround.choices],
+        error_messages={"required": "Kies de wettelijke grond."},
+    )
+    start = forms.DateField(label="Ingangsdatum", widget=DateInput)
+    end = forms.DateField(
+        label="Einddatum (leeg = geen einddatum)", required=False, widget=DateInput
+    )
+    decided_on = forms.DateField(
+        label="Datum besluit", widget=DateInput, initial=timezone.localdate
+    )
+
+    def clean_decided_on(self) -> dt.date:
+        return _not_future(self.cleaned_data["decided_on"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "De einddatum ligt voor de ingangsdatum.")
+        return data
+
+
+class LeaveFilterForm(forms.Form):
+    """The filter bar of the open leave requests (GET, no personal data)."""
+
+    gemeente = forms.ChoiceField(label="Gemeente", required=False)
+    artikel = forms.ChoiceField(
+        label="Wetsartikel", required=False, choices=[("", "alle"), *LeaveArticle.choices]
+    )
+    verlopen = forms.BooleanField(label="Alleen verstreken beslistermijn", required=False)
+
+    def __init__(self, *args, municipalities, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["gemeente"].choices = [("", "alle"), *municipalities]
+
+
+class ExemptionFilterForm(forms.Form):
+    """The filter bar of the vrijstellingen register (GET, no personal data)."""
+
+    gemeente = forms.ChoiceField(label="Beslissende gemeente", required=False)
+    grond = forms.ChoiceField(
+        label="Grond", required=False, choices=[("", "alle"), *ExemptionGround.choices]
+    )
+    binnenkort = forms.BooleanField(label="Alleen einde binnenkort", required=False)
+
+    def __init__(self, *args, municipalities, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["gemeente"].choices = [("", "alle"), *municipalities]
 
 
 class SearchForm(AccessibleForm):

@@ -67,3 +67,16 @@ def may_see_thuiszitters(user: Any) -> bool:
     """The thuiszitters list per SWV (R-25) is derived from all cases of the
     user's municipalities, so it is for the roles that read those cases."""
     return bool(user_grants(user).all_cases)
+
+
+def may_register_for(user: Any, person: Any) -> bool:
+    """May open a new case (verlofaanvraag, vrijstelling) for a youth the user
+    sees: the roles that change the cases of the youth's municipality, which
+    becomes the principal of the new case (R-23, R-24)."""
+    return person.municipality_id in user_grants(user).edit_cases
+
+
+def may_see_registers(user: Any) -> bool:
+    """The open leave requests and the vrijstellingen register: every case-work
+    role; which rows each sees is decided by `rbl.accounts.access`."""
+    return does_casework(user)

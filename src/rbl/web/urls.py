@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from rbl.web.views import accesslog, caseload, cases, home, imports, lists, meetings, persons
+from rbl.web.views import (
+    accesslog,
+    caseload,
+    cases,
+    home,
+    imports,
+    lists,
+    meetings,
+    persons,
+    registers,
+)
 
 app_name = "web"
 
@@ -14,7 +24,19 @@ urlpatterns = [
     path("termijnen/", lists.overdue, name="overdue"),
     path("zoeken/", persons.search, name="search"),
     path("personen/<person:person_id>/", persons.person, name="person"),
+    path(
+        "personen/<person:person_id>/verlof/",
+        registers.register_leave_view,
+        name="person-leave",
+    ),
+    path(
+        "personen/<person:person_id>/vrijstelling/",
+        registers.register_exemption_view,
+        name="person-exemption",
+    ),
     path("zaken/<case:case_id>/", cases.case_page, name="case"),
+    path("zaken/<case:case_id>/verlof/besluit/", cases.leave_decision_view, name="case-leave"),
+    path("zaken/<case:case_id>/verlof/bezwaar/", cases.objection_view, name="case-objection"),
     path("zaken/<case:case_id>/activiteit/", cases.add_activity_view, name="case-activity"),
     path("zaken/<case:case_id>/route/", cases.choose_route_view, name="case-route"),
     path("zaken/<case:case_id>/afsluiten/", cases.close_view, name="case-close"),
@@ -25,6 +47,8 @@ urlpatterns = [
         cases.task_done_view,
         name="case-task-done",
     ),
+    path("verlof/", registers.leave_list, name="leave"),
+    path("vrijstellingen/", registers.exemption_list, name="exemptions"),
     path("jco/", meetings.jco, name="jco"),
     path("thuiszitters/", meetings.thuiszitters_page, name="thuiszitters"),
     path("importeren/", imports.import_page, name="import"),

@@ -8,13 +8,15 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from rbl.cases.models import Case, CaseType, EventKind, ExemptionReminder
 from rbl.cases.services.errors import CaseRuleError
 from rbl.cases.services.events import locked_case, record_event, save_case
+from rbl.cases.services.lifecycle import open_case
 from rbl.cases.services.settings import case_settings
-from rbl.registry.models import Exemption, ExemptionGround
+from rbl.registry.models import Exemption, ExemptionGround, Person
 
 
 def record_exemption(
@@ -96,3 +98,50 @@ def mark_reminded(exemption: Exemption, sent_on: dt.date) -> ExemptionReminder:
         exemption=exemption, defaults={"sent_on": sent_on}
     )
     return reminder
+
+
+def open_exemption_case(
+    person: Person,
+    *,
+    ground: str,
+    start: dt.date,
+    end: dt.date | None,
+    decided_on: dt.date,
+    actor: Any,
+    today: dt.date | None = None,
+) -> Case:
+    """Open a vrijstelling case for `person` and record its exemption in the
+    registry in one transaction: a refused exemption leaves no empty case."""
+    today = today or timezone.localdate()
+    if decided_on > today:
+        raise CaseRuleError("De besluitdatum kan niet in de toekomst liggen.")
+    with transaction.atomic():
+        case = open_case(person, CaseType.VRIJSTELLING, actor=actor, today=today)
+        record_exemption(
+            case,
+            ground=ground,
+            start=start,
+            end=end,
+            decided_on=decided_on,
+            actor=actor,
+            expected_version=case.version,
+        )
+    case.refresh_from_db()
+    return case
+
+
+def reminder_horizon(today: dt.date, months: int | None = None) -> dt.date:
+    """The last end date that counts as "ending soon" on `today` (the region's
+    reminder term, as `exemptions_due_for_reminder` uses)."""
+    months = case_settings().exemption_reminder_months if months is None else months
+    return _add_months(today, months)
+
+
+def exemptions_of(persons: QuerySet[Person]) -> QuerySet[Exemption]:
+    """The exemptions of `persons` (e.g. the ones a user may see), the ones
+    ending first on top, open-ended ones last."""
+    return (
+        Exemption.objects.filter(bsn__in=persons.values("bsn"))
+        .select_related("municipality", "end_reminder")
+        .order_by(F("end").asc(nulls_last=True), "start", "pk")
+    )

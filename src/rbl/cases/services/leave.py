@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.utils import timezone
 
 from rbl.cases.models import (
@@ -178,3 +179,60 @@ def register_objection(
         )
     request.refresh_from_db()
     return request
+
+
+def register_leave_request_with_reason(
+    person: Person,
+    *,
+    article: str,
+    requested_on: dt.date,
+    start: dt.date,
+    end: dt.date,
+    reason: str,
+    actor: Any,
+    school: School | None = None,
+    today: dt.date | None = None,
+) -> LeaveRequest:
+    """Register a request (see `register_leave_request`) and keep the reason the
+    parents gave in the case history, in the same transaction."""
+    with transaction.atomic():
+        request = register_leave_request(
+            person,
+            article=article,
+            requested_on=requested_on,
+            start=start,
+            end=end,
+            actor=actor,
+            school=school,
+            today=today,
+        )
+        reason = (reason or "").strip()
+        if reason:
+            with locked_case(request.case_id, None) as case:
+                save_case(case, [])
+                record_event(
+                    case,
+                    EventKind.LEAVE,
+                    actor=actor,
+                    data={"aanvraag": article, "reden": True},
+                    note=reason,
+                )
+    return request
+
+
+def open_leave_requests(cases: QuerySet, today: dt.date | None = None) -> QuerySet[LeaveRequest]:
+    """Undecided requests among `cases` (a Case queryset, e.g. the ones a user
+    may read), the first decision due date first, each marked `overdue` when
+    that date has passed."""
+    today = today or timezone.localdate()
+    return (
+        LeaveRequest.objects.filter(decision="", case__in=cases.values("pk"))
+        .annotate(
+            overdue=Case(
+                When(decision_due_on__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("decision_due_on", "pk")
+    )

@@ -13,6 +13,7 @@ from rbl.web.permissions import (
     may_import,
     may_see_caseload,
     may_see_jco,
+    may_see_registers,
     may_see_thuiszitters,
     user_grants,
 )
@@ -36,6 +37,11 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
     elif getattr(user, "is_authenticated", False) and user.owned_cases.exists():
         # A fixed school contact without a case-work role works the cases assigned to them.
         items.append((reverse("web:my-work"), "Mijn werk"))
+    if may_see_registers(user):
+        items += [
+            (reverse("web:leave"), "Verlofaanvragen"),
+            (reverse("web:exemptions"), "Vrijstellingen"),
+        ]
     if may_see_jco(user):
         items.append((reverse("web:jco"), "JCO-lijst"))
     if may_see_thuiszitters(user):

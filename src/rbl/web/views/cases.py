@@ -22,8 +22,9 @@ from rbl.accounts.access import can_edit_case
 from rbl.accounts.models import Role, User
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
-from rbl.cases.models import Case, CaseEvent
+from rbl.cases.models import Case, CaseEvent, LeaveRequest
 from rbl.cases.services.errors import CaseRuleError, ConcurrentEditError
+from rbl.cases.services.leave import decide_leave, register_objection
 from rbl.cases.services.lifecycle import (
     add_activity,
     assign_case,
@@ -38,6 +39,8 @@ from rbl.web.forms import (
     ActivityForm,
     CloseForm,
     HandoverForm,
+    LeaveDecisionForm,
+    ObjectionForm,
     RouteForm,
     TaskDoneForm,
     TaskForm,
@@ -54,6 +57,8 @@ PREFIXES = {
     "handover": "ho_%s",
     "task": "task_%s",
     "task_done": "done_%s",
+    "leave_decision": "besluit_%s",
+    "objection": "bezwaar_%s",
 }
 
 
@@ -62,6 +67,11 @@ def _load(request: HttpRequest, case_id: int) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def _leave_request(case: Case) -> LeaveRequest | None:
+    """The leave request of a verlof case (R-24), else None."""
+    return LeaveRequest.objects.filter(case=case).first()
 
 
 def _officers(case: Case) -> list[tuple[str, str]]:
@@ -116,8 +126,10 @@ def _page(
     bound: dict[str, forms.Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    editable = can_edit_case(request.user, case) and not case.is_closed
+    may_edit = can_edit_case(request.user, case)
+    editable = may_edit and not case.is_closed
     initial = {"version": case.version}
+    leave = _leave_request(case)
     forms_ = {
         "activity": ActivityForm(initial=initial, auto_id="act_%s"),
         "route": RouteForm(initial={**initial, "route": case.route or None}, auto_id="route_%s"),
@@ -128,11 +140,27 @@ def _page(
         forms_["handover"] = HandoverForm(
             initial=initial, auto_id="ho_%s", officers=_officers(case)
         )
+    if leave is not None and may_edit:
+        if not leave.decision:
+            forms_["leave_decision"] = LeaveDecisionForm(initial=initial, auto_id="besluit_%s")
+        else:
+            forms_["objection"] = ObjectionForm(
+                initial={
+                    **initial,
+                    "received_on": leave.objection_received_on,
+                    "forwarded_on": leave.objection_forwarded_on,
+                },
+                auto_id="bezwaar_%s",
+            )
     forms_.update(bound or {})
     context: dict[str, Any] = {
         "case": case,
         "person": case.person,
         "editable": editable,
+        "leave": leave,
+        "leave_overdue": bool(
+            leave and not leave.decision and leave.decision_due_on < timezone.localdate()
+        ),
         "former_owner_only": not editable and not case.is_closed,
         "meldingen": list(case.meldingen.select_related("school").order_by("-meldingsdatum")),
         "activities": list(case.activities.select_related("author").order_by("-date", "-pk")),
@@ -285,3 +313,45 @@ def task_done_view(request: HttpRequest, case_id: int, task_id: int) -> HttpResp
         return finish_task(task_id, case=case, expected_version=version)
 
     return _act(request, case_id, TaskDoneForm, "task_done", apply, "Taak afgerond.")
+
+
+def _the_leave_request(case: Case) -> LeaveRequest:
+    leave = _leave_request(case)
+    if leave is None:
+        raise CaseRuleError("Bij deze zaak hoort geen verlofaanvraag.")
+    return leave
+
+
+@login_required
+@require_POST
+def leave_decision_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Record the decision on the leave request: toegekend, deels or afgewezen (R-24)."""
+
+    def apply(case: Case, data: dict[str, Any], version: int) -> Any:
+        return decide_leave(
+            _the_leave_request(case),
+            data["decision"],
+            actor=request.user,
+            expected_version=version,
+            decided_on=data["decided_on"],
+            note=data["note"],
+        )
+
+    return _act(request, case_id, LeaveDecisionForm, "leave_decision", apply, "Besluit vastgelegd.")
+
+
+@login_required
+@require_POST
+def objection_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Register a bezwaar and when it went to the principal municipality (R-24)."""
+
+    def apply(case: Case, data: dict[str, Any], version: int) -> Any:
+        return register_objection(
+            _the_leave_request(case),
+            actor=request.user,
+            expected_version=version,
+            received_on=data["received_on"],
+            forwarded_on=data["forwarded_on"],
+        )
+
+    return _act(request, case_id, ObjectionForm, "objection", apply, "Bezwaar vastgelegd.")

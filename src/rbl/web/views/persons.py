@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,20 +14,22 @@ from rbl.accounts.access import visible_cases, visible_persons
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
 from rbl.law.status import status_on
+from rbl.registry.models import Exemption, Person
 from rbl.web.display import full_address
-from rbl.web.forms import SearchForm
-from rbl.web.permissions import does_casework
+from rbl.web.forms import ExemptionForm, LeaveRequestForm, SearchForm
+from rbl.web.permissions import does_casework, may_register_for
 from rbl.web.search import SearchError, search_and_log
 from rbl.web.timeline import person_timeline
 
 
-@login_required
-def person(request: HttpRequest, person_id: int) -> HttpResponse:
-    found = visible_persons(request.user).select_related("municipality").filter(pk=person_id)
-    youth = found.first()
-    if youth is None:
-        raise Http404
-    log_access(request.user, Action.VIEW, persons=[youth], purpose="dossier", path=request.path)
+def person_page(
+    request: HttpRequest,
+    youth: Person,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The person page; `bound` holds a registration form that needs correcting."""
     cases = list(
         visible_cases(request.user)
         .filter(person=youth)
@@ -38,17 +41,41 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         legal = status_on(youth.birth_date, today).status.label
     except ValueError:
         legal = ""
+    forms_: dict[str, forms.Form] = {}
+    if may_register_for(request.user, youth):
+        forms_ = {
+            "leave": LeaveRequestForm(auto_id="leave_%s"),
+            "exemption": ExemptionForm(auto_id="exemption_%s"),
+            **(bound or {}),
+        }
     return render(
         request,
         "web/person.html",
         {
             "person": youth,
             "cases": cases,
+            "exemptions": list(
+                Exemption.objects.filter(bsn=youth.bsn)
+                .select_related("municipality")
+                .order_by("-start", "-pk")
+            ),
             "timeline": person_timeline(youth, cases),
             "legal_status": legal,
             "address": full_address(youth),
+            "forms": forms_,
         },
+        status=status,
     )
+
+
+@login_required
+def person(request: HttpRequest, person_id: int) -> HttpResponse:
+    found = visible_persons(request.user).select_related("municipality").filter(pk=person_id)
+    youth = found.first()
+    if youth is None:
+        raise Http404
+    log_access(request.user, Action.VIEW, persons=[youth], purpose="dossier", path=request.path)
+    return person_page(request, youth)
 
 
 @login_required
