@@ -230,3 +230,13 @@ def test_any_bad_row_rejects_everything(region, write, kinds):
     else:
         assert result.rejected == 0
     Person.objects.all().delete()
+
+
+def test_progress_reports_reading_then_processing(region, write):
+    calls = []
+    rows = [f"{b};Naam;;;2012-03-04;0197;;;;;" for b in ("999993653", "999990639")]
+    path = write(HEADER + "\n".join(rows) + "\n")
+    run_import("brp", path, progress=lambda done, total, phase: calls.append((done, total, phase)))
+    size = path.stat().st_size
+    assert calls[-1] == (size, size, "verwerken")
+    assert all(total == size and 0 <= done <= size for done, total, _ in calls)

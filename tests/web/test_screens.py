@@ -384,7 +384,15 @@ def test_import_status_endpoint_reports_progress(client, world, sync_imports):
     response = client.post(reverse("web:import"), {"kind": "scholen", "file": upload(csv_text)})
     job_id = response["Location"].rstrip("/").split("/")[-1]
     status = client.get(reverse("web:import-status", args=[job_id])).json()
-    assert status == {"id": job_id, "state": "klaar", "percent": 100, "done": True, "message": ""}
+    assert status == {
+        "id": job_id,
+        "state": "klaar",
+        "percent": 100,
+        "phase": "verwerken",
+        "phase_text": "",
+        "done": True,
+        "message": "",
+    }
     # Another importer cannot follow this user's job.
     client.force_login(world.users["coordinator"])
     assert client.get(reverse("web:import-status", args=[job_id])).status_code == 404

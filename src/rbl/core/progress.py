@@ -10,8 +10,10 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 
 
 @contextmanager
-def byte_progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """Yields a callback(done, total) that drives a progress bar, or None when disabled."""
+def byte_progress(label: str, enabled: bool) -> Iterator[Callable[[int, int, str], None] | None]:
+    """Yields a callback(done, total, phase) that drives a progress bar, or None
+    when disabled. After reading ("lezen") the bar says it is processing
+    ("verwerken"): merging a big file can take longer than reading it."""
     if not enabled or not sys.stdout.isatty():
         yield None
         return
@@ -24,7 +26,8 @@ def byte_progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], No
     with Progress(*columns, transient=True) as bar:
         task = bar.add_task(label, total=None)
 
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def update(done: int, total: int, phase: str = "lezen") -> None:
+            description = label if phase == "lezen" else f"{label}: verwerken…"
+            bar.update(task, completed=done, total=total, description=description)
 
         yield update

@@ -41,6 +41,7 @@ class ImportJob:
     state: str = "wacht"  # wacht, bezig, klaar, mislukt
     done: int = 0
     total: int = 0
+    phase: str = "lezen"  # lezen (reading the file), verwerken (merging into the registry)
     result: dict[str, Any] | None = None
     log_id: int | None = None
     message: str = ""
@@ -52,11 +53,21 @@ class ImportJob:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
 
+    @property
+    def phase_text(self) -> str:
+        if self.state in ("klaar", "mislukt"):
+            return ""
+        if self.phase == "verwerken":
+            return "Bestand gelezen; de gegevens worden verwerkt."
+        return "Het bestand wordt gelezen."
+
     def public(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "state": self.state,
             "percent": self.percent,
+            "phase": self.phase,
+            "phase_text": self.phase_text,
             "done": self.state in ("klaar", "mislukt"),
             "message": self.message,
         }
@@ -114,8 +125,8 @@ def _import_when_writable(
 
 
 def _run(job: ImportJob, path: Path, user: Any, options: dict[str, Any]) -> None:
-    def progress(done: int, total: int) -> None:
-        job.done, job.total = done, total
+    def progress(done: int, total: int, phase: str = "lezen") -> None:
+        job.done, job.total, job.phase = done, total, phase
 
     job.state = "bezig"
     try:

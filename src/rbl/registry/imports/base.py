@@ -147,7 +147,9 @@ def register(kind: type[ImportKind]) -> type[ImportKind]:
     return kind
 
 
-ProgressCallback = Callable[[int, int], None]
+# progress(done_bytes, total_bytes, phase): phase is "lezen" while the file is
+# read and "verwerken" while the staged rows are merged into the registry.
+ProgressCallback = Callable[[int, int, str], None]
 
 
 def file_sha256(path: Path) -> str:
@@ -407,17 +409,17 @@ def _run(
                     if row is not None and (not result.rejected or ctx.skip_invalid):
                         add((line, *stage_row(row)))
                     if progress and result.rows % 10000 == 0:
-                        progress(csv_file.counter.bytes_read, csv_file.size)
+                        progress(csv_file.counter.bytes_read, csv_file.size, "lezen")
             except FileProblem as problem:
                 result.add_error(problem.line, problem.column, "", problem.reason)
                 raise Rejected from None
+            if progress:
+                progress(csv_file.size, csv_file.size, "verwerken")
             stage.close_input(index_on=kind.key)
             _reject_duplicates(kind, stage, result)
             if result.rejected and not ctx.skip_invalid:
                 raise Rejected
             kind.apply(stage, ctx, result)
             import_applied.send(sender=kind.name, result=result)
-            if progress:
-                progress(csv_file.size, csv_file.size)
     finally:
         csv_file.close()

@@ -6,6 +6,7 @@
   var url = box.getAttribute("data-status-url");
   var bar = document.getElementById("voortgang");
   var text = document.getElementById("procent");
+  var phase = document.getElementById("fase");
   function poll() {
     fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (r) { return r.json(); })
@@ -13,6 +14,7 @@
         if (s.done) { window.location.reload(); return; }
         if (bar) { bar.value = s.percent; }
         if (text) { text.textContent = s.percent + "%"; }
+        if (phase) { phase.textContent = s.phase_text; }
         window.setTimeout(poll, 1000);
       })
       .catch(function () { window.setTimeout(poll, 3000); });
