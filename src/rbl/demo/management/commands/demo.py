@@ -152,7 +152,8 @@ class _RichSteps:
     def step(self, label: str) -> Iterator:
         task = self.bar.add_task(label, total=None)
 
-        def update(done: int, total: int) -> None:
+        def update(done: int, total: int, phase: str = "") -> None:
+            # The generator reports (done, total); imports add their phase.
             self.bar.update(task, completed=done, total=total)
 
         try:
