@@ -3,15 +3,14 @@
 A run for check date D over the covered municipalities, in one transaction:
 
 1. closes every open signal of the covered municipalities whose person is no
-   longer in breach there on D, in one UPDATE whose reason is the first that
-   applies, in this order: died, moved out (left, or now
+   longer in breach there on D, one UPDATE per reason, in this order (the
+   first reason that applies is recorded): died, moved out (left, or now
    living in another municipality), out of age (including a startkwalificatie
    that ended kwalificatieplicht, and aged out of the BRP extract), exempted,
    enrolled;
 2. opens a signal, with one INSERT ... SELECT, for each covered resident in
-   breach on D who has no open signal anywhere, counting the covered residents
-   in duty in the same pass (PostgreSQL);
-3. counts the open signals.
+   breach on D who has no open signal anywhere;
+3. counts the covered residents in duty and the open signals.
 
 Closing comes first, so a youth who moved between two covered municipalities
 gets the old signal closed ("verhuisd") and a new one where they live now.
@@ -25,23 +24,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connections, router, transaction
-from django.db.models import (
-    BooleanField,
-    Case,
-    CharField,
-    DateField,
-    DateTimeField,
-    Exists,
-    ExpressionWrapper,
-    OuterRef,
-    Q,
-    Value,
-    When,
-)
+from django.db.models import CharField, DateField, DateTimeField, Exists, OuterRef, Q, Value
 from django.utils import timezone
 
 from rbl.absoluut.models import CloseReason, Signal
-from rbl.absoluut.queries import duty_residents, enrolled_on, exempted_on, in_duty_on
+from rbl.absoluut.queries import breaches, duty_residents, enrolled_on, exempted_on, in_duty_on
 from rbl.absoluut.queries import status_on as status_expression
 from rbl.organisation.models import Municipality
 from rbl.registry.models import Person
@@ -90,7 +77,8 @@ def run_check(peildatum: dt.date, municipality_codes: list[str] | None = None) -
     with transaction.atomic(using=db):
         _lock_signals(db)
         closed_by_reason = close_signals(peildatum, codes)
-        new, checked = open_signals(peildatum, codes)
+        new = open_signals(peildatum, codes)
+        checked = duty_residents(peildatum, codes).count()
         signals = Signal.objects.open().of_municipalities(codes).count()
     return CheckResult(
         peildatum=peildatum,
@@ -149,93 +137,57 @@ def close_reasons(peildatum: dt.date) -> list[tuple[CloseReason, Q]]:
 
 def close_signals(peildatum: dt.date, codes: list[str]) -> dict[str, int]:
     """Closes the open signals of the covered municipalities that are no longer a
-    breach on `peildatum`, in ONE statement: the reason is a CASE over
-    `close_reasons` in their order (the first that applies is recorded), and the
-    statement returns the reasons so they can be counted. Returns the counts.
+    breach on `peildatum`; one UPDATE per reason. Returns the counts per reason.
 
     A signal opened after `peildatum` (a run for an earlier date than the one
     that opened it) is left alone: it cannot have ended before it began."""
-    reasons = close_reasons(peildatum)
-    reason_case = Case(
-        *(When(applies, then=Value(reason.value)) for reason, applies in reasons),
-        default=Value(""),
-        output_field=CharField(),
-    )
-    any_reason = Q()
-    for _, applies in reasons:
-        any_reason |= Q(applies)
-    candidates = (
-        Signal.objects.open()
-        .of_municipalities(codes)
-        .filter(opened_on__lte=peildatum)
-        .filter(any_reason)
-        .annotate(new_reason=reason_case)
-        .values_list("id", "new_reason")
-        .order_by()
-    )
-    db = router.db_for_write(Signal)
-    connection = connections[db]
-    select_sql, params = candidates.query.get_compiler(using=db).as_sql()
-    table = connection.ops.quote_name(Signal._meta.db_table)
-    # UPDATE ... FROM and RETURNING: PostgreSQL, and SQLite 3.35 and newer (which
-    # lets RETURNING name only the updated table: hence close_reason, not c.*).
-    sql = (
-        f"UPDATE {table} SET closed_on = %s, close_reason = c.new_reason "
-        f"FROM ({select_sql}) AS c "
-        f"WHERE {table}.id = c.id RETURNING close_reason"
-    )
-    counts = {reason.value: 0 for reason, _ in reasons}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [peildatum, *params])
-        for (reason,) in cursor.fetchall():
-            counts[reason] += 1
+    counts: dict[str, int] = {}
+    for reason, applies in close_reasons(peildatum):
+        counts[reason.value] = (
+            Signal.objects.open()
+            .of_municipalities(codes)
+            .filter(opened_on__lte=peildatum)
+            .filter(applies)
+            .update(closed_on=peildatum, close_reason=reason.value)
+        )
     return counts
 
 
-def open_signals(peildatum: dt.date, codes: list[str]) -> tuple[int, int]:
+def open_signals(peildatum: dt.date, codes: list[str]) -> int:
     """Opens a signal for each covered resident in breach on `peildatum` without an
-    open signal (anywhere), with one INSERT ... SELECT. Returns (opened, checked):
-    `checked` is the number of covered residents in duty on `peildatum`.
-
-    On PostgreSQL both come from one pass over the persons: a data-modifying CTE
-    selects the residents in duty once, inserts the breaches among them and
-    counts both. SQLite has no such CTE and counts in a second statement."""
+    open signal (anywhere), with one INSERT ... SELECT. Returns how many."""
     has_open_signal = Exists(Signal.objects.open().filter(person_id=OuterRef("pk")))
-    candidates = (
-        duty_residents(peildatum, codes)
+    rows = (
+        breaches(peildatum, codes)
+        .filter(~has_open_signal)
         .annotate(
-            is_breach=ExpressionWrapper(
-                ~enrolled_on(peildatum) & ~exempted_on(peildatum) & ~has_open_signal,
-                output_field=BooleanField(),
-            ),
             new_status=status_expression(peildatum),
             new_opened_on=Value(peildatum, output_field=DateField()),
             new_close_reason=Value("", output_field=CharField()),
             new_created_at=Value(timezone.now(), output_field=DateTimeField()),
         )
         .values_list(
-            "id",
+            "pk",
             "municipality_id",
             "new_status",
             "new_opened_on",
             "new_close_reason",
             "new_created_at",
-            "is_breach",
         )
         .order_by()
     )
     db = router.db_for_write(Signal)
     connection = connections[db]
-    select_sql, params = candidates.query.get_compiler(using=db).as_sql()
+    select_sql, params = rows.query.get_compiler(using=db).as_sql()
     meta = Signal._meta
     columns = [
         meta.get_field(name).column
         for name in ("person", "municipality", "status", "opened_on", "close_reason", "created_at")
     ]
     quote = connection.ops.quote_name
-    insert_into = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)})"
-    # Output columns of the SELECT above, in the order of `columns`.
-    picked = "id, municipality_id, new_status, new_opened_on, new_close_reason, new_created_at"
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) {select_sql}"
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The "no open signal" anti-join reads the table this statement inserts
@@ -245,17 +197,5 @@ def open_signals(peildatum: dt.date, codes: list[str]) -> tuple[int, int]:
             # (see bench/RESULTS.md). Hash joins read it once. SET LOCAL: the
             # setting ends with the check's transaction.
             cursor.execute("SET LOCAL enable_nestloop = off")
-            cursor.execute(
-                f"WITH duty AS MATERIALIZED ({select_sql}), "
-                f"ins AS ({insert_into} SELECT {picked} FROM duty WHERE is_breach RETURNING 1) "
-                f"SELECT (SELECT COUNT(*) FROM ins), (SELECT COUNT(*) FROM duty)",
-                params,
-            )
-            opened, checked = cursor.fetchone()
-            return opened, checked
-        cursor.execute(
-            f"{insert_into} SELECT {picked} FROM ({select_sql}) AS duty WHERE is_breach",
-            params,
-        )
-        opened = cursor.rowcount
-    return opened, duty_residents(peildatum, codes).count()
+        cursor.execute(sql, params)
+        return cursor.rowcount
