@@ -157,3 +157,39 @@ EXEMPTION_COLUMNS: Sequence[Column] = (
     Column("Einde binnenkort", lambda r: "ja" if r.ending_soon else "nee"),
     Column("Ouders herinnerd op", lambda r: r.reminded_on),
 )
+
+
+def list_download(
+    request: Any,
+    *,
+    title: str,
+    slug: str,
+    items: Sequence[Any],
+    columns: Sequence[Column] = CASE_COLUMNS,
+    **logged: Any,
+) -> HttpResponse | None:
+    """The CSV or XLSX download of a list when the request asks for it
+    (`?export=csv|xlsx`), written to the access log first; else None.
+
+    `logged` names what the export shows (`cases=…` and/or `persons=…`).
+    """
+    from django.utils import timezone
+
+    from rbl.audit.models import Action
+    from rbl.audit.services import log_access
+
+    kind = request.GET.get("export")
+    if kind not in ("csv", "xlsx"):
+        return None
+    log_access(
+        request.user,
+        Action.EXPORT,
+        purpose=f"export {title.lower()} ({kind})",
+        path=request.path,
+        **logged,
+    )
+    data = rows(items, columns)
+    name = f"{slug}-{timezone.localdate():%Y%m%d}"
+    if kind == "csv":
+        return csv_response(name, data, columns)
+    return xlsx_response(name, title, data, columns)

@@ -60,21 +60,9 @@ def _case_list(
         filterset = CaseFilter(request.GET, queryset=qs)
         # An unknown filter value shows nothing (and the form says why), not everything.
         qs = filterset.qs if filterset.is_valid() else qs.none()
-    export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
+    if request.GET.get("export") in ("csv", "xlsx"):
         cases = list(qs)
-        log_access(
-            request.user,
-            Action.EXPORT,
-            cases=cases,
-            purpose=f"export {title.lower()} ({export})",
-            path=request.path,
-        )
-        data = exports.rows(cases)
-        name = f"{slug}-{timezone.localdate():%Y%m%d}"
-        if export == "csv":
-            return exports.csv_response(name, data)
-        return exports.xlsx_response(name, title, data)
+        return exports.list_download(request, title=title, slug=slug, items=cases, cases=cases)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
     cases = list(page.object_list)
     if cases:

@@ -8,7 +8,6 @@ The rows come from the cases services; which files a user sees is decided by
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,33 +25,6 @@ from rbl.web.permissions import may_see_jco, may_see_thuiszitters
 NO_SWV = "geen"
 
 
-def _export(
-    request: HttpRequest,
-    *,
-    title: str,
-    slug: str,
-    items: Sequence[Any],
-    cases: Sequence[Any],
-    columns: Sequence[exports.Column],
-) -> HttpResponse | None:
-    """The CSV or XLSX download when asked for (`?export=`), logged; else None."""
-    kind = request.GET.get("export")
-    if kind not in ("csv", "xlsx"):
-        return None
-    log_access(
-        request.user,
-        Action.EXPORT,
-        cases=cases,
-        purpose=f"export {title.lower()} ({kind})",
-        path=request.path,
-    )
-    data = exports.rows(items, columns)
-    name = f"{slug}-{timezone.localdate():%Y%m%d}"
-    if kind == "csv":
-        return exports.csv_response(name, data, columns)
-    return exports.xlsx_response(name, title, data, columns)
-
-
 @login_required
 def jco(request: HttpRequest) -> HttpResponse:
     if not may_see_jco(request.user):
@@ -60,7 +32,7 @@ def jco(request: HttpRequest) -> HttpResponse:
     title = "JCO-lijst"
     items = list(queries.jco_items(request.user))
     cases = [h.case for h in items]
-    response = _export(
+    response = exports.list_download(
         request,
         title=title,
         slug="jco-lijst",
@@ -102,7 +74,7 @@ def thuiszitters_page(request: HttpRequest) -> HttpResponse:
             error = "Onbekend samenwerkingsverband: er worden geen thuiszitters getoond."
             rows = []
     shown = [r.case for r in rows]
-    response = _export(
+    response = exports.list_download(
         request,
         title=title,
         slug="thuiszitters",

@@ -6,7 +6,6 @@ and exporting write the access log."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,33 +116,6 @@ def _municipalities(codes: frozenset[str]) -> list[tuple[str, str]]:
     )
 
 
-def _export(
-    request: HttpRequest,
-    *,
-    title: str,
-    slug: str,
-    items: Sequence[Any],
-    columns: Sequence[exports.Column],
-    **logged: Any,
-) -> HttpResponse | None:
-    """The CSV or XLSX download when asked for (`?export=`), logged; else None."""
-    kind = request.GET.get("export")
-    if kind not in ("csv", "xlsx"):
-        return None
-    log_access(
-        request.user,
-        Action.EXPORT,
-        purpose=f"export {title.lower()} ({kind})",
-        path=request.path,
-        **logged,
-    )
-    data = exports.rows(items, columns)
-    name = f"{slug}-{timezone.localdate():%Y%m%d}"
-    if kind == "csv":
-        return exports.csv_response(name, data, columns)
-    return exports.xlsx_response(name, title, data, columns)
-
-
 def _query(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("pagina", None)
@@ -179,7 +151,7 @@ def leave_list(request: HttpRequest) -> HttpResponse:
     columns = exports.LEAVE_COLUMNS
     if request.GET.get("export") in ("csv", "xlsx"):
         items = list(qs)
-        return _export(
+        return exports.list_download(
             request,
             title=title,
             slug="verlofaanvragen",
@@ -265,7 +237,7 @@ def exemption_list(request: HttpRequest) -> HttpResponse:
     columns = exports.EXEMPTION_COLUMNS
     if request.GET.get("export") in ("csv", "xlsx"):
         rows = _exemption_rows(request.user, list(qs), today)
-        return _export(
+        return exports.list_download(
             request,
             title=title,
             slug="vrijstellingen",
