@@ -1,0 +1,63 @@
+"""WCAG 2.1 A/AA checks with axe-core in Chromium on every main screen, as a
+coordinator (who may open all of them) sees them. axe finds what a machine can
+find (labels, contrast, landmarks, names, lang); keyboard use is covered by the
+browser tests that drive the forms."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.urls import reverse
+
+from tests.web.test_browser import CHROMIUM_ARGS, log_in
+from tests.web.world import build_world
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_main_screens_have_no_wcag_violations(live_server):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    world = build_world()
+    pages = [
+        reverse("web:home"),
+        reverse("web:my-work"),
+        reverse("web:team"),
+        reverse("web:overdue"),
+        reverse("web:search"),
+        reverse("web:person", args=[world.persons["own"].pk]),
+        reverse("web:case", args=[world.cases["own"].pk]),
+        reverse("web:import"),
+        reverse("web:caseload"),
+        reverse("web:jco"),
+        reverse("web:thuiszitters"),
+    ]
+    axe = Axe()
+    problems: dict[str, str] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_context(locale="nl-NL").new_page()
+        page.goto(f"{live_server.url}/login/")
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        if results.violations_count:
+            problems["/login/"] = results.generate_report()
+        log_in(page, live_server.url, "coordinator")
+        for path in pages:
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.status == 200, path
+            results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+            if results.violations_count:
+                problems[path] = results.generate_report()
+        browser.close()
+    assert not problems, "\n\n".join(f"{p}:\n{r}" for p, r in problems.items())
