@@ -183,7 +183,8 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_bsn": {"()": "rbl.core.logfilter.RedactBsnFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_bsn"]}},
     "loggers": {
         "rbl": {"handlers": ["console"], "level": os.environ.get("RBL_LOG_LEVEL", "INFO")},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},

@@ -135,7 +135,7 @@ def _run(job: ImportJob, path: Path, user: Any, options: dict[str, Any]) -> None
         job.log_id = result.log_id
         job.state = "klaar"
     except Exception:  # the page must say it failed; details go to the log, without data
-        logger.exception("import %s (%s) failed", job.id, job.kind)
+        logger.exception("import %s (%s) failed", job.id, job.kind)  # BSNs masked by the filter
         job.state = "mislukt"
         job.message = "De import is mislukt door een fout in het systeem. Er is niets gewijzigd."
     finally:
