@@ -240,3 +240,30 @@ def test_progress_reports_reading_then_processing(region, write):
     size = path.stat().st_size
     assert calls[-1] == (size, size, "verwerken")
     assert all(total == size and 0 <= done <= size for done, total, _ in calls)
+
+
+def test_first_load_into_empty_registry_rebuilds_indexes(region, write, monkeypatch):
+    """A big first load builds the indexes after inserting; they are all back
+    afterwards, and the unique BSN still holds."""
+    import pytest
+    from django.db import IntegrityError, connection, transaction
+
+    from rbl.registry.imports.kinds import brp
+
+    monkeypatch.setattr(brp, "BULK_FIRST_LOAD", 1)
+    with connection.cursor() as cursor:
+        before = set(connection.introspection.get_constraints(cursor, "registry_person"))
+    path = write(HEADER + "\n".join(ROWS) + "\n")
+    first = run_import("brp", path)
+    assert (first.created, first.updated, first.unchanged) == (3, 0, 0)
+    with connection.cursor() as cursor:
+        after = set(connection.introspection.get_constraints(cursor, "registry_person"))
+    assert {"unique_person_bsn", "person_mun_birth", "person_birth"} <= after
+    assert after == before
+    again = run_import("brp", path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    person = Person.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.create(
+            bsn=person.bsn, surname="X", birth_date=person.birth_date, municipality_id="0197"
+        )

@@ -82,3 +82,31 @@ def test_schools_with_contact_and_unknown_user(region, write, rbl_import):
     assert rbl_import("scholen", write(good))[1]["unchanged"] == 2
     code, result = rbl_import("scholen", write(text + "12AB;00;De Vlinder;PO;0197;;onbekend\n"))
     assert code == 1 and result["errors"][0]["column"] == "contactpersoon"
+
+
+def test_first_enrolment_load_into_empty_table_keeps_its_key(region, write, monkeypatch):
+    import pytest
+    from django.db import IntegrityError, connection, transaction
+
+    from rbl.registry.imports import run_import
+    from rbl.registry.imports.kinds import duo
+
+    monkeypatch.setattr(duo, "BULK_FIRST_LOAD", 1)
+    with connection.cursor() as cursor:
+        before = set(connection.introspection.get_constraints(cursor, "registry_enrolment"))
+    text = INS + "999993653;12AB;00;PO;2016-08-01;;;\n999990639;12AB;00;VO;2020-08-01;;;V\n"
+    first = run_import("inschrijvingen", write(text))
+    assert (first.created, first.unchanged, first.deleted) == (1, 1, 0)
+    with connection.cursor() as cursor:
+        assert set(connection.introspection.get_constraints(cursor, "registry_enrolment")) == before
+    assert run_import("inschrijvingen", write(text)).unchanged == 2
+    enrolment = Enrolment.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Enrolment.objects.create(
+            bsn=enrolment.bsn,
+            brin=enrolment.brin,
+            vestiging=enrolment.vestiging,
+            start=enrolment.start,
+            sector="PO",
+            school=enrolment.school,
+        )

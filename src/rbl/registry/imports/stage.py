@@ -7,10 +7,12 @@ set-based statements, so the cost per row is one parse and one bulk write.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
+from django.db.models import Model
 
 STAGE = "rbl_import_stage"
 _BATCH = 5000
@@ -113,3 +115,39 @@ class Stage:
 def distinct_from() -> str:
     """The null-safe inequality operator of the database."""
     return "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+
+
+@contextmanager
+def indexes_built_after_load(model: type[Model], *, enabled: bool) -> Iterator[None]:
+    """For a big first load into an EMPTY table: drop the model's declared
+    indexes and unique constraints, let the caller load, then build them again.
+
+    Building an index once over the loaded rows is many times cheaper than
+    maintaining it row by row (bench/RESULTS.md). It all happens inside the
+    import's transaction, so a rejected or failed import restores them; a
+    duplicate that slipped through would make the rebuild of a unique
+    constraint fail and roll the whole import back. While it runs the table
+    is locked for others, which only matters for a table that is empty anyway.
+    """
+    if not enabled:
+        yield
+        return
+    # Only used to write the DDL of the model's own declarations; not entered as a
+    # context manager (SQLite refuses that inside a transaction), so give it the
+    # list it would otherwise make on entry.
+    editor = connection.schema_editor(collect_sql=True)
+    editor.deferred_sql = []
+    declared: list = list(model._meta.indexes)
+    if connection.vendor == "postgresql":
+        # SQLite keeps unique constraints inside the table definition: those stay.
+        declared += list(model._meta.constraints)
+    with connection.cursor() as cursor:
+        for item in declared:
+            cursor.execute(str(item.remove_sql(model, editor)))
+        yield
+        if connection.vendor == "postgresql":
+            # Run the deferred foreign-key checks of the loaded rows now: PostgreSQL
+            # does not build an index on a table with pending trigger events.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for item in declared:
+            cursor.execute(str(item.create_sql(model, editor)))

@@ -15,7 +15,8 @@ from typing import Any
 from rbl.registry.imports import fields as f
 from rbl.registry.imports.base import ImportContext, ImportKind, ImportResult, register
 from rbl.registry.imports.reader import FileProblem
-from rbl.registry.imports.stage import STAGE, Stage, distinct_from
+from rbl.registry.imports.stage import STAGE, Stage, distinct_from, indexes_built_after_load
+from rbl.registry.models import Person
 
 PERSON_COLUMNS: tuple[f.Column, ...] = (
     f.Column("bsn", f.bsn, required=True),
@@ -92,6 +93,10 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+# From this many rows a load into an empty registry builds its indexes afterwards.
+BULK_FIRST_LOAD = 20_000
+
+
 @register
 class BrpImport(ImportKind):
     name = "brp"
@@ -121,21 +126,34 @@ class BrpImport(ImportKind):
         changed = " OR ".join(f"p.{c} {differs} s.{c}" for c in cols[1:])
         changed += " OR p.moved_out_on IS NOT NULL OR p.aged_out_on IS NOT NULL"
         assignments = ", ".join(f"{c} = s.{c}" for c in cols[1:])
-        # PostgreSQL and SQLite (3.33+) both know UPDATE ... FROM.
-        result.updated = stage.execute(
-            f"UPDATE registry_person AS p SET {assignments}, moved_out_on = NULL, "
-            f"aged_out_on = NULL, updated_at = %s "
-            f"FROM {STAGE} AS s WHERE p.bsn = s.bsn AND ({changed})",
-            [ctx.now],
-        )
-        result.created = stage.execute(
-            f"INSERT INTO registry_person ({', '.join(cols)}, moved_out_on, aged_out_on, "
-            f"last_mutation_on, created_at, updated_at) "
-            f"SELECT {', '.join('s.' + c for c in cols)}, NULL, NULL, NULL, %s, %s "
-            f"FROM {STAGE} AS s WHERE NOT EXISTS "
-            f"(SELECT 1 FROM registry_person p WHERE p.bsn = s.bsn)",
-            [ctx.now, ctx.now],
-        )
+        first_load = stage.count >= BULK_FIRST_LOAD and not Person.objects.exists()
+        if first_load:
+            # Nothing to update or to match against: one plain INSERT, with the
+            # indexes built once afterwards.
+            with indexes_built_after_load(Person, enabled=True):
+                result.created = stage.execute(
+                    f"INSERT INTO registry_person ({', '.join(cols)}, moved_out_on, "
+                    f"aged_out_on, last_mutation_on, created_at, updated_at) "
+                    f"SELECT {', '.join('s.' + c for c in cols)}, NULL, NULL, NULL, %s, %s "
+                    f"FROM {STAGE} AS s",
+                    [ctx.now, ctx.now],
+                )
+        else:
+            # PostgreSQL and SQLite (3.33+) both know UPDATE ... FROM.
+            result.updated = stage.execute(
+                f"UPDATE registry_person AS p SET {assignments}, moved_out_on = NULL, "
+                f"aged_out_on = NULL, updated_at = %s "
+                f"FROM {STAGE} AS s WHERE p.bsn = s.bsn AND ({changed})",
+                [ctx.now],
+            )
+            result.created = stage.execute(
+                f"INSERT INTO registry_person ({', '.join(cols)}, moved_out_on, aged_out_on, "
+                f"last_mutation_on, created_at, updated_at) "
+                f"SELECT {', '.join('s.' + c for c in cols)}, NULL, NULL, NULL, %s, %s "
+                f"FROM {STAGE} AS s WHERE NOT EXISTS "
+                f"(SELECT 1 FROM registry_person p WHERE p.bsn = s.bsn)",
+                [ctx.now, ctx.now],
+            )
         result.unchanged = self._valid_rows(stage) - result.created - result.updated
 
         covered = ctx.municipalities or sorted(ctx.extra["seen_codes"])

@@ -10,8 +10,11 @@ from typing import Any
 
 from rbl.registry.imports import fields as f
 from rbl.registry.imports.base import ImportContext, ImportKind, ImportResult, register
-from rbl.registry.imports.stage import STAGE, Stage, distinct_from
-from rbl.registry.models import ExemptionGround
+from rbl.registry.imports.stage import STAGE, Stage, distinct_from, indexes_built_after_load
+from rbl.registry.models import Enrolment, ExemptionGround
+
+# From this many rows a load into an empty table builds its indexes afterwards.
+BULK_FIRST_LOAD = 20_000
 
 SECTORS = ("PO", "SO", "VSO", "PRO", "VO", "MBO", "HO")
 
@@ -103,29 +106,42 @@ class InschrijvingenImport(ImportKind):
             f"FROM {STAGE} AS s WHERE NOT EXISTS (SELECT 1 FROM organisation_school sc "
             f"WHERE sc.brin = s.brin AND sc.vestiging = s.vestiging)"
         )
-        result.deleted = stage.execute(
-            f"DELETE FROM registry_enrolment WHERE EXISTS (SELECT 1 FROM {STAGE} AS s "
-            f"WHERE s.remove AND s.bsn = registry_enrolment.bsn "
-            f"AND s.brin = registry_enrolment.brin "
-            f"AND s.vestiging = registry_enrolment.vestiging "
-            f"AND s.start = registry_enrolment.start)"
-        )
-        differs = distinct_from()
-        on = " AND ".join(f"t.{k} = s.{k}" for k in self.key)
-        values = ("sector", '"end"', "end_reason")
-        changed = " OR ".join(f"t.{v} {differs} s.{v}" for v in values)
-        result.updated = stage.execute(
-            f"UPDATE registry_enrolment AS t SET {', '.join(f'{v} = s.{v}' for v in values)} "
-            f"FROM {STAGE} AS s WHERE {on} AND NOT s.remove AND ({changed})"
-        )
-        result.created = stage.execute(
-            f'INSERT INTO registry_enrolment (bsn, brin, vestiging, sector, start, "end", '
-            f"end_reason, school_id) "
-            f'SELECT s.bsn, s.brin, s.vestiging, s.sector, s.start, s."end", s.end_reason, sc.id '
-            f"FROM {STAGE} AS s JOIN organisation_school sc "
-            f"ON sc.brin = s.brin AND sc.vestiging = s.vestiging "
-            f"WHERE NOT s.remove AND NOT EXISTS (SELECT 1 FROM registry_enrolment t WHERE {on})"
-        )
+        if stage.count >= BULK_FIRST_LOAD and not Enrolment.objects.exists():
+            # First load into an empty table: nothing to delete, update or match;
+            # one INSERT, with the unique key built once afterwards.
+            with indexes_built_after_load(Enrolment, enabled=True):
+                result.created = stage.execute(
+                    f'INSERT INTO registry_enrolment (bsn, brin, vestiging, sector, start, "end", '
+                    f"end_reason, school_id) "
+                    f'SELECT s.bsn, s.brin, s.vestiging, s.sector, s.start, s."end", s.end_reason, sc.id '
+                    f"FROM {STAGE} AS s JOIN organisation_school sc "
+                    f"ON sc.brin = s.brin AND sc.vestiging = s.vestiging "
+                    f"WHERE NOT s.remove"
+                )
+        else:
+            result.deleted = stage.execute(
+                f"DELETE FROM registry_enrolment WHERE EXISTS (SELECT 1 FROM {STAGE} AS s "
+                f"WHERE s.remove AND s.bsn = registry_enrolment.bsn "
+                f"AND s.brin = registry_enrolment.brin "
+                f"AND s.vestiging = registry_enrolment.vestiging "
+                f"AND s.start = registry_enrolment.start)"
+            )
+            differs = distinct_from()
+            on = " AND ".join(f"t.{k} = s.{k}" for k in self.key)
+            values = ("sector", '"end"', "end_reason")
+            changed = " OR ".join(f"t.{v} {differs} s.{v}" for v in values)
+            result.updated = stage.execute(
+                f"UPDATE registry_enrolment AS t SET {', '.join(f'{v} = s.{v}' for v in values)} "
+                f"FROM {STAGE} AS s WHERE {on} AND NOT s.remove AND ({changed})"
+            )
+            result.created = stage.execute(
+                f'INSERT INTO registry_enrolment (bsn, brin, vestiging, sector, start, "end", '
+                f"end_reason, school_id) "
+                f'SELECT s.bsn, s.brin, s.vestiging, s.sector, s.start, s."end", s.end_reason, sc.id '
+                f"FROM {STAGE} AS s JOIN organisation_school sc "
+                f"ON sc.brin = s.brin AND sc.vestiging = s.vestiging "
+                f"WHERE NOT s.remove AND NOT EXISTS (SELECT 1 FROM registry_enrolment t WHERE {on})"
+            )
         result.unchanged = staged_rows(stage) - result.created - result.updated - result.deleted
 
 
