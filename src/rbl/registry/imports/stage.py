@@ -97,6 +97,10 @@ class Stage:
         self._cursor.execute(sql, params)
         return self._cursor.rowcount
 
+    def remaining(self) -> int:
+        """Rows in the staging table now (after rejected duplicates were removed)."""
+        return self.fetchall(f"SELECT COUNT(*) FROM {STAGE}")[0][0]
+
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         self._cursor.execute(sql, params)
         return self._cursor.fetchall()

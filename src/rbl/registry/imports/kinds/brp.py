@@ -154,7 +154,7 @@ class BrpImport(ImportKind):
                 f"(SELECT 1 FROM registry_person p WHERE p.bsn = s.bsn)",
                 [ctx.now, ctx.now],
             )
-        result.unchanged = self._valid_rows(stage) - result.created - result.updated
+        result.unchanged = stage.remaining() - result.created - result.updated
 
         covered = ctx.municipalities or sorted(ctx.extra["seen_codes"])
         if not covered:
@@ -176,7 +176,3 @@ class BrpImport(ImportKind):
             f"WHERE {gone} AND p.birth_date > %s",
             [ctx.peildatum, ctx.now, *covered, cutoff],
         )
-
-    @staticmethod
-    def _valid_rows(stage: Stage) -> int:
-        return stage.fetchall(f"SELECT COUNT(*) FROM {STAGE}")[0][0]

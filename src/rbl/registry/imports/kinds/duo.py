@@ -21,37 +21,29 @@ SECTORS = ("PO", "SO", "VSO", "PRO", "VO", "MBO", "HO")
 
 def upsert(
     stage: Stage,
-    ctx: ImportContext,
     result: ImportResult,
     *,
     table: str,
     key: tuple[str, ...],
     values: tuple[str, ...],
-    where: str = "TRUE",
 ) -> None:
-    """Update rows whose non-key values changed, insert new keys, count the rest.
-
-    `key` and `values` are column names shared by the staging table and `table`;
-    `where` restricts which staged rows take part (e.g. not the deletions).
-    """
+    """Update rows whose non-key values changed, insert new keys, count the rest
+    as unchanged. `key` and `values` are column names shared by the staging
+    table and `table`."""
     differs = distinct_from()
     on = " AND ".join(f"t.{k} = s.{k}" for k in key)
-    if values:
-        changed = " OR ".join(f"t.{v} {differs} s.{v}" for v in values)
-        result.updated += stage.execute(
-            f"UPDATE {table} AS t SET {', '.join(f'{v} = s.{v}' for v in values)} "
-            f"FROM {STAGE} AS s WHERE {on} AND ({where}) AND ({changed})"
-        )
+    changed = " OR ".join(f"t.{v} {differs} s.{v}" for v in values)
+    result.updated += stage.execute(
+        f"UPDATE {table} AS t SET {', '.join(f'{v} = s.{v}' for v in values)} "
+        f"FROM {STAGE} AS s WHERE {on} AND ({changed})"
+    )
     cols = key + values
     result.created += stage.execute(
         f"INSERT INTO {table} ({', '.join(cols)}) "
         f"SELECT {', '.join('s.' + c for c in cols)} FROM {STAGE} AS s "
-        f"WHERE ({where}) AND NOT EXISTS (SELECT 1 FROM {table} t WHERE {on})"
+        f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {on})"
     )
-
-
-def staged_rows(stage: Stage, where: str = "TRUE") -> int:
-    return stage.fetchall(f"SELECT COUNT(*) FROM {STAGE} AS s WHERE {where}")[0][0]
+    result.unchanged = stage.remaining() - result.created - result.updated
 
 
 @register
@@ -142,7 +134,7 @@ class InschrijvingenImport(ImportKind):
                 f"ON sc.brin = s.brin AND sc.vestiging = s.vestiging "
                 f"WHERE NOT s.remove AND NOT EXISTS (SELECT 1 FROM registry_enrolment t WHERE {on})"
             )
-        result.unchanged = staged_rows(stage) - result.created - result.updated - result.deleted
+        result.unchanged = stage.remaining() - result.created - result.updated - result.deleted
 
 
 @register
@@ -177,13 +169,11 @@ class DiplomasImport(ImportKind):
     def apply(self, stage: Stage, ctx: ImportContext, result: ImportResult) -> None:
         upsert(
             stage,
-            ctx,
             result,
             table="registry_diploma",
             key=self.key,
             values=("level", "startkwalificatie"),
         )
-        result.unchanged = staged_rows(stage) - result.created - result.updated
 
 
 @register
@@ -230,10 +220,8 @@ class VrijstellingenImport(ImportKind):
     def apply(self, stage: Stage, ctx: ImportContext, result: ImportResult) -> None:
         upsert(
             stage,
-            ctx,
             result,
             table="registry_exemption",
             key=self.key,
             values=("municipality_id", '"end"', "decided_on"),
         )
-        result.unchanged = staged_rows(stage) - result.created - result.updated
