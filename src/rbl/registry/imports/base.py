@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any, ClassVar
 from django.db import transaction
 from django.utils import timezone
 
+from rbl.registry.imports import bulk
 from rbl.registry.imports.fields import _CONTROL, Column, FieldError
 from rbl.registry.imports.reader import FileProblem, open_csv
 from rbl.registry.imports.stage import STAGE, Stage
@@ -60,6 +60,8 @@ class ImportResult:
     rejected: int = 0
     errors: list[RowError] = field(default_factory=list)
     log_id: int | None = None
+    #: Which path read the file: "python" (row by row) or "bulk" (in SQL, bulk.py).
+    via: str = "python"
 
     COUNTS: ClassVar[tuple[str, ...]] = (
         "created",
@@ -150,14 +152,6 @@ def register(kind: type[ImportKind]) -> type[ImportKind]:
 # progress(done_bytes, total_bytes, phase): phase is "lezen" while the file is
 # read and "verwerken" while the staged rows are merged into the registry.
 ProgressCallback = Callable[[int, int, str], None]
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _region_codes() -> frozenset[str]:
@@ -322,7 +316,7 @@ def run_import(
     shown_name = file_name or path.name
     result = ImportResult(kind=kind_name, file=shown_name)
     started = timezone.now()
-    sha = file_sha256(path)
+    scan = bulk.scan_file(path)
     ctx = ImportContext(
         peildatum=peildatum or timezone.localdate(),
         municipalities=list(municipalities) if municipalities else None,
@@ -334,7 +328,7 @@ def run_import(
     outcome = ImportOutcome.APPLIED
     try:
         with transaction.atomic():
-            _run(kind, path, ctx, result, progress)
+            _run(kind, path, scan, ctx, result, progress)
             if result.rejected and not skip_invalid:
                 raise Rejected
             if result.rejected:
@@ -347,7 +341,7 @@ def run_import(
     log = ImportLog.objects.create(
         kind=kind_name,
         file_name=shown_name[:255],
-        sha256=sha,
+        sha256=scan.sha256,
         user=user if getattr(user, "pk", None) else None,
         actor=(getattr(user, "username", None) or actor or _os_user())[:150],
         started_at=started,
@@ -375,6 +369,7 @@ def _os_user() -> str:
 def _run(
     kind: ImportKind,
     path: Path,
+    scan: bulk.FileScan,
     ctx: ImportContext,
     result: ImportResult,
     progress: ProgressCallback | None,
@@ -398,6 +393,9 @@ def _run(
         except FileProblem as problem:
             result.add_error(problem.line, problem.column, "", problem.reason)
             raise Rejected from None
+        if bulk.try_bulk(kind, path, header, csv_file.delimiter, scan, ctx, result, progress):
+            import_applied.send(sender=kind.name, result=result)
+            return
         parse = _row_parser(kind, positions, width, result, ctx)
         stage_row = kind.stage_row
         with Stage(kind.stage_columns) as stage:

@@ -102,6 +102,26 @@ def vestiging(value: str) -> str:
     return value
 
 
+def _rule(name: str, **extra: Any) -> Callable[[Parser], Parser]:
+    """Names the rule a parser applies, so the bulk path (bulk.py) can state it in SQL."""
+
+    def mark(parse: Parser) -> Parser:
+        parse.rule = name  # type: ignore[attr-defined]
+        for key, value in extra.items():
+            setattr(parse, key, value)
+        return parse
+
+    return mark
+
+
+_rule("bsn")(bsn)
+_rule("date")(date)
+_rule("gemeentecode")(gemeentecode)
+_rule("brin")(brin)
+_rule("vestiging")(vestiging)
+
+
+@_rule("yes_no")
 def yes_no(value: str) -> bool:
     upper = value.upper()
     if upper == "J":
@@ -120,7 +140,7 @@ def choice(options: Iterable[str], *, upper: bool = True) -> Parser:
             raise FieldError(f"onbekende waarde; toegestaan: {', '.join(allowed)}")
         return candidate
 
-    return parse
+    return _rule("choice", options=allowed, upper=upper)(parse)
 
 
 def text(max_length: int) -> Parser:
@@ -131,8 +151,8 @@ def text(max_length: int) -> Parser:
             raise FieldError("tekst bevat ongeldige stuurtekens")
         return value
 
-    parse.max_length = max_length  # type: ignore[attr-defined]  # the row fast path uses it
-    return parse
+    # the row fast path and the bulk path use max_length
+    return _rule("text", max_length=max_length)(parse)
 
 
 def integer(value: str) -> int:

@@ -132,6 +132,7 @@ def indexes_built_after_load(model: type[Model], *, enabled: bool) -> Iterator[N
     duplicate that slipped through would make the rebuild of a unique
     constraint fail and roll the whole import back. While it runs the table
     is locked for others, which only matters for a table that is empty anyway.
+    On PostgreSQL the table's foreign keys are dropped and added back the same way.
     """
     if not enabled:
         yield
@@ -145,13 +146,44 @@ def indexes_built_after_load(model: type[Model], *, enabled: bool) -> Iterator[N
     if connection.vendor == "postgresql":
         # SQLite keeps unique constraints inside the table definition: those stay.
         declared += list(model._meta.constraints)
+    table = model._meta.db_table
     with connection.cursor() as cursor:
+        foreign_keys: list[tuple[str, str]] = []
+        if connection.vendor == "postgresql":
+            # Checks still pending from earlier in the transaction run now: PostgreSQL
+            # alters no table with pending trigger events. (Deferred again below.)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # The table's own foreign keys too: checked row by row they cost more than
+            # the insert itself; added back, PostgreSQL checks them in one join.
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f'",
+                [table],
+            )
+            foreign_keys = [(table, name, definition) for name, definition in cursor.fetchall()]
+            # And the primary key, with the foreign keys of other tables that point at it
+            # (the table is empty, so those tables hold no rows that refer to it).
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f'",
+                [table],
+            )
+            referring = cursor.fetchall()
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'p'",
+                [table],
+            )
+            primary = [(table, name, definition) for name, definition in cursor.fetchall()]
+            foreign_keys = primary + foreign_keys + referring
+            for owner, name, _ in reversed(foreign_keys):
+                cursor.execute(f'ALTER TABLE {owner} DROP CONSTRAINT "{name}"')
         for item in declared:
             cursor.execute(str(item.remove_sql(model, editor)))
         yield
-        if connection.vendor == "postgresql":
-            # Run the deferred foreign-key checks of the loaded rows now: PostgreSQL
-            # does not build an index on a table with pending trigger events.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for item in declared:
             cursor.execute(str(item.create_sql(model, editor)))
+        for owner, name, definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE {owner} ADD CONSTRAINT "{name}" {definition}')
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -12,6 +12,7 @@ import datetime as dt
 import operator
 from typing import Any
 
+from rbl.registry.imports import bulk
 from rbl.registry.imports import fields as f
 from rbl.registry.imports.base import ImportContext, ImportKind, ImportResult, register
 from rbl.registry.imports.reader import FileProblem
@@ -120,6 +121,9 @@ class BrpImport(ImportKind):
     def stage_row(self, row: dict[str, Any]) -> tuple[Any, ...]:
         return _PERSON_VALUES(row)
 
+    def bulk_apply(self, raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None:
+        _bulk_apply(raw, ctx, result)
+
     def apply(self, stage: Stage, ctx: ImportContext, result: ImportResult) -> None:
         cols = [col for _, col, _ in PERSON_FIELDS]
         differs = distinct_from()
@@ -176,3 +180,110 @@ class BrpImport(ImportKind):
             f"WHERE {gone} AND p.birth_date > %s",
             [ctx.peildatum, ctx.now, *covered, cutoff],
         )
+
+
+def _person_row_ok(raw: bulk.Raw, ctx: ImportContext, alias: str = "s") -> str:
+    """The rules of `check_person_row` in SQL, on cells that are valid dates/codes
+    (ISO dates compare correctly as text)."""
+    code = raw.x("gemeentecode", alias)
+    allowed = sorted(ctx.region_codes)
+    if ctx.municipalities:
+        allowed = [c for c in allowed if c in ctx.municipalities]
+    birth = raw.x("geboortedatum", alias)
+    died = raw.x("datum_overlijden", alias)
+    codes = ", ".join(f"'{c}'" for c in allowed if c.isdigit()) or "NULL"
+    return (
+        f"({code} IN ({codes}) AND {birth} COLLATE \"C\" <= '{ctx.peildatum.isoformat()}' "
+        f"AND ({died} = '' OR {died} COLLATE \"C\" >= {birth}))"
+    )
+
+
+def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None:
+    """The merge of `BrpImport.apply`, on the raw text table (see bulk.py)."""
+    columns = {c.name: c for c in PERSON_COLUMNS}
+    cols = [col for _, col, _ in PERSON_FIELDS]
+    insert_cols = (
+        f"{', '.join(cols)}, moved_out_on, aged_out_on, last_mutation_on, created_at, updated_at"
+    )
+
+    def values(alias: str) -> str:
+        return ", ".join(
+            bulk.cell_value(columns[name], raw.x(name, alias)) for name, _, _ in PERSON_FIELDS
+        )
+
+    valid = bulk.all_valid(PERSON_COLUMNS, raw) + " AND " + _person_row_ok(raw, ctx)
+    if raw.rows >= BULK_FIRST_LOAD and not Person.objects.exists():
+        with indexes_built_after_load(Person, enabled=True):
+            result.created = bulk.execute(
+                f"INSERT INTO registry_person ({insert_cols}) "
+                f"SELECT {values('s')}, NULL, NULL, NULL, %s, %s FROM {bulk.RAW} s WHERE {valid}",
+                [ctx.now, ctx.now],
+            )
+            if result.created != raw.rows:
+                raise bulk.Declined
+        return
+
+    bsn = raw.x("bsn")
+    code = raw.x("gemeentecode")
+    seen = bulk.fetchall(
+        f"SELECT {code}, COUNT(*) FILTER (WHERE NOT {_person_row_ok(raw, ctx)}) "
+        f"FROM {bulk.RAW} s GROUP BY 1"
+    )
+    if any(bad for _, bad in seen):
+        raise bulk.Declined
+    covered = ctx.municipalities or sorted(c for c, _ in seen)
+    total = Person.objects.count()
+    same = " AND ".join(
+        bulk.cell_same(columns[name], raw.x(name), f"p.{col}") for name, col, _ in PERSON_FIELDS
+    )
+    # One pass over file and registry: the rows that are new, changed or absent.
+    bulk.execute(
+        f"CREATE TEMP TABLE {bulk.DIFF} ON COMMIT DROP AS "
+        f"SELECT s.*, p.id AS pid FROM {bulk.RAW} s "
+        f"FULL JOIN registry_person p ON p.bsn = {bsn} "
+        f"WHERE {bsn} IS NULL OR p.id IS NULL OR NOT ({same} "
+        f"AND p.moved_out_on IS NULL AND p.aged_out_on IS NULL)"
+    )
+    new, changed, absent = bulk.fetchall(
+        f"SELECT COUNT(*) FILTER (WHERE pid IS NULL), "
+        f"COUNT(*) FILTER (WHERE pid IS NOT NULL AND {bsn} IS NOT NULL), "
+        f"COUNT(*) FILTER (WHERE {bsn} IS NULL) FROM {bulk.DIFF} s"
+    )[0]
+    if raw.rows - new > total - absent:
+        raise bulk.Declined  # a BSN twice in the file: the Python path reports it
+    if bulk.fetchall(
+        f"SELECT 1 FROM {bulk.DIFF} s WHERE {bsn} IS NOT NULL AND NOT ({valid}) LIMIT 1"
+    ):
+        raise bulk.Declined
+    assignments = ", ".join(
+        f"{col} = {bulk.cell_value(columns[name], raw.x(name))}" for name, col, _ in PERSON_FIELDS
+    )
+    result.updated = bulk.execute(
+        f"UPDATE registry_person p SET {assignments}, moved_out_on = NULL, aged_out_on = NULL, "
+        f"updated_at = %s FROM {bulk.DIFF} s WHERE p.id = s.pid AND {bsn} IS NOT NULL",
+        [ctx.now],
+    )
+    result.created = bulk.execute(
+        f"INSERT INTO registry_person ({insert_cols}) "
+        f"SELECT {values('s')}, NULL, NULL, NULL, %s, %s FROM {bulk.DIFF} s WHERE s.pid IS NULL",
+        [ctx.now, ctx.now],
+    )
+    result.unchanged = raw.rows - result.created - result.updated
+    if not covered:
+        return
+    marks = ", ".join(["%s"] * len(covered))
+    cutoff = years_before(ctx.peildatum, 24)
+    gone = (
+        f"p.id = s.pid AND {bsn} IS NULL AND p.municipality_id IN ({marks}) "
+        f"AND p.moved_out_on IS NULL AND p.aged_out_on IS NULL AND p.died_on IS NULL"
+    )
+    result.aged_out = bulk.execute(
+        f"UPDATE registry_person p SET aged_out_on = %s, updated_at = %s FROM {bulk.DIFF} s "
+        f"WHERE {gone} AND p.birth_date <= %s",
+        [ctx.peildatum, ctx.now, *covered, cutoff],
+    )
+    result.moved_out = bulk.execute(
+        f"UPDATE registry_person p SET moved_out_on = %s, updated_at = %s FROM {bulk.DIFF} s "
+        f"WHERE {gone} AND p.birth_date > %s",
+        [ctx.peildatum, ctx.now, *covered, cutoff],
+    )

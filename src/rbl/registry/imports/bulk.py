@@ -1,0 +1,311 @@
+"""The bulk path of an import (PostgreSQL): the file goes into the database as
+text and is checked there, by the same rules as the Python parsers.
+
+Reading and checking a big file row by row in Python costs about 15 µs a row,
+seven times a COPY of the whole file (bench/RESULTS.md). On PostgreSQL a big
+file of a kind that has a `bulk_apply` therefore takes this path first:
+
+1. The bytes after the header are streamed into a temporary table of text
+   columns with COPY. The scan that computes the file's SHA-256 also makes
+   sure they hold nothing that COPY and Python's csv module read differently
+   (quotes, backslashes, control characters, carriage returns, and Unicode
+   white space that Python would strip from a cell).
+2. The kind merges the rows with set-based SQL. Each cell is checked by the
+   rule of its column's parser (`cell_valid`); a row that is already in the
+   registry with exactly the same values is valid by construction, so a
+   re-load only checks the rows that are new or changed.
+3. Anything the SQL does not plainly accept (an invalid cell, a broken row
+   rule, a duplicate key, a row count that does not add up, a date that does
+   not exist) makes the bulk path step aside: its savepoint is rolled back and
+   the Python path reads the file and reports line and column in Dutch.
+
+So the Python path stays the reference for what is valid and for every
+message; the bulk path only takes files the Python path accepts, with the
+same result (tests/registry/test_bulk_path.py compares them on generated
+files).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from django.db import DataError, IntegrityError, connection, transaction
+
+from rbl.registry.imports.fields import _BSN_HI, _BSN_LO, Column
+
+RAW = "rbl_import_raw"
+DIFF = "rbl_import_diff"
+# Below this size the Python path is fast enough and reports the same.
+MIN_BYTES = 1 << 20
+
+_DIGITS = "0123456789"
+_ALNUM = _DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+# Bytes that make a file "not plain": control characters other than LF, quote,
+# backslash, DEL, and the lead bytes of the UTF-8 forms of Unicode white space
+# (the latter only count when such a character really occurs: see _WIDE_SPACE).
+_SUSPECT = frozenset(
+    [b for b in range(0x20) if b != 0x0A] + [0x22, 0x5C, 0x7F, 0xC2, 0xE1, 0xE2, 0xE3]
+)
+_NOT_SUSPECT = bytes(b for b in range(256) if b not in _SUSPECT)
+_WIDE_LEADS = frozenset([0xC2, 0xE1, 0xE2, 0xE3])
+# The characters above U+007F that str.strip() removes (str.isspace()).
+WIDE_SPACE_CHARS = (
+    "\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + ("\u2028\u2029\u202f\u205f\u3000")
+)
+_WIDE_SPACE = re.compile(b"|".join(re.escape(c.encode()) for c in WIDE_SPACE_CHARS))
+
+
+class Declined(Exception):
+    """The bulk path does not take this file; the Python path will."""
+
+
+@dataclass(frozen=True)
+class FileScan:
+    sha256: str
+    size: int
+    #: No byte that COPY (text format) and Python's csv module could read differently.
+    plain: bool
+    newlines: int
+    ends_with_newline: bool
+
+
+def scan_file(path: Path) -> FileScan:
+    """One pass over the file: its SHA-256, and whether the bulk path may read it."""
+    digest = hashlib.sha256()
+    plain = True
+    newlines = 0
+    size = 0
+    tail = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+            newlines += chunk.count(b"\n")
+            if plain:
+                found = chunk.translate(None, _NOT_SUSPECT)
+                if found and (
+                    any(b not in _WIDE_LEADS for b in set(found))
+                    or _WIDE_SPACE.search(tail + chunk)
+                ):
+                    plain = False
+            tail = chunk[-3:]
+    return FileScan(digest.hexdigest(), size, plain, newlines, tail.endswith(b"\n"))
+
+
+class Raw:
+    """The raw table of one import: column `cN` holds header column N as text."""
+
+    def __init__(self, header: Sequence[str], rows: int) -> None:
+        self.header = list(header)
+        self.rows = rows
+
+    def x(self, name: str, alias: str = "s") -> str:
+        """SQL for the cell of column `name` (the empty string when the file lacks it)."""
+        if name in self.header:
+            return f"{alias}.c{self.header.index(name)}"
+        return "''"
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _in(x: str, values: Sequence[str]) -> str:
+    return f"{x} IN ({', '.join(_quote(v) for v in values)})"
+
+
+def _case_variants(option: str) -> list[str]:
+    """Every ASCII spelling whose .upper() is `option` (for options of ASCII letters)."""
+    variants = [""]
+    for ch in option:
+        forms = {ch, ch.lower()} if ch.isascii() else {ch}
+        variants = [v + f for v in variants for f in sorted(forms)]
+    return variants
+
+
+def _choice_spellings(parse: Any) -> list[str]:
+    if not parse.upper:
+        return list(parse.options)
+    return [v for option in parse.options for v in _case_variants(option)]
+
+
+def _lookup(table: tuple[int, ...]) -> str:
+    return "('{" + ",".join(map(str, table)) + "}'::int[])"
+
+
+def _bsn_ok(x: str) -> str:
+    """The 11-test with the lookup tables of fields.bsn. Nine bytes that start and end
+    with a digit and that PostgreSQL reads as an integer are nine digits (any other
+    character makes the cast fail, and so the bulk path step aside)."""
+    # SQL may evaluate the parts in any order: NULLIF keeps the cast of an empty
+    # (optional) cell from failing.
+    n = f"NULLIF({x}, '')::int"
+    return (
+        f"(octet_length({x}) = 9 AND ascii({x}) BETWEEN 48 AND 57 "
+        f"AND ascii(right({x}, 1)) BETWEEN 48 AND 57 AND {x} <> '000000000' "
+        f"AND mod({_lookup(_BSN_HI)}[{n} / 100000 + 1] "
+        f"+ {_lookup(_BSN_LO)}[mod({n} / 10, 10000) + 1] - mod({n}, 10), 11) = 0)"
+    )
+
+
+def cell_valid(column: Column, x: str) -> str:
+    """SQL that is true when the Python parser accepts the cell `x` (stricter is fine:
+    a cell this rejects only sends the file to the Python path)."""
+    parse = column.parse
+    rule = getattr(parse, "rule", None)
+    if rule == "bsn":
+        ok = _bsn_ok(x)
+    elif rule == "date":
+        ok = (
+            f"(octet_length({x}) = 10 AND {x} COLLATE \"C\" BETWEEN '1900-01-01' "
+            f"AND '2200-12-31' AND NULLIF({x}, '')::date::text = {x})"
+        )
+    elif rule == "gemeentecode":
+        ok = f"(octet_length({x}) = 4 AND translate({x}, '{_DIGITS}', '') = '')"
+    elif rule == "brin":
+        ok = f"(octet_length({x}) = 4 AND translate({x}, '{_ALNUM}', '') = '')"
+    elif rule == "vestiging":
+        ok = f"(octet_length({x}) = 2 AND translate({x}, '{_DIGITS}', '') = '')"
+    elif rule == "yes_no":
+        ok = _in(x, ["J", "j", "N", "n"])
+    elif rule == "choice":
+        ok = _in(x, _choice_spellings(parse))
+    elif rule == "text":
+        n = parse.max_length
+        ok = (
+            f"((octet_length({x}) <= {n} OR char_length({x}) <= {n}) "
+            # No space at either end (other white space never gets here: scan_file).
+            f"AND {x} NOT LIKE (' ' || chr(37)) AND {x} NOT LIKE (chr(37) || ' '))"
+        )
+    else:
+        raise Declined  # no SQL form of this parser: the Python path reads the file
+    if column.required:
+        return f"({x} <> '' AND {ok})"
+    return f"({x} = '' OR {ok})"
+
+
+def cell_value(column: Column, x: str) -> str:
+    """SQL for the parsed value of a cell that `cell_valid` accepted."""
+    rule = getattr(column.parse, "rule", None)
+    if rule == "date":
+        return f"NULLIF({x}, '')::date"
+    if rule == "yes_no":
+        assert column.default in (None, False)
+        return f"({_in(x, ['J', 'j'])})"
+    if rule in ("brin", "choice") and (rule == "brin" or column.parse.upper):
+        value = f"upper({x})"
+    else:
+        value = x
+    if column.default not in (None, ""):
+        return f"(CASE WHEN {x} = '' THEN {_quote(column.default)} ELSE {value} END)"
+    return value
+
+
+def cell_same(column: Column, x: str, stored: str) -> str:
+    """SQL that is true when the cell is valid and its value equals `stored` (a
+    value that once passed the parser), without checking the cell on its own."""
+    rule = getattr(column.parse, "rule", None)
+    if rule == "date":
+        # Compare as text: "2024-8-1" is not the stored 2024-08-01 (DateStyle ISO).
+        return f"(coalesce({stored}::text, '') = {x})"
+    if rule == "yes_no":
+        spellings = ["J", "j", "N", "n"] + ([] if column.required else [""])
+        return f"({_in(x, spellings)} AND {stored} = {cell_value(column, x)})"
+    if rule == "choice" and column.parse.upper:
+        spellings = _choice_spellings(column.parse) + ([] if column.required else [""])
+        return f"({_in(x, spellings)} AND {stored} = upper({x}))"
+    if rule == "brin":
+        # Four bytes that upper() turns into a stored (valid) BRIN are four ASCII characters.
+        return f"(octet_length({x}) = 4 AND {stored} = upper({x}))"
+    # Text, BSN, codes, plain choices: the stored value passed the parser unchanged.
+    return f"({stored} = {cell_value(column, x)})"
+
+
+def all_valid(columns: Sequence[Column], raw: Raw, alias: str = "s") -> str:
+    return " AND ".join(cell_valid(c, raw.x(c.name, alias)) for c in columns)
+
+
+def execute(sql: str, params: Sequence[Any] = ()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def fetchall(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+def _copy_raw(
+    path: Path, header: Sequence[str], delimiter: str, progress: ProgressCallback | None
+) -> int:
+    cols = ", ".join(f"c{i} TEXT" for i in range(len(header)))
+    # An import inside an outer transaction (tests, the demo) may follow another one.
+    execute(f"DROP TABLE IF EXISTS {RAW}, {DIFF}")
+    execute(f"CREATE TEMP TABLE {RAW} ({cols}) ON COMMIT DROP")
+    size = path.stat().st_size
+    with connection.cursor() as cursor:
+        raw_cursor = cursor.cursor
+        sql = f"COPY {RAW} FROM STDIN (FORMAT text, DELIMITER {_quote(delimiter)})"
+        with open(path, "rb") as fh, raw_cursor.copy(sql) as copy:
+            done = len(fh.readline())  # the header (with any byte-order mark)
+            while block := fh.read(1 << 20):
+                copy.write(block)
+                done += len(block)
+                if progress:
+                    progress(done, size, "lezen")
+        return raw_cursor.rowcount
+
+
+def try_bulk(
+    kind: Any,
+    path: Path,
+    header: Sequence[str],
+    delimiter: str,
+    scan: FileScan,
+    ctx: Any,
+    result: Any,
+    progress: ProgressCallback | None,
+) -> bool:
+    """Import the file on the bulk path; False when it stepped aside (nothing changed)."""
+    if (
+        connection.vendor != "postgresql"
+        or not hasattr(kind, "bulk_apply")
+        or not scan.plain
+        or scan.size < MIN_BYTES
+    ):
+        return False
+    expected = scan.newlines - 1 + (0 if scan.ends_with_newline else 1)
+    if expected <= 0:
+        return False
+    try:
+        with transaction.atomic():
+            rows = _copy_raw(path, header, delimiter, progress)
+            if rows != expected:
+                raise Declined
+            if progress:
+                progress(scan.size, scan.size, "verwerken")
+            execute("SET LOCAL DateStyle = 'ISO, YMD'")
+            execute("SET LOCAL work_mem = '256MB'")
+            execute("SET LOCAL maintenance_work_mem = '512MB'")
+            execute("SET LOCAL enable_nestloop = off")
+            result.rows = rows
+            kind.bulk_apply(Raw(header, rows), ctx, result)
+            execute(f"DROP TABLE IF EXISTS {RAW}, {DIFF}")
+            result.via = "bulk"
+    except (Declined, DataError, IntegrityError, psycopg.DataError, psycopg.IntegrityError):
+        for name in ("rows", *result.COUNTS):
+            setattr(result, name, 0)
+        return False
+    return True

@@ -1,0 +1,289 @@
+"""The bulk path (PostgreSQL: the file checked and merged in SQL) takes exactly the
+files the Python path accepts, with the same outcome, counts and registry; it
+steps aside for everything else, and the Python path then reports as always."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from rbl.core.bsn import make_bsn
+from rbl.registry.imports import bulk, run_import
+from rbl.registry.imports.kinds import brp, duo
+from rbl.registry.models import Enrolment, Person
+
+from .conftest import PEIL
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="het bulkpad draait alleen op PostgreSQL (DATABASE_URL)",
+)
+
+BRP_HEADER = (
+    "bsn,geslachtsnaam,voorvoegsel,voornamen,geboortedatum,geslacht,gemeentecode,"
+    "straat,huisnummer,postcode,woonplaats,datum_overlijden,geheim,ouder1_bsn\n"
+)
+ENROL_HEADER = "bsn,brin,vestiging,sector,inschrijvingsdatum,uitschrijvingsdatum,mutatie\n"
+
+
+def person_line(i: int, **change: str) -> str:
+    cells = {
+        "bsn": make_bsn(5000 + 13 * i),
+        "geslachtsnaam": "Jansen",
+        "voorvoegsel": "",
+        "voornamen": f"Kim {i}",
+        "geboortedatum": f"2012-03-{1 + i % 28:02d}",
+        "geslacht": "V",
+        "gemeentecode": "0197" if i % 2 else "0294",
+        "straat": "Markt",
+        "huisnummer": str(i),
+        "postcode": "7121AA",
+        "woonplaats": "Aalten",
+        "datum_overlijden": "",
+        "geheim": "N",
+        "ouder1_bsn": make_bsn(90000 + i),
+    }
+    cells.update(change)
+    return ",".join(cells.values())
+
+
+def registry() -> list[tuple]:
+    return sorted(
+        Person.objects.values_list(
+            "bsn",
+            "surname",
+            "prefix",
+            "given_names",
+            "birth_date",
+            "gender",
+            "municipality_id",
+            "house_number",
+            "died_on",
+            "secret",
+            "parent1_bsn",
+            "moved_out_on",
+            "aged_out_on",
+        )
+    )
+
+
+def enrolments() -> list[tuple]:
+    return sorted(
+        Enrolment.objects.values_list("bsn", "brin", "vestiging", "sector", "start", "end")
+    )
+
+
+def outcome(kind: str, path, monkeypatch, *, python: bool):
+    """Imports `path` on one path inside a savepoint that is rolled back afterwards."""
+    with monkeypatch.context() as patch:
+        if python:
+            patch.setattr(bulk, "try_bulk", lambda *args, **kwargs: False)
+        with transaction.atomic():
+            result = run_import(kind, path, peildatum=PEIL)
+            state = registry() if kind.startswith("brp") else enrolments()
+            transaction.set_rollback(True)
+    return result, state
+
+
+def test_a_clean_file_takes_the_bulk_path_and_a_reload_is_all_unchanged(region, write):
+    path = write(BRP_HEADER + "\n".join(person_line(i) for i in range(30)) + "\n")
+    first = run_import("brp", path, peildatum=PEIL)
+    assert first.via == "bulk"
+    assert (first.rows, first.created, first.rejected) == (30, 30, 0)
+    second = run_import("brp", path, peildatum=PEIL)
+    assert second.via == "bulk"
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 30)
+
+
+def test_a_first_load_takes_the_bulk_path_with_indexes_built_afterwards(region, write, monkeypatch):
+    monkeypatch.setattr(brp, "BULK_FIRST_LOAD", 1)
+    path = write(BRP_HEADER + "\n".join(person_line(i) for i in range(10)) + "\n")
+    result = run_import("brp", path, peildatum=PEIL)
+    assert (result.via, result.created) == ("bulk", 10)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM pg_constraint WHERE conrelid = 'registry_person'::regclass"
+        )
+        assert cursor.fetchone()[0] >= 3  # primary key, unique BSN, municipality FK
+
+
+@pytest.mark.parametrize(
+    "change, column, reason",
+    [
+        ({"geboortedatum": "2012-02-30"}, "geboortedatum", "datum bestaat niet"),
+        ({"geboortedatum": "2012-2-03"}, "geboortedatum", "datum moet de vorm JJJJ-MM-DD hebben"),
+        ({"bsn": "123456789"}, "bsn", "BSN voldoet niet aan de elfproef"),
+        ({"bsn": "1234+5678"}, "bsn", "BSN moet uit precies 9 cijfers bestaan"),
+        ({"geslacht": "X"}, "geslacht", "onbekende waarde; toegestaan: M, V, O"),
+        ({"gemeentecode": "0202"}, "gemeentecode", "gemeente hoort niet bij de regio"),
+        ({"voornamen": "K" * 201}, "voornamen", "tekst is langer dan 200 tekens"),
+    ],
+)
+def test_a_bad_cell_sends_the_file_to_the_python_path_which_names_it(
+    region, write, change, column, reason
+):
+    lines = [person_line(i) for i in range(5)]
+    lines[3] = person_line(3, **change)
+    result = run_import("brp", write(BRP_HEADER + "\n".join(lines) + "\n"), peildatum=PEIL)
+    assert result.via == "python"
+    assert [(e.line, e.column, e.reason) for e in result.errors] == [(5, column, reason)]
+    assert not Person.objects.exists()
+
+
+def test_files_the_bulk_path_cannot_read_like_python_go_to_the_python_path(region, write):
+    quoted = person_line(1, voornamen='"Kim, Anna"')
+    result = run_import("brp", write(BRP_HEADER + quoted + "\n"), peildatum=PEIL)
+    assert result.via == "python" and result.created == 1
+    assert Person.objects.get().given_names == "Kim, Anna"
+    padded = person_line(2, voornamen="Kim\u00a0")  # no-break space: Python strips it
+    result = run_import("brp", write(BRP_HEADER + padded + "\n"), peildatum=PEIL)
+    assert result.via == "python" and result.created == 1
+
+
+def test_a_bsn_twice_is_reported_by_the_python_path(region, write):
+    path = write(BRP_HEADER + "\n".join(person_line(i) for i in range(4)) + "\n")
+    run_import("brp", path, peildatum=PEIL)
+    twice = [person_line(i) for i in range(4)] + [person_line(2)]
+    result = run_import("brp", write(BRP_HEADER + "\n".join(twice) + "\n"), peildatum=PEIL)
+    assert result.via == "python"
+    assert [(e.line, e.column) for e in result.errors] == [(6, "bsn")]
+
+
+# Cells as a registry administrator's file may hold them: mostly fine, sometimes odd.
+ODD_CELLS = {
+    "voornamen": st.sampled_from(["Kim", "", " Kim", "Kim ", "K" * 201, "Zoë", "Kim\u2003"]),
+    "geboortedatum": st.sampled_from(
+        ["2012-03-04", "2012-02-29", "2011-02-29", "2012-3-04", "2030-01-01", "1899-12-31"]
+    ),
+    "geslacht": st.sampled_from(["V", "m", "", "X", "ſ"]),
+    "gemeentecode": st.sampled_from(["0197", "0294", "0202", "197", "019 7"]),
+    "datum_overlijden": st.sampled_from(["", "2020-01-01", "2000-01-01"]),
+    "geheim": st.sampled_from(["N", "J", "j", "", "ja"]),
+    "ouder1_bsn": st.sampled_from(["", make_bsn(77), "123456789", "12345678 "]),
+    "bsn": st.sampled_from([make_bsn(5000), make_bsn(5013), " " + make_bsn(5026), "0"]),
+}
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    existing=st.integers(min_value=0, max_value=6),
+    changes=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=8), st.fixed_dictionaries({}, optional=ODD_CELLS)
+        ),
+        max_size=4,
+    ),
+    rows=st.integers(min_value=1, max_value=9),
+)
+def test_both_paths_agree_on_any_file(region, write, monkeypatch, existing, changes, rows):
+    if existing:
+        run_import(
+            "brp",
+            write(BRP_HEADER + "\n".join(person_line(i) for i in range(existing)) + "\n"),
+            peildatum=PEIL,
+        )
+    lines = [person_line(i) for i in range(rows)]
+    for index, change in changes:
+        if index < rows:
+            lines[index] = person_line(index, **change)
+    path = write(BRP_HEADER + "\n".join(lines) + "\n")
+    by_bulk, bulk_state = outcome("brp", path, monkeypatch, python=False)
+    by_python, python_state = outcome("brp", path, monkeypatch, python=True)
+    event(f"bulk path took: {by_bulk.via}")
+    assert by_bulk.counts() == by_python.counts()
+    assert [e.public() for e in by_bulk.errors] == [e.public() for e in by_python.errors]
+    assert bulk_state == python_state
+
+
+def enrolment_line(i: int, **change: str) -> str:
+    cells = {
+        "bsn": make_bsn(5000 + 13 * i),
+        "brin": "12AB" if i % 2 else "34CD",
+        "vestiging": "00",
+        "sector": "PO",
+        "inschrijvingsdatum": "2024-08-01",
+        "uitschrijvingsdatum": "",
+        "mutatie": "",
+    }
+    cells.update(change)
+    return ",".join(cells.values())
+
+
+ODD_ENROLMENT_CELLS = {
+    "brin": st.sampled_from(["12AB", "12ab", "99ZZ", "12A", "12ſB"]),
+    "vestiging": st.sampled_from(["00", "", "01", "1"]),
+    "sector": st.sampled_from(["PO", "vo", "VSO", "XX"]),
+    "inschrijvingsdatum": st.sampled_from(["2024-08-01", "2023-08-01", "2024-02-30"]),
+    "uitschrijvingsdatum": st.sampled_from(["", "2025-07-31", "2020-01-01"]),
+    "mutatie": st.sampled_from(["", "V", "v", "X"]),
+}
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    existing=st.integers(min_value=0, max_value=5),
+    changes=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=6),
+            st.fixed_dictionaries({}, optional=ODD_ENROLMENT_CELLS),
+        ),
+        max_size=3,
+    ),
+    rows=st.integers(min_value=1, max_value=7),
+    first_load=st.booleans(),
+)
+def test_both_paths_agree_on_any_enrolment_file(
+    region, write, monkeypatch, existing, changes, rows, first_load
+):
+    monkeypatch.setattr(duo, "BULK_FIRST_LOAD", 1 if first_load else 20_000)
+    if existing:
+        run_import(
+            "inschrijvingen",
+            write(ENROL_HEADER + "\n".join(enrolment_line(i) for i in range(existing)) + "\n"),
+        )
+    lines = [enrolment_line(i) for i in range(rows)]
+    for index, change in changes:
+        if index < rows:
+            lines[index] = enrolment_line(index, **change)
+    path = write(ENROL_HEADER + "\n".join(lines) + "\n")
+    by_bulk, bulk_state = outcome("inschrijvingen", path, monkeypatch, python=False)
+    by_python, python_state = outcome("inschrijvingen", path, monkeypatch, python=True)
+    event(f"bulk path took: {by_bulk.via}")
+    assert by_bulk.counts() == by_python.counts()
+    assert [e.public() for e in by_bulk.errors] == [e.public() for e in by_python.errors]
+    assert bulk_state == python_state
+
+
+@pytest.mark.parametrize("first_load", [True, False])
+def test_enrolments_take_the_bulk_path_for_loads_reloads_and_removals(
+    region, write, monkeypatch, first_load
+):
+    monkeypatch.setattr(duo, "BULK_FIRST_LOAD", 1 if first_load else 20_000)
+    lines = [enrolment_line(i) for i in range(6)]
+    first = run_import("inschrijvingen", write(ENROL_HEADER + "\n".join(lines) + "\n"))
+    assert (first.via, first.created) == ("bulk", 6)
+    again = run_import("inschrijvingen", write(ENROL_HEADER + "\n".join(lines) + "\n"))
+    assert (again.via, again.unchanged) == ("bulk", 6)
+    lines[1] = enrolment_line(1, uitschrijvingsdatum="2025-07-31")
+    lines[2] = enrolment_line(2, mutatie="V")
+    lines.append(enrolment_line(7, brin="77zz"))
+    third = run_import("inschrijvingen", write(ENROL_HEADER + "\n".join(lines) + "\n"))
+    assert third.via == "bulk"
+    assert (third.created, third.updated, third.deleted, third.unchanged) == (1, 1, 1, 4)
+    assert Enrolment.objects.filter(brin="77ZZ", school__placeholder=True).exists()
+
+
+def test_the_wide_space_list_is_what_python_strips():
+    assert bulk.WIDE_SPACE_CHARS == "".join(
+        chr(c) for c in range(0x80, 0x110000) if chr(c).isspace()
+    )
