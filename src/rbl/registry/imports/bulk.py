@@ -268,6 +268,15 @@ def _copy_raw(
         return raw_cursor.rowcount
 
 
+_SETTINGS = (
+    ("DateStyle", "'ISO, YMD'"),  # dates as text compare in ISO form
+    ("work_mem", "'256MB'"),
+    ("maintenance_work_mem", "'512MB'"),
+    ("enable_nestloop", "off"),
+    ("enable_mergejoin", "off"),
+)
+
+
 def try_bulk(
     kind: Any,
     path: Path,
@@ -296,12 +305,15 @@ def try_bulk(
                 raise Declined
             if progress:
                 progress(scan.size, scan.size, "verwerken")
-            execute("SET LOCAL DateStyle = 'ISO, YMD'")
-            execute("SET LOCAL work_mem = '256MB'")
-            execute("SET LOCAL maintenance_work_mem = '512MB'")
-            execute("SET LOCAL enable_nestloop = off")
+            # The merge joins most of the file with most of a table: hash joins, with
+            # memory for them (the planner has no statistics on the fresh raw table,
+            # and sorting text in a non-C collation is slow). Reset afterwards.
+            for name, value in _SETTINGS:
+                execute(f"SET LOCAL {name} = {value}")
             result.rows = rows
             kind.bulk_apply(Raw(header, rows), ctx, result)
+            for name, _ in _SETTINGS:
+                execute(f"RESET {name}")
             execute(f"DROP TABLE IF EXISTS {RAW}, {DIFF}")
             result.via = "bulk"
     except (Declined, DataError, IntegrityError, psycopg.DataError, psycopg.IntegrityError):
