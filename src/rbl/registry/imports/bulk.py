@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ import psycopg
 from django.db import DataError, IntegrityError, connection, transaction
 
 from rbl.registry.imports.fields import _BSN_HI, _BSN_LO, Column
+from rbl.registry.imports.reader import FileProblem, open_csv
 
 RAW = "rbl_import_raw"
 DIFF = "rbl_import_diff"
@@ -74,12 +76,15 @@ class FileScan:
     plain: bool
     newlines: int
     ends_with_newline: bool
+    #: A NUL byte, which SQLite's text functions would read as the end of a cell.
+    has_nul: bool = False
 
 
 def scan_file(path: Path) -> FileScan:
     """One pass over the file: its SHA-256, and whether the bulk path may read it."""
     digest = hashlib.sha256()
     plain = True
+    has_nul = False
     newlines = 0
     size = 0
     tail = b""
@@ -88,15 +93,16 @@ def scan_file(path: Path) -> FileScan:
             digest.update(chunk)
             size += len(chunk)
             newlines += chunk.count(b"\n")
-            if plain:
+            if plain or not has_nul:
                 found = chunk.translate(None, _NOT_SUSPECT)
+                has_nul = has_nul or 0 in found
                 if found and (
                     any(b not in _WIDE_LEADS for b in set(found))
                     or _WIDE_SPACE.search(tail + chunk)
                 ):
                     plain = False
             tail = chunk[-3:]
-    return FileScan(digest.hexdigest(), size, plain, newlines, tail.endswith(b"\n"))
+    return FileScan(digest.hexdigest(), size, plain, newlines, tail.endswith(b"\n"), has_nul)
 
 
 class Raw:
@@ -136,14 +142,44 @@ def _choice_spellings(parse: Any) -> list[str]:
     return [v for option in parse.options for v in _case_variants(option)]
 
 
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def binary(expr: str) -> str:
+    """`expr` compared byte by byte (ISO dates as text, codes): PostgreSQL's "C"
+    collation; SQLite compares bytes anyway."""
+    return f'{expr} COLLATE "C"' if _pg() else expr
+
+
+def as_text(expr: str) -> str:
+    """A stored date as ISO text (SQLite stores it so; PostgreSQL under DateStyle ISO)."""
+    return f"{expr}::text" if _pg() else expr
+
+
+def _mod(a: str, b: int) -> str:
+    return f"mod({a}, {b})" if _pg() else f"(({a}) - {b} * (({a}) / {b}))"
+
+
+def _glob(x: str, classes: Sequence[str]) -> str:
+    return f"{x} GLOB '{''.join(f'[{c}]' for c in classes)}'"
+
+
 def _lookup(table: tuple[int, ...]) -> str:
     return "('{" + ",".join(map(str, table)) + "}'::int[])"
 
 
 def _bsn_ok(x: str) -> str:
-    """The 11-test with the lookup tables of fields.bsn. Nine bytes that start and end
-    with a digit and that PostgreSQL reads as an integer are nine digits (any other
-    character makes the cast fail, and so the bulk path step aside)."""
+    """The 11-test. PostgreSQL: with the lookup tables of fields.bsn; nine bytes that
+    start and end with a digit and that it reads as an integer are nine digits (any
+    other character makes the cast fail, and so the bulk path step aside)."""
+    if not _pg():
+        digits = [f"(unicode(substr({x}, {i}, 1)) - 48)" for i in range(1, 10)]
+        weighted = " + ".join(f"{w} * {d}" for w, d in zip(range(9, 1, -1), digits, strict=False))
+        return (
+            f"({_glob(x, ['0-9'] * 9)} AND {x} <> '000000000' "
+            f"AND {_mod(f'{weighted} - {digits[8]}', 11)} = 0)"
+        )
     # SQL may evaluate the parts in any order: NULLIF keeps the cast of an empty
     # (optional) cell from failing.
     n = f"NULLIF({x}, '')::int"
@@ -155,35 +191,60 @@ def _bsn_ok(x: str) -> str:
     )
 
 
+# What Python's csv module hands over untouched but the parsers strip or refuse
+# (SQLite reads the file with the csv module, so its cells may hold these).
+_SPACE_CLASS = "".join(c for c in map(chr, range(0x80)) if c.isspace()) + WIDE_SPACE_CHARS
+_CONTROL_CLASS = "\x01-\x08\x0b\x0c\x0e-\x1f\x7f"
+
+
+def _text_ok(x: str, n: int) -> str:
+    if _pg():
+        return (
+            f"((octet_length({x}) <= {n} OR char_length({x}) <= {n}) "
+            # No space at either end (other white space never gets here: scan_file).
+            f"AND {x} NOT LIKE (' ' || chr(37)) AND {x} NOT LIKE (chr(37) || ' '))"
+        )
+    return (
+        f"(length({x}) <= {n} AND {x} NOT GLOB '*[{_CONTROL_CLASS}]*' "
+        f"AND {x} NOT GLOB '[{_SPACE_CLASS}]*' AND {x} NOT GLOB '*[{_SPACE_CLASS}]')"
+    )
+
+
 def cell_valid(column: Column, x: str) -> str:
     """SQL that is true when the Python parser accepts the cell `x` (stricter is fine:
     a cell this rejects only sends the file to the Python path)."""
     parse = column.parse
     rule = getattr(parse, "rule", None)
+    pg = _pg()
     if rule == "bsn":
         ok = _bsn_ok(x)
     elif rule == "date":
-        ok = (
-            f"(octet_length({x}) = 10 AND {x} COLLATE \"C\" BETWEEN '1900-01-01' "
-            f"AND '2200-12-31' AND NULLIF({x}, '')::date::text = {x})"
-        )
+        exact = f"NULLIF({x}, '')::date::text = {x}" if pg else f"date({x}, '+0 days') IS {x}"
+        ok = f"(length({x}) = 10 AND {binary(x)} BETWEEN '1900-01-01' AND '2200-12-31' AND {exact})"
     elif rule == "gemeentecode":
-        ok = f"(octet_length({x}) = 4 AND translate({x}, '{_DIGITS}', '') = '')"
+        ok = (
+            f"(octet_length({x}) = 4 AND translate({x}, '{_DIGITS}', '') = '')"
+            if pg
+            else _glob(x, ["0-9"] * 4)
+        )
     elif rule == "brin":
-        ok = f"(octet_length({x}) = 4 AND translate({x}, '{_ALNUM}', '') = '')"
+        ok = (
+            f"(octet_length({x}) = 4 AND translate({x}, '{_ALNUM}', '') = '')"
+            if pg
+            else _glob(x, ["0-9A-Za-z"] * 4)
+        )
     elif rule == "vestiging":
-        ok = f"(octet_length({x}) = 2 AND translate({x}, '{_DIGITS}', '') = '')"
+        ok = (
+            f"(octet_length({x}) = 2 AND translate({x}, '{_DIGITS}', '') = '')"
+            if pg
+            else _glob(x, ["0-9"] * 2)
+        )
     elif rule == "yes_no":
         ok = _in(x, ["J", "j", "N", "n"])
     elif rule == "choice":
         ok = _in(x, _choice_spellings(parse))
     elif rule == "text":
-        n = parse.max_length
-        ok = (
-            f"((octet_length({x}) <= {n} OR char_length({x}) <= {n}) "
-            # No space at either end (other white space never gets here: scan_file).
-            f"AND {x} NOT LIKE (' ' || chr(37)) AND {x} NOT LIKE (chr(37) || ' '))"
-        )
+        ok = _text_ok(x, parse.max_length)
     else:
         raise Declined  # no SQL form of this parser: the Python path reads the file
     if column.required:
@@ -195,7 +256,7 @@ def cell_value(column: Column, x: str) -> str:
     """SQL for the parsed value of a cell that `cell_valid` accepted."""
     rule = getattr(column.parse, "rule", None)
     if rule == "date":
-        return f"NULLIF({x}, '')::date"
+        return f"NULLIF({x}, '')::date" if _pg() else f"NULLIF({x}, '')"
     if rule == "yes_no":
         assert column.default in (None, False)
         return f"({_in(x, ['J', 'j'])})"
@@ -213,8 +274,8 @@ def cell_same(column: Column, x: str, stored: str) -> str:
     value that once passed the parser), without checking the cell on its own."""
     rule = getattr(column.parse, "rule", None)
     if rule == "date":
-        # Compare as text: "2024-8-1" is not the stored 2024-08-01 (DateStyle ISO).
-        return f"(coalesce({stored}::text, '') = {x})"
+        # Compare as text: "2024-8-1" is not the stored 2024-08-01.
+        return f"(coalesce({as_text(stored)}, '') = {x})"
     if rule == "yes_no":
         spellings = ["J", "j", "N", "n"] + ([] if column.required else [""])
         return f"({_in(x, spellings)} AND {stored} = {cell_value(column, x)})"
@@ -222,8 +283,9 @@ def cell_same(column: Column, x: str, stored: str) -> str:
         spellings = _choice_spellings(column.parse) + ([] if column.required else [""])
         return f"({_in(x, spellings)} AND {stored} = upper({x}))"
     if rule == "brin":
-        # Four bytes that upper() turns into a stored (valid) BRIN are four ASCII characters.
-        return f"(octet_length({x}) = 4 AND {stored} = upper({x}))"
+        # Four characters that upper() turns into a stored (valid) BRIN are ASCII.
+        size = "octet_length" if _pg() else "length"
+        return f"({size}({x}) = 4 AND {stored} = upper({x}))"
     # Text, BSN, codes, plain choices: the stored value passed the parser unchanged.
     return f"({stored} = {cell_value(column, x)})"
 
@@ -247,13 +309,28 @@ def fetchall(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
 ProgressCallback = Callable[[int, int, str], None]
 
 
+def _create_raw(width: int) -> None:
+    cols = ", ".join(f"c{i} TEXT" for i in range(width))
+    # An import inside an outer transaction (tests, the demo) may follow another one.
+    drop_work_tables()
+    execute(f"CREATE TEMP TABLE {RAW} ({cols}){' ON COMMIT DROP' if _pg() else ''}")
+
+
+def drop_work_tables() -> None:
+    for table in (RAW, DIFF):
+        execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def temp_table_as(name: str, select: str, params: Sequence[Any] = ()) -> None:
+    suffix = " ON COMMIT DROP" if _pg() else ""
+    execute(f"CREATE TEMP TABLE {name}{suffix} AS {select}", params)
+
+
 def _copy_raw(
     path: Path, header: Sequence[str], delimiter: str, progress: ProgressCallback | None
 ) -> int:
-    cols = ", ".join(f"c{i} TEXT" for i in range(len(header)))
-    # An import inside an outer transaction (tests, the demo) may follow another one.
-    execute(f"DROP TABLE IF EXISTS {RAW}, {DIFF}")
-    execute(f"CREATE TEMP TABLE {RAW} ({cols}) ON COMMIT DROP")
+    """PostgreSQL: the bytes after the header, as they are, with COPY."""
+    _create_raw(len(header))
     size = path.stat().st_size
     with connection.cursor() as cursor:
         raw_cursor = cursor.cursor
@@ -266,6 +343,32 @@ def _copy_raw(
                 if progress:
                     progress(done, size, "lezen")
         return raw_cursor.rowcount
+
+
+def _insert_raw(path: Path, width: int, progress: ProgressCallback | None) -> int:
+    """SQLite: the rows as Python's csv module reads them (reader.py, as on the
+    Python path), inserted with one streaming executemany."""
+    _create_raw(width)
+    csv_file = open_csv(path)
+    count = 0
+
+    def rows():
+        nonlocal count
+        for _, cells in csv_file.rows():
+            if len(cells) != width:
+                raise Declined  # the Python path names the line
+            count += 1
+            if progress and count % 10_000 == 0:
+                progress(csv_file.counter.bytes_read, csv_file.size, "lezen")
+            yield cells
+
+    marks = ", ".join("?" * width)
+    try:
+        # The raw sqlite3 connection: Django's wrapper would rewrite every row's query.
+        connection.connection.executemany(f"INSERT INTO {RAW} VALUES ({marks})", rows())
+    finally:
+        csv_file.close()
+    return count
 
 
 _SETTINGS = (
@@ -288,35 +391,45 @@ def try_bulk(
     progress: ProgressCallback | None,
 ) -> bool:
     """Import the file on the bulk path; False when it stepped aside (nothing changed)."""
-    if (
-        connection.vendor != "postgresql"
-        or not hasattr(kind, "bulk_apply")
-        or not scan.plain
-        or scan.size < MIN_BYTES
-    ):
+    pg = _pg()
+    if not hasattr(kind, "bulk_apply") or scan.size < MIN_BYTES:
+        return False
+    if (pg and not scan.plain) or scan.has_nul:
         return False
     expected = scan.newlines - 1 + (0 if scan.ends_with_newline else 1)
     if expected <= 0:
         return False
     try:
         with transaction.atomic():
-            rows = _copy_raw(path, header, delimiter, progress)
-            if rows != expected:
-                raise Declined
+            if pg:
+                rows = _copy_raw(path, header, delimiter, progress)
+                if rows != expected:
+                    raise Declined
+                # The merge joins most of the file with most of a table: hash joins,
+                # with memory for them (the planner has no statistics on the fresh raw
+                # table, and sorting text in a non-C collation is slow). Reset afterwards.
+                for name, value in _SETTINGS:
+                    execute(f"SET LOCAL {name} = {value}")
+            else:
+                rows = _insert_raw(path, len(header), progress)
             if progress:
                 progress(scan.size, scan.size, "verwerken")
-            # The merge joins most of the file with most of a table: hash joins, with
-            # memory for them (the planner has no statistics on the fresh raw table,
-            # and sorting text in a non-C collation is slow). Reset afterwards.
-            for name, value in _SETTINGS:
-                execute(f"SET LOCAL {name} = {value}")
             result.rows = rows
             kind.bulk_apply(Raw(header, rows), ctx, result)
-            for name, _ in _SETTINGS:
-                execute(f"RESET {name}")
-            execute(f"DROP TABLE IF EXISTS {RAW}, {DIFF}")
+            if pg:
+                for name, _ in _SETTINGS:
+                    execute(f"RESET {name}")
+            drop_work_tables()
             result.via = "bulk"
-    except (Declined, DataError, IntegrityError, psycopg.DataError, psycopg.IntegrityError):
+    except (
+        Declined,
+        FileProblem,
+        DataError,
+        IntegrityError,
+        psycopg.DataError,
+        psycopg.IntegrityError,
+        sqlite3.IntegrityError,
+    ):
         for name in ("rows", *result.COUNTS):
             setattr(result, name, 0)
         return False

@@ -12,6 +12,8 @@ import datetime as dt
 import operator
 from typing import Any
 
+from django.db import connection
+
 from rbl.registry.imports import bulk
 from rbl.registry.imports import fields as f
 from rbl.registry.imports.base import ImportContext, ImportKind, ImportResult, register
@@ -193,8 +195,8 @@ def _person_row_ok(raw: bulk.Raw, ctx: ImportContext, alias: str = "s") -> str:
     died = raw.x("datum_overlijden", alias)
     codes = ", ".join(f"'{c}'" for c in allowed if c.isdigit()) or "NULL"
     return (
-        f"({code} IN ({codes}) AND {birth} COLLATE \"C\" <= '{ctx.peildatum.isoformat()}' "
-        f"AND ({died} = '' OR {died} COLLATE \"C\" >= {birth}))"
+        f"({code} IN ({codes}) AND {bulk.binary(birth)} <= '{ctx.peildatum.isoformat()}' "
+        f"AND ({died} = '' OR {bulk.binary(died)} >= {birth}))"
     )
 
 
@@ -236,14 +238,27 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
     same = " AND ".join(
         bulk.cell_same(columns[name], raw.x(name), f"p.{col}") for name, col, _ in PERSON_FIELDS
     )
-    # One pass over file and registry: the rows that are new, changed or absent.
-    bulk.execute(
-        f"CREATE TEMP TABLE {bulk.DIFF} ON COMMIT DROP AS "
-        f"SELECT s.*, p.id AS pid FROM {bulk.RAW} s "
-        f"FULL JOIN registry_person p ON p.bsn = {bsn} "
-        f"WHERE {bsn} IS NULL OR p.id IS NULL OR NOT ({same} "
-        f"AND p.moved_out_on IS NULL AND p.aged_out_on IS NULL)"
-    )
+    differs = f"p.id IS NULL OR NOT ({same} AND p.moved_out_on IS NULL AND p.aged_out_on IS NULL)"
+    if connection.vendor == "postgresql":
+        # One pass over file and registry: the rows that are new, changed or absent.
+        bulk.temp_table_as(
+            bulk.DIFF,
+            f"SELECT s.*, p.id AS pid FROM {bulk.RAW} s "
+            f"FULL JOIN registry_person p ON p.bsn = {bsn} WHERE {bsn} IS NULL OR {differs}",
+        )
+    else:
+        # SQLite: the file's rows through the BSN index of the registry, then the
+        # registry's absent persons through an index on the file (unique: a BSN twice
+        # in the file fails it, and the Python path reports it).
+        bulk.execute(f"CREATE UNIQUE INDEX {bulk.RAW}_bsn ON {bulk.RAW} ({bsn[2:]})")
+        nulls = ", ".join("NULL" for _ in raw.header)
+        bulk.temp_table_as(
+            bulk.DIFF,
+            f"SELECT s.*, p.id AS pid FROM {bulk.RAW} s "
+            f"LEFT JOIN registry_person p ON p.bsn = {bsn} WHERE {differs} "
+            f"UNION ALL SELECT {nulls}, p.id FROM registry_person p "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {bulk.RAW} s WHERE {bsn} = p.bsn)",
+        )
     new, changed, absent = bulk.fetchall(
         f"SELECT COUNT(*) FILTER (WHERE pid IS NULL), "
         f"COUNT(*) FILTER (WHERE pid IS NOT NULL AND {bsn} IS NOT NULL), "
@@ -259,7 +274,7 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
         f"{col} = {bulk.cell_value(columns[name], raw.x(name))}" for name, col, _ in PERSON_FIELDS
     )
     result.updated = bulk.execute(
-        f"UPDATE registry_person p SET {assignments}, moved_out_on = NULL, aged_out_on = NULL, "
+        f"UPDATE registry_person AS p SET {assignments}, moved_out_on = NULL, aged_out_on = NULL, "
         f"updated_at = %s FROM {bulk.DIFF} s WHERE p.id = s.pid AND {bsn} IS NOT NULL",
         [ctx.now],
     )
@@ -278,12 +293,12 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
         f"AND p.moved_out_on IS NULL AND p.aged_out_on IS NULL AND p.died_on IS NULL"
     )
     result.aged_out = bulk.execute(
-        f"UPDATE registry_person p SET aged_out_on = %s, updated_at = %s FROM {bulk.DIFF} s "
+        f"UPDATE registry_person AS p SET aged_out_on = %s, updated_at = %s FROM {bulk.DIFF} s "
         f"WHERE {gone} AND p.birth_date <= %s",
         [ctx.peildatum, ctx.now, *covered, cutoff],
     )
     result.moved_out = bulk.execute(
-        f"UPDATE registry_person p SET moved_out_on = %s, updated_at = %s FROM {bulk.DIFF} s "
+        f"UPDATE registry_person AS p SET moved_out_on = %s, updated_at = %s FROM {bulk.DIFF} s "
         f"WHERE {gone} AND p.birth_date > %s",
         [ctx.peildatum, ctx.now, *covered, cutoff],
     )

@@ -146,8 +146,7 @@ class InschrijvingenImport(ImportKind):
 
         start, end = raw.x("inschrijvingsdatum"), raw.x("uitschrijvingsdatum")
         valid = (
-            f"{bulk.all_valid(self.columns, raw)} "
-            f"AND ({end} = '' OR {end} COLLATE \"C\" >= {start})"
+            f"{bulk.all_valid(self.columns, raw)} AND ({end} = '' OR {bulk.binary(end)} >= {start})"
         )
         remove = f"({value('mutatie')} = 'V')"
         brin, vestiging = value("brin"), value("vestiging")
@@ -188,26 +187,27 @@ class InschrijvingenImport(ImportKind):
                 bulk.cell_same(
                     col["reden_uitschrijving"], x("reden_uitschrijving"), "e.end_reason"
                 ),
-                f"octet_length({x('brin')}) = 4",
+                bulk.cell_same(col["brin"], x("brin"), "e.brin"),
                 bulk.cell_valid(col["mutatie"], x("mutatie")),
             ]
         )
         # Matching the stored key (in text form) proves the key cells valid.
-        bulk.execute(
-            f"CREATE TEMP TABLE {bulk.DIFF} ON COMMIT DROP AS "
+        bulk.temp_table_as(
+            bulk.DIFF,
             f"SELECT s.*, e.id AS eid FROM {bulk.RAW} s LEFT JOIN registry_enrolment e "
             f"ON e.bsn = {x('bsn')} AND e.brin = {brin} AND e.vestiging = {vestiging} "
-            f"AND e.start::text = {start} "
-            f"WHERE e.id IS NULL OR {remove} OR NOT ({same})"
+            f"AND {bulk.as_text('e.start')} = {start} "
+            f"WHERE e.id IS NULL OR {remove} OR NOT ({same})",
         )
         if bulk.fetchall(f"SELECT 1 FROM {bulk.DIFF} s WHERE NOT ({valid}) LIMIT 1"):
             raise bulk.Declined
         bulk.execute(placeholders.format(source=bulk.DIFF))
         result.deleted = bulk.execute(
-            f"DELETE FROM registry_enrolment e USING {bulk.DIFF} s WHERE e.id = s.eid AND {remove}"
+            f"DELETE FROM registry_enrolment WHERE id IN "
+            f"(SELECT s.eid FROM {bulk.DIFF} s WHERE {remove})"
         )
         result.updated = bulk.execute(
-            f'UPDATE registry_enrolment e SET sector = {value("sector")}, "end" = '
+            f'UPDATE registry_enrolment AS e SET sector = {value("sector")}, "end" = '
             f"{value('uitschrijvingsdatum')}, end_reason = {value('reden_uitschrijving')} "
             f"FROM {bulk.DIFF} s WHERE e.id = s.eid AND NOT {remove}"
         )
