@@ -56,6 +56,8 @@ _SUSPECT = frozenset(
     [b for b in range(0x20) if b != 0x0A] + [0x22, 0x5C, 0x7F, 0xC2, 0xE1, 0xE2, 0xE3]
 )
 _NOT_SUSPECT = bytes(b for b in range(256) if b not in _SUSPECT)
+# Control characters (what fields._CONTROL refuses in a text cell, and tab).
+_CONTROL_BYTES = frozenset([*range(0x0A), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _WIDE_LEADS = frozenset([0xC2, 0xE1, 0xE2, 0xE3])
 # The characters above U+007F that str.strip() removes (str.isspace()).
 WIDE_SPACE_CHARS = (
@@ -76,15 +78,16 @@ class FileScan:
     plain: bool
     newlines: int
     ends_with_newline: bool
-    #: A NUL byte, which SQLite's text functions would read as the end of a cell.
-    has_nul: bool = False
+    #: No control character (tab and NUL included) and no Unicode white space: what
+    #: Python's csv module hands over then has only spaces, CR and LF to strip.
+    csv_plain: bool = False
 
 
 def scan_file(path: Path) -> FileScan:
     """One pass over the file: its SHA-256, and whether the bulk path may read it."""
     digest = hashlib.sha256()
-    plain = True
-    has_nul = False
+    found: set[int] = set()
+    wide_space = False
     newlines = 0
     size = 0
     tail = b""
@@ -93,16 +96,22 @@ def scan_file(path: Path) -> FileScan:
             digest.update(chunk)
             size += len(chunk)
             newlines += chunk.count(b"\n")
-            if plain or not has_nul:
-                found = chunk.translate(None, _NOT_SUSPECT)
-                has_nul = has_nul or 0 in found
-                if found and (
-                    any(b not in _WIDE_LEADS for b in set(found))
-                    or _WIDE_SPACE.search(tail + chunk)
-                ):
-                    plain = False
+            suspect = chunk.translate(None, _NOT_SUSPECT)
+            if suspect:
+                lead_bytes = set(suspect)
+                found |= lead_bytes
+                if not wide_space and lead_bytes & _WIDE_LEADS:
+                    wide_space = _WIDE_SPACE.search(tail + chunk) is not None
             tail = chunk[-3:]
-    return FileScan(digest.hexdigest(), size, plain, newlines, tail.endswith(b"\n"), has_nul)
+    control = bool(found & _CONTROL_BYTES)
+    return FileScan(
+        sha256=digest.hexdigest(),
+        size=size,
+        plain=not (control or wide_space or found & {0x0D, 0x22, 0x5C}),
+        newlines=newlines,
+        ends_with_newline=tail.endswith(b"\n"),
+        csv_plain=not (control or wide_space),
+    )
 
 
 class Raw:
@@ -157,10 +166,6 @@ def as_text(expr: str) -> str:
     return f"{expr}::text" if _pg() else expr
 
 
-def _mod(a: str, b: int) -> str:
-    return f"mod({a}, {b})" if _pg() else f"(({a}) - {b} * (({a}) / {b}))"
-
-
 def _glob(x: str, classes: Sequence[str]) -> str:
     return f"{x} GLOB '{''.join(f'[{c}]' for c in classes)}'"
 
@@ -174,11 +179,14 @@ def _bsn_ok(x: str) -> str:
     start and end with a digit and that it reads as an integer are nine digits (any
     other character makes the cast fail, and so the bulk path step aside)."""
     if not _pg():
-        digits = [f"(unicode(substr({x}, {i}, 1)) - 48)" for i in range(1, 10)]
+        # SQLite: digits by integer division of the number (its `%` is the remainder;
+        # Django leaves a `%` that is not `%s` alone).
+        n = f"CAST({x} AS INTEGER)"
+        digits = [f"({n} / {10 ** (9 - i)} % 10)" for i in range(1, 10)]
         weighted = " + ".join(f"{w} * {d}" for w, d in zip(range(9, 1, -1), digits, strict=False))
         return (
             f"({_glob(x, ['0-9'] * 9)} AND {x} <> '000000000' "
-            f"AND {_mod(f'{weighted} - {digits[8]}', 11)} = 0)"
+            f"AND ({weighted} - {digits[8]}) % 11 = 0)"
         )
     # SQL may evaluate the parts in any order: NULLIF keeps the cast of an empty
     # (optional) cell from failing.
@@ -191,12 +199,6 @@ def _bsn_ok(x: str) -> str:
     )
 
 
-# What Python's csv module hands over untouched but the parsers strip or refuse
-# (SQLite reads the file with the csv module, so its cells may hold these).
-_SPACE_CLASS = "".join(c for c in map(chr, range(0x80)) if c.isspace()) + WIDE_SPACE_CHARS
-_CONTROL_CLASS = "\x01-\x08\x0b\x0c\x0e-\x1f\x7f"
-
-
 def _text_ok(x: str, n: int) -> str:
     if _pg():
         return (
@@ -204,10 +206,9 @@ def _text_ok(x: str, n: int) -> str:
             # No space at either end (other white space never gets here: scan_file).
             f"AND {x} NOT LIKE (' ' || chr(37)) AND {x} NOT LIKE (chr(37) || ' '))"
         )
-    return (
-        f"(length({x}) <= {n} AND {x} NOT GLOB '*[{_CONTROL_CLASS}]*' "
-        f"AND {x} NOT GLOB '[{_SPACE_CLASS}]*' AND {x} NOT GLOB '*[{_SPACE_CLASS}]')"
-    )
+    # No white space at either end: of what str.strip() removes only these three can
+    # get here (scan_file); CR and LF inside a quoted cell.
+    return f"(length({x}) <= {n} AND trim({x}, ' \r\n') = {x})"
 
 
 def cell_valid(column: Column, x: str) -> str:
@@ -394,7 +395,7 @@ def try_bulk(
     pg = _pg()
     if not hasattr(kind, "bulk_apply") or scan.size < MIN_BYTES:
         return False
-    if (pg and not scan.plain) or scan.has_nul:
+    if not (scan.plain if pg else scan.csv_plain):
         return False
     expected = scan.newlines - 1 + (0 if scan.ends_with_newline else 1)
     if expected <= 0:
