@@ -187,3 +187,6 @@ def indexes_built_after_load(model: type[Model], *, enabled: bool) -> Iterator[N
             cursor.execute(f'ALTER TABLE {owner} ADD CONSTRAINT "{name}" {definition}')
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        # Statistics for the planner now, rather than when autovacuum gets round to
+        # it: the next import joins this table with a whole file.
+        cursor.execute(f"ANALYZE {table}")
