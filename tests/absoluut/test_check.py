@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from rbl.absoluut.check import UnknownMunicipality, run_check
 from rbl.absoluut.floor import raw_breach_count
 from rbl.absoluut.models import Signal
-from rbl.absoluut.queries import breaches
+from rbl.absoluut.queries import breaches, duty_scan
 from tests.factories import (
     DiplomaFactory,
     EnrolmentFactory,
@@ -288,3 +289,72 @@ def test_a_run_for_an_earlier_date_leaves_later_signals_alone(child):
     result = run_check(D)
     assert (result.new, result.closed, result.signals) == (0, 0, 1)
     assert open_signal(child).opened_on == D + 7 * DAY
+
+
+def test_empty_registry_gives_an_empty_run(aalten):
+    result = run_check(D)
+    assert (result.checked, result.new, result.closed, result.signals) == (0, 0, 0, 0)
+    assert result.closed_by_reason == {
+        "overleden": 0,
+        "verhuisd": 0,
+        "buiten_leeftijd": 0,
+        "vrijgesteld": 0,
+        "ingeschreven": 0,
+    }
+
+
+def test_one_run_closes_for_every_reason_and_reopens_a_mover(aalten, winterswijk):
+    """The one closing UPDATE records, per signal, the first reason that applies."""
+    people = {
+        name: PersonFactory(municipality=aalten, birth_date=KP_BIRTH)
+        for name in ("stays", "enrols", "exempted", "dies", "leaves", "moves", "diploma")
+    }
+    run_check(D)
+    later = D + 7 * DAY
+    EnrolmentFactory(bsn=people["enrols"].bsn, start=later)
+    ExemptionFactory(bsn=people["exempted"].bsn, municipality=aalten, start=later)
+    EnrolmentFactory(bsn=people["dies"].bsn, start=later)  # died wins over enrolled
+    people["dies"].died_on = later
+    people["leaves"].moved_out_on = later
+    people["moves"].municipality = winterswijk
+    for person in people.values():
+        person.save()
+    DiplomaFactory(bsn=people["diploma"].bsn, date=later, startkwalificatie=True)
+
+    result = run_check(later)
+
+    assert result.closed_by_reason == {
+        "overleden": 1,
+        "verhuisd": 2,
+        "buiten_leeftijd": 1,
+        "vrijgesteld": 1,
+        "ingeschreven": 1,
+    }
+    assert (result.checked, result.new, result.closed, result.signals) == (4, 1, 6, 2)
+    reasons = {s.person_id: s.close_reason for s in Signal.objects.exclude(close_reason="")}
+    assert reasons == {
+        people["enrols"].pk: "ingeschreven",
+        people["exempted"].pk: "vrijgesteld",
+        people["dies"].pk: "overleden",
+        people["leaves"].pk: "verhuisd",
+        people["moves"].pk: "verhuisd",
+        people["diploma"].pk: "buiten_leeftijd",
+    }
+    assert {(s.person_id, s.municipality_id) for s in Signal.objects.open()} == {
+        (people["stays"].pk, "0197"),
+        (people["moves"].pk, "0294"),
+    }
+
+
+def test_duty_scan_reads_enrolments_and_exemptions_once_on_postgresql(child):
+    """The one pass over the persons tests enrolment and exemption in its select
+    list; on PostgreSQL that must be a hashed SubPlan (one read of each table),
+    not a subquery per person (bench/RESULTS.md: 38 s at national size)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL plan")
+    sql, params = duty_scan(D, hashed=True).query.get_compiler(connection=connection).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (VERBOSE) " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    output = next(line for line in plan.splitlines() if "Output:" in line)
+    assert output.count("hashed SubPlan") == output.count("SubPlan") == 2, plan

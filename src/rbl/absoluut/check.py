@@ -2,36 +2,60 @@
 
 A run for check date D over the covered municipalities, in one transaction:
 
-1. closes every open signal of the covered municipalities whose person is no
-   longer in breach there on D, one UPDATE per reason, in this order (the
-   first reason that applies is recorded): died, moved out (left, or now
-   living in another municipality), out of age (including a startkwalificatie
-   that ended kwalificatieplicht, and aged out of the BRP extract), exempted,
-   enrolled;
-2. opens a signal, with one INSERT ... SELECT, for each covered resident in
-   breach on D who has no open signal anywhere;
-3. counts the covered residents in duty and the open signals.
+1. one pass over the covered residents in duty on D (rbl.absoluut.queries.
+   duty_scan) counts them and collects those in breach into a temporary table;
+2. closes, with one UPDATE, every open signal of the covered municipalities
+   whose person is not in that table with the signal's municipality; the
+   reason recorded is the first that applies, in this order: died, moved out
+   (left, or now living in another municipality), out of age (including a
+   startkwalificatie that ended kwalificatieplicht, and aged out of the BRP
+   extract), exempted, enrolled;
+3. opens a signal, with one INSERT ... SELECT from the table, for each
+   resident in breach who has no open signal anywhere;
+4. counts the open signals.
 
 Closing comes first, so a youth who moved between two covered municipalities
 gets the old signal closed ("verhuisd") and a new one where they live now.
 Nothing here loops over persons in Python.
+
+Performance (bench/bench_check.py; bench/RESULTS.md): the persons are read
+once, by a scan like the raw floor's (rbl.absoluut.floor) that also counts the
+residents in duty. To flag the breaches among all of them in one pass, the
+enrolment and exemption tests sit in the select list: on PostgreSQL as
+``bsn IN (subquery)``, which runs as a hashed SubPlan (each table read once into
+a hash table), never as a correlated subquery per person (that was 38 s at
+national size); on SQLite as correlated EXISTS, an index lookup per person
+like the floor's. Closing and opening then only touch the signals and the
+breaches; close reasons are worked out for the signals that close.
+Needs SQLite 3.35 or newer (UPDATE ... FROM, RETURNING, json1).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connections, router, transaction
-from django.db.models import CharField, DateField, DateTimeField, Exists, OuterRef, Q, Value
+from django.db.models import BooleanField, Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from rbl.absoluut.models import CloseReason, Signal
-from rbl.absoluut.queries import breaches, duty_residents, enrolled_on, exempted_on, in_duty_on
-from rbl.absoluut.queries import status_on as status_expression
+from rbl.absoluut.queries import duty_scan, enrolled_on, exempted_on, in_duty_on
 from rbl.organisation.models import Municipality
 from rbl.registry.models import Person
+
+#: Temporary table (per connection) with the breaches found by one run.
+BREACH_TABLE = "absoluut_breach"
+
+#: PostgreSQL memory for hash tables during the run (SET LOCAL: it ends with the
+#: check's transaction): the duty scan keeps the BSNs of all covering enrolments
+#: in one hash table (about 100 MB at national size, 2.4 million). With too
+#: little the planner falls back to a subquery per person, many times slower.
+PG_WORK_MEM = "256MB"
+PG_HASH_MEM_MULTIPLIER = "2"
 
 
 class UnknownMunicipality(ValueError):
@@ -74,11 +98,19 @@ def run_check(peildatum: dt.date, municipality_codes: list[str] | None = None) -
     given municipalities (all municipalities when None or empty)."""
     codes = _known_codes(municipality_codes)
     db = router.db_for_write(Signal)
-    with transaction.atomic(using=db):
-        _lock_signals(db)
-        closed_by_reason = close_signals(peildatum, codes)
-        new = open_signals(peildatum, codes)
-        checked = duty_residents(peildatum, codes).count()
+    connection = connections[db]
+    with transaction.atomic(using=db), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Serialises concurrent runs (SQLite serialises writers itself).
+            cursor.execute(f"LOCK TABLE {_table(Signal)} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(
+                "SELECT set_config('work_mem', %s, true), set_config('hash_mem_multiplier', %s, true)",
+                [PG_WORK_MEM, PG_HASH_MEM_MULTIPLIER],
+            )
+        checked = find_breaches(cursor, peildatum, codes)
+        closed_by_reason = close_signals(cursor, peildatum, codes)
+        new = open_signals(cursor, peildatum)
+        cursor.execute(f"DROP TABLE {BREACH_TABLE}")
         signals = Signal.objects.open().of_municipalities(codes).count()
     return CheckResult(
         peildatum=peildatum,
@@ -101,20 +133,69 @@ def _known_codes(municipality_codes: Iterable[str] | None) -> list[str]:
     return codes
 
 
-def _lock_signals(db: str) -> None:
-    """Serialises concurrent runs on PostgreSQL (SQLite serialises writers itself)."""
-    connection = connections[db]
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Signal._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+def _table(model) -> str:
+    return connections[router.db_for_write(model)].ops.quote_name(model._meta.db_table)
+
+
+def find_breaches(cursor, peildatum: dt.date, codes: list[str]) -> int:
+    """Fills the temporary BREACH_TABLE (person_id, municipality_id, status) with
+    the covered residents in breach on `peildatum`, by one pass over the covered
+    residents in duty (rbl.absoluut.queries.duty_scan). Returns how many
+    residents are in duty."""
+    connection = cursor.db
+    postgresql = connection.vendor == "postgresql"
+    scan = duty_scan(peildatum, codes, hashed=postgresql)
+    scan_sql, params = scan.query.get_compiler(connection=connection).as_sql()
+    if postgresql:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {BREACH_TABLE} (person_id bigint PRIMARY KEY,"
+            " municipality_id text NOT NULL, status text NOT NULL) ON COMMIT DROP"
+        )
+        # One statement: the scan aggregates the breaches into arrays, and a
+        # data-modifying CTE unnests them into the table. OFFSET 0 keeps the scan
+        # a subquery, so breach_status is computed once per person, not once per
+        # aggregate that reads it.
+        cursor.execute(
+            f"WITH scan AS ("
+            f" SELECT COUNT(*) AS checked,"
+            f" array_agg(d.id) FILTER (WHERE d.breach_status IS NOT NULL) AS ids,"
+            f" array_agg(d.municipality_id) FILTER (WHERE d.breach_status IS NOT NULL) AS codes,"
+            f" array_agg(d.breach_status) FILTER (WHERE d.breach_status IS NOT NULL) AS statuses"
+            f" FROM ({scan_sql} OFFSET 0) AS d"
+            f"), fill AS ("
+            f" INSERT INTO {BREACH_TABLE} (person_id, municipality_id, status)"
+            f" SELECT b.person_id, b.municipality_id, b.status"
+            f" FROM scan, unnest(scan.ids, scan.codes, scan.statuses)"
+            f" AS b (person_id, municipality_id, status)"
+            f") SELECT checked FROM scan",
+            params,
+        )
+        return cursor.fetchone()[0]
+    cursor.execute(f"DROP TABLE IF EXISTS temp.{BREACH_TABLE}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {BREACH_TABLE} (person_id integer PRIMARY KEY,"
+        " municipality_id text NOT NULL, status text NOT NULL)"
+    )
+    # SQLite: the scan returns the breaches as one JSON array, which goes back in
+    # as one parameter.
+    cursor.execute(
+        "SELECT COUNT(*), json_group_array(json_array(d.id, d.municipality_id, d.breach_status))"
+        f" FILTER (WHERE d.breach_status IS NOT NULL) FROM ({scan_sql}) AS d",
+        params,
+    )
+    checked, rows = cursor.fetchone()
+    cursor.execute(
+        f"INSERT INTO {BREACH_TABLE} (person_id, municipality_id, status)"
+        " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
+        " json_extract(value, '$[2]') FROM json_each(%s)",
+        [rows or "[]"],
+    )
+    return checked
 
 
 def close_reasons(peildatum: dt.date) -> list[tuple[CloseReason, Q]]:
-    """Per close reason, the condition (on a Signal row) that makes it apply.
-
-    Applied in this order, each to the signals the previous ones left open.
-    """
+    """Per close reason, the condition (on a Signal row) that makes it apply, in
+    order: the first that applies is the one recorded."""
     person = Person.objects.filter(pk=OuterRef("person_id"))
     return [
         (CloseReason.DIED, Exists(person.filter(died_on__lte=peildatum))),
@@ -135,67 +216,79 @@ def close_reasons(peildatum: dt.date) -> list[tuple[CloseReason, Q]]:
     ]
 
 
-def close_signals(peildatum: dt.date, codes: list[str]) -> dict[str, int]:
-    """Closes the open signals of the covered municipalities that are no longer a
-    breach on `peildatum`; one UPDATE per reason. Returns the counts per reason.
+def close_signals(cursor, peildatum: dt.date, codes: list[str]) -> dict[str, int]:
+    """Closes, with one UPDATE, the open signals of the covered municipalities
+    whose person is not in the BREACH_TABLE with the signal's municipality: not in
+    breach there on `peildatum`, so one of `close_reasons` applies. The reason is
+    a CASE over them, worked out only for the signals that close. Returns the
+    counts per reason.
 
     A signal opened after `peildatum` (a run for an earlier date than the one
     that opened it) is left alone: it cannot have ended before it began."""
-    counts: dict[str, int] = {}
-    for reason, applies in close_reasons(peildatum):
-        counts[reason.value] = (
-            Signal.objects.open()
-            .of_municipalities(codes)
-            .filter(opened_on__lte=peildatum)
-            .filter(applies)
-            .update(closed_on=peildatum, close_reason=reason.value)
-        )
-    return counts
-
-
-def open_signals(peildatum: dt.date, codes: list[str]) -> int:
-    """Opens a signal for each covered resident in breach on `peildatum` without an
-    open signal (anywhere), with one INSERT ... SELECT. Returns how many."""
-    has_open_signal = Exists(Signal.objects.open().filter(person_id=OuterRef("pk")))
-    rows = (
-        breaches(peildatum, codes)
-        .filter(~has_open_signal)
+    connection = cursor.db
+    table = _table(Signal)
+    reasons = close_reasons(peildatum)
+    not_in_breach = RawSQL(
+        f"NOT EXISTS (SELECT 1 FROM {BREACH_TABLE} b WHERE b.person_id = {table}.person_id"
+        f" AND b.municipality_id = {table}.municipality_id)",
+        (),
+        output_field=BooleanField(),
+    )
+    closing = (
+        Signal.objects.open()
+        .of_municipalities(codes)
+        .filter(opened_on__lte=peildatum)
+        .filter(not_in_breach)
         .annotate(
-            new_status=status_expression(peildatum),
-            new_opened_on=Value(peildatum, output_field=DateField()),
-            new_close_reason=Value("", output_field=CharField()),
-            new_created_at=Value(timezone.now(), output_field=DateTimeField()),
+            new_reason=Case(
+                *(When(applies, then=Value(reason.value)) for reason, applies in reasons),
+                # Cannot happen (see close_reasons); NULL would fail the NOT NULL column.
+                default=Value(None),
+                output_field=CharField(),
+            )
         )
-        .values_list(
-            "pk",
-            "municipality_id",
-            "new_status",
-            "new_opened_on",
-            "new_close_reason",
-            "new_created_at",
-        )
+        .values_list("id", "new_reason")
         .order_by()
     )
-    db = router.db_for_write(Signal)
-    connection = connections[db]
-    select_sql, params = rows.query.get_compiler(using=db).as_sql()
-    meta = Signal._meta
-    columns = [
-        meta.get_field(name).column
-        for name in ("person", "municipality", "status", "opened_on", "close_reason", "created_at")
-    ]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) {select_sql}"
+    select_sql, params = closing.query.get_compiler(connection=connection).as_sql()
+    # UPDATE ... FROM and RETURNING: PostgreSQL, and SQLite 3.35 and newer (which
+    # lets RETURNING name only the updated table: hence close_reason, not c.*).
+    cursor.execute(
+        f"UPDATE {table} SET closed_on = %s, close_reason = c.new_reason"
+        f" FROM ({select_sql}) AS c WHERE {table}.id = c.id RETURNING close_reason",
+        [connection.ops.adapt_datefield_value(peildatum), *params],
     )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The "no open signal" anti-join reads the table this statement inserts
-            # into. With statistics that call it empty (before the first run, or just
-            # after many signals were closed) the planner picks a nested loop that
-            # rescans it per candidate: quadratic in the number of new signals
-            # (see bench/RESULTS.md). Hash joins read it once. SET LOCAL: the
-            # setting ends with the check's transaction.
-            cursor.execute("SET LOCAL enable_nestloop = off")
-        cursor.execute(sql, params)
-        return cursor.rowcount
+    counted = Counter(reason for (reason,) in cursor.fetchall())
+    return {reason.value: counted[reason.value] for reason, _ in reasons}
+
+
+def open_signals(cursor, peildatum: dt.date) -> int:
+    """Opens a signal for each breach in the BREACH_TABLE whose person has no open
+    signal (anywhere), with one INSERT ... SELECT. Returns how many."""
+    connection = cursor.db
+    meta = Signal._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(meta.get_field(name).column)
+        for name in ("person", "municipality", "status", "opened_on", "close_reason", "created_at")
+    )
+    table = _table(Signal)
+    if connection.vendor == "postgresql":
+        # The "no open signal" anti-join reads the table this statement inserts
+        # into. With statistics that call it empty (before the first run, or just
+        # after many signals were closed) the planner picks a nested loop that
+        # rescans it per breach: quadratic in the number of new signals (see
+        # bench/RESULTS.md). Hash joins read it once. Not set earlier: the
+        # closing UPDATE needs nested loops for its per-signal index lookups.
+        cursor.execute("SET LOCAL enable_nestloop = off")
+    cursor.execute(
+        f"INSERT INTO {table} ({columns})"
+        f" SELECT b.person_id, b.municipality_id, b.status, %s, '', %s FROM {BREACH_TABLE} b"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {table} s"
+        f" WHERE s.person_id = b.person_id AND s.closed_on IS NULL)",
+        [
+            connection.ops.adapt_datefield_value(peildatum),
+            connection.ops.adapt_datetimefield_value(timezone.now()),
+        ],
+    )
+    return cursor.rowcount
