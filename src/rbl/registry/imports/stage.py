@@ -123,70 +123,76 @@ def distinct_from() -> str:
 
 @contextmanager
 def indexes_built_after_load(model: type[Model], *, enabled: bool) -> Iterator[None]:
-    """For a big first load into an EMPTY table: drop the model's declared
-    indexes and unique constraints, let the caller load, then build them again.
+    """For a big first load into an EMPTY table: drop the table's indexes (and on
+    PostgreSQL its keys and foreign keys), let the caller load, then build them
+    again from the definitions the database gave.
 
     Building an index once over the loaded rows is many times cheaper than
-    maintaining it row by row (bench/RESULTS.md). It all happens inside the
+    maintaining it row by row, and a foreign key added back is checked in one
+    join instead of once per row (bench/RESULTS.md). It all happens inside the
     import's transaction, so a rejected or failed import restores them; a
-    duplicate that slipped through would make the rebuild of a unique
-    constraint fail and roll the whole import back. While it runs the table
-    is locked for others, which only matters for a table that is empty anyway.
-    On PostgreSQL the table's foreign keys are dropped and added back the same way.
+    duplicate that slipped through makes the rebuild of a unique key fail and
+    rolls the whole import back. While it runs the table is locked for others,
+    which only matters for a table that is empty anyway.
     """
     if not enabled:
         yield
         return
-    # Only used to write the DDL of the model's own declarations; not entered as a
-    # context manager (SQLite refuses that inside a transaction), so give it the
-    # list it would otherwise make on entry.
-    editor = connection.schema_editor(collect_sql=True)
-    editor.deferred_sql = []
-    declared: list = list(model._meta.indexes)
-    if connection.vendor == "postgresql":
-        # SQLite keeps unique constraints inside the table definition: those stay.
-        declared += list(model._meta.constraints)
     table = model._meta.db_table
     with connection.cursor() as cursor:
-        foreign_keys: list[tuple[str, str]] = []
         if connection.vendor == "postgresql":
-            # Checks still pending from earlier in the transaction run now: PostgreSQL
-            # alters no table with pending trigger events. (Deferred again below.)
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            # The table's own foreign keys too: checked row by row they cost more than
-            # the insert itself; added back, PostgreSQL checks them in one join.
+            constraints, indexes = _postgresql_keys_and_indexes(cursor, table)
+        else:
+            # SQLite keeps keys inside the table definition (their indexes have no SQL).
             cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype = 'f'",
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                "AND sql IS NOT NULL",
                 [table],
             )
-            foreign_keys = [(table, name, definition) for name, definition in cursor.fetchall()]
-            # And the primary key, with the foreign keys of other tables that point at it
-            # (the table is empty, so those tables hold no rows that refer to it).
-            cursor.execute(
-                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
-                "FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f'",
-                [table],
-            )
-            referring = cursor.fetchall()
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype = 'p'",
-                [table],
-            )
-            primary = [(table, name, definition) for name, definition in cursor.fetchall()]
-            foreign_keys = primary + foreign_keys + referring
-            for owner, name, _ in reversed(foreign_keys):
-                cursor.execute(f'ALTER TABLE {owner} DROP CONSTRAINT "{name}"')
-        for item in declared:
-            cursor.execute(str(item.remove_sql(model, editor)))
+            constraints, indexes = [], cursor.fetchall()
+        for owner, name, _ in reversed(constraints):
+            cursor.execute(f'ALTER TABLE {owner} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
         yield
-        for item in declared:
-            cursor.execute(str(item.create_sql(model, editor)))
-        for owner, name, definition in foreign_keys:
+        for _, definition in indexes:
+            cursor.execute(definition)
+        for owner, name, definition in constraints:
             cursor.execute(f'ALTER TABLE {owner} ADD CONSTRAINT "{name}" {definition}')
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         # Statistics for the planner now, rather than when autovacuum gets round to
         # it: the next import joins this table with a whole file.
         cursor.execute(f"ANALYZE {table}")
+
+
+def _postgresql_keys_and_indexes(cursor, table: str) -> tuple[list, list]:
+    """(constraints as (table, name, definition), in the order to add them back;
+    the other indexes as (name, definition))."""
+    # Checks still pending from earlier in the transaction run now: PostgreSQL
+    # alters no table with pending trigger events. (Deferred again afterwards.)
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # The primary key, unique keys and foreign keys of the table, then the foreign
+    # keys of other tables that point at it (those tables can hold no row that
+    # refers to an empty table).
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f') "
+        "ORDER BY CASE contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 ELSE 2 END, conname",
+        [table],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE confrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        [table],
+    )
+    constraints += cursor.fetchall()
+    cursor.execute(
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) "
+        "ORDER BY c.relname",
+        [table],
+    )
+    return constraints, cursor.fetchall()
