@@ -281,8 +281,11 @@ def cell_same(column: Column, x: str, stored: str) -> str:
         spellings = ["J", "j", "N", "n"] + ([] if column.required else [""])
         return f"({_in(x, spellings)} AND {stored} = {cell_value(column, x)})"
     if rule == "choice" and column.parse.upper:
-        spellings = _choice_spellings(column.parse) + ([] if column.required else [""])
-        return f"({_in(x, spellings)} AND {stored} = upper({x}))"
+        # upper() maps characters one to one, so a cell as long in bytes as the stored
+        # (ASCII) value whose upper() equals it is one of the spellings _choice_spellings
+        # lists (an empty cell: the empty default).
+        size = "octet_length" if _pg() else "length"
+        return f"({size}({x}) = {size}({stored}) AND {stored} = upper({x}))"
     if rule == "brin":
         # Four characters that upper() turns into a stored (valid) BRIN are ASCII.
         size = "octet_length" if _pg() else "length"

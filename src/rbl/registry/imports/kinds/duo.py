@@ -167,12 +167,20 @@ class InschrijvingenImport(ImportKind):
             f"WHERE sc.brin = {brin} AND sc.vestiging = {vestiging})"
         )
         if raw.rows >= BULK_FIRST_LOAD and not Enrolment.objects.exists():
-            if bulk.fetchall(f"SELECT 1 FROM {bulk.RAW} s WHERE NOT ({valid}) LIMIT 1"):
+            # The rows to insert are checked by the INSERT itself: fewer rows inserted
+            # than the file's valid removals leave means a bad row (declined, and rolled
+            # back with the placeholders). A key twice fails the unique key's rebuild.
+            removals, bad_removals = bulk.fetchall(
+                f"SELECT COUNT(*) FILTER (WHERE {remove}), "
+                f"COUNT(*) FILTER (WHERE {remove} AND NOT ({valid})) FROM {bulk.RAW} s"
+            )[0]
+            if bad_removals:
                 raise bulk.Declined
             bulk.execute(placeholders.format(source=bulk.RAW))
             with indexes_built_after_load(Enrolment, enabled=True):
-                # A key twice in the file fails the unique key's rebuild: declined.
-                result.created = bulk.execute(insert.format(source=bulk.RAW, more=""))
+                result.created = bulk.execute(insert.format(source=bulk.RAW, more=f" AND {valid}"))
+                if result.created != raw.rows - removals:
+                    raise bulk.Declined
             result.unchanged = raw.rows - result.created
             return
 
