@@ -358,3 +358,21 @@ def test_duty_scan_reads_enrolments_and_exemptions_once_on_postgresql(child):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     output = next(line for line in plan.splitlines() if "Output:" in line)
     assert output.count("hashed SubPlan") == output.count("SubPlan") == 2, plan
+
+
+def test_a_big_batch_of_new_signals_keeps_its_foreign_keys(aalten, winterswijk, monkeypatch):
+    """A first run that opens many signals checks their foreign keys in one join
+    afterwards; the signals are the same and the keys are back."""
+    from rbl.absoluut import check
+
+    monkeypatch.setattr(check, "BIG_BATCH", 1)
+    people = [PersonFactory(municipality=aalten, birth_date=LP_BIRTH) for _ in range(3)]
+    with connection.cursor() as cursor:
+        before = connection.introspection.get_constraints(cursor, "absoluut_signal")
+    result = run_check(D)
+    assert (result.new, result.signals) == (3, 3)
+    assert {s.person_id for s in Signal.objects.open()} == {p.pk for p in people}
+    with connection.cursor() as cursor:
+        after = connection.introspection.get_constraints(cursor, "absoluut_signal")
+    assert after.keys() == before.keys()
+    assert run_check(D).new == 0

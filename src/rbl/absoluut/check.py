@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db import connections, router, transaction
@@ -44,6 +45,7 @@ from django.utils import timezone
 
 from rbl.absoluut.models import CloseReason, Signal
 from rbl.absoluut.queries import duty_scan, enrolled_on, exempted_on, in_duty_on
+from rbl.core.bulkload import foreign_keys_checked_afterwards
 from rbl.organisation.models import Municipality
 from rbl.registry.models import Person
 
@@ -262,6 +264,10 @@ def close_signals(cursor, peildatum: dt.date, codes: list[str]) -> dict[str, int
     return {reason.value: counted[reason.value] for reason, _ in reasons}
 
 
+# From this many breaches an insert of new signals checks its foreign keys afterwards.
+BIG_BATCH = 5000
+
+
 def open_signals(cursor, peildatum: dt.date) -> int:
     """Opens a signal for each breach in the BREACH_TABLE whose person has no open
     signal (anywhere), with one INSERT ... SELECT. Returns how many."""
@@ -281,14 +287,19 @@ def open_signals(cursor, peildatum: dt.date) -> int:
         # bench/RESULTS.md). Hash joins read it once. Not set earlier: the
         # closing UPDATE needs nested loops for its per-signal index lookups.
         cursor.execute("SET LOCAL enable_nestloop = off")
-    cursor.execute(
-        f"INSERT INTO {table} ({columns})"
-        f" SELECT b.person_id, b.municipality_id, b.status, %s, '', %s FROM {BREACH_TABLE} b"
-        f" WHERE NOT EXISTS (SELECT 1 FROM {table} s"
-        f" WHERE s.person_id = b.person_id AND s.closed_on IS NULL)",
-        [
-            connection.ops.adapt_datefield_value(peildatum),
-            connection.ops.adapt_datetimefield_value(timezone.now()),
-        ],
-    )
-    return cursor.rowcount
+    cursor.execute(f"SELECT COUNT(*) FROM {BREACH_TABLE}")
+    many = cursor.fetchone()[0] >= BIG_BATCH
+    # Many new signals (a first run): their foreign keys checked in one join afterwards
+    # rather than one query per signal (core/bulkload.py).
+    with foreign_keys_checked_afterwards(table) if many else nullcontext():
+        cursor.execute(
+            f"INSERT INTO {table} ({columns})"
+            f" SELECT b.person_id, b.municipality_id, b.status, %s, '', %s FROM {BREACH_TABLE} b"
+            f" WHERE NOT EXISTS (SELECT 1 FROM {table} s"
+            f" WHERE s.person_id = b.person_id AND s.closed_on IS NULL)",
+            [
+                connection.ops.adapt_datefield_value(peildatum),
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+            ],
+        )
+        return cursor.rowcount

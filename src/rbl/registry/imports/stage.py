@@ -14,6 +14,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
+from rbl.core.bulkload import foreign_keys_checked_afterwards
+
 STAGE = "rbl_import_stage"
 _BATCH = 5000
 # From this many staged rows on, the merge statements are planned as bulk joins.
@@ -139,7 +141,7 @@ def indexes_built_after_load(model: type[Model], *, enabled: bool) -> Iterator[N
         yield
         return
     table = model._meta.db_table
-    with connection.cursor() as cursor:
+    with foreign_keys_checked_afterwards(table, referring=True), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             constraints, indexes = _postgresql_keys_and_indexes(cursor, table)
         else:
@@ -150,44 +152,31 @@ def indexes_built_after_load(model: type[Model], *, enabled: bool) -> Iterator[N
                 [table],
             )
             constraints, indexes = [], cursor.fetchall()
-        for owner, name, _ in reversed(constraints):
-            cursor.execute(f'ALTER TABLE {owner} DROP CONSTRAINT "{name}"')
+        for name, _ in constraints:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         yield
         for _, definition in indexes:
             cursor.execute(definition)
-        for owner, name, definition in constraints:
-            cursor.execute(f'ALTER TABLE {owner} ADD CONSTRAINT "{name}" {definition}')
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for name, definition in constraints:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    with connection.cursor() as cursor:
         # Statistics for the planner now, rather than when autovacuum gets round to
         # it: the next import joins this table with a whole file.
         cursor.execute(f"ANALYZE {table}")
 
 
 def _postgresql_keys_and_indexes(cursor, table: str) -> tuple[list, list]:
-    """(constraints as (table, name, definition), in the order to add them back;
-    the other indexes as (name, definition))."""
-    # Checks still pending from earlier in the transaction run now: PostgreSQL
-    # alters no table with pending trigger events. (Deferred again afterwards.)
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    # The primary key, unique keys and foreign keys of the table, then the foreign
-    # keys of other tables that point at it (those tables can hold no row that
-    # refers to an empty table).
+    """(the primary and unique keys as (name, definition); the other indexes as
+    (name, definition)). Foreign keys: see core.bulkload."""
     cursor.execute(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f') "
-        "ORDER BY CASE contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 ELSE 2 END, conname",
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype IN ('p', 'u') "
+        "ORDER BY CASE contype WHEN 'p' THEN 0 ELSE 1 END, conname",
         [table],
     )
     constraints = cursor.fetchall()
-    cursor.execute(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE confrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-        [table],
-    )
-    constraints += cursor.fetchall()
     cursor.execute(
         "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
         "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass "
