@@ -377,7 +377,7 @@ def _insert_raw(path: Path, width: int, progress: ProgressCallback | None) -> in
 
 _SETTINGS = (
     ("DateStyle", "'ISO, YMD'"),  # dates as text compare in ISO form
-    ("work_mem", "'256MB'"),
+    ("work_mem", "'512MB'"),
     ("maintenance_work_mem", "'512MB'"),
     ("enable_nestloop", "off"),
     ("enable_mergejoin", "off"),
