@@ -218,10 +218,7 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
         with indexes_built_after_load(Person, enabled=True):
             result.created = bulk.execute(
                 f"INSERT INTO registry_person ({insert_cols}) "
-                f"SELECT {values('s')}, NULL, NULL, NULL, %s, %s FROM {bulk.RAW} s WHERE {valid}"
-                # SQLite keeps the unique BSN inside the table: rows in BSN order append
-                # to its index instead of landing all over it.
-                + (" ORDER BY 1" if connection.vendor == "sqlite" else ""),
+                f"SELECT {values('s')}, NULL, NULL, NULL, %s, %s FROM {bulk.RAW} s WHERE {valid}",
                 [ctx.now, ctx.now],
             )
             if result.created != raw.rows:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
-
 from rbl.registry.imports import bulk
 from rbl.registry.imports import fields as f
 from rbl.registry.imports.base import ImportContext, ImportKind, ImportResult, register
@@ -180,12 +178,7 @@ class InschrijvingenImport(ImportKind):
                 raise bulk.Declined
             bulk.execute(placeholders.format(source=bulk.RAW))
             with indexes_built_after_load(Enrolment, enabled=True):
-                # SQLite keeps the unique key inside the table: rows in key order
-                # append to its index instead of landing all over it.
-                order = " ORDER BY 1, 2, 3, 5" if connection.vendor == "sqlite" else ""
-                result.created = bulk.execute(
-                    insert.format(source=bulk.RAW, more=f" AND {valid}{order}")
-                )
+                result.created = bulk.execute(insert.format(source=bulk.RAW, more=f" AND {valid}"))
                 if result.created != raw.rows - removals:
                     raise bulk.Declined
             result.unchanged = raw.rows - result.created
