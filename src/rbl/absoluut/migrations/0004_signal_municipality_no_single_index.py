@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('absoluut', '0003_signal_closed_with_reason'),
-        ('organisation', '0001_initial'),
+        ("absoluut", "0003_signal_closed_with_reason"),
+        ("organisation", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='signal',
-            name='municipality',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='absoluut_signals', to='organisation.municipality'),
+            model_name="signal",
+            name="municipality",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="absoluut_signals",
+                to="organisation.municipality",
+            ),
         ),
     ]
