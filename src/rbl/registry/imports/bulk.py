@@ -28,6 +28,7 @@ files).
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -84,13 +85,23 @@ class FileScan:
 
 
 def scan_file(path: Path) -> FileScan:
-    """One pass over the file: its SHA-256, and whether the bulk path may read it."""
+    """One pass over the file: its SHA-256, and whether the bulk path may read it.
+
+    For COPY (PostgreSQL) the file must also be valid UTF-8 with as many
+    separators on every line as on the header: COPY would otherwise fail, and
+    the database server would write the offending row into its log.
+    """
     digest = hashlib.sha256()
     found: set[int] = set()
     wide_space = False
     newlines = 0
     size = 0
     tail = b""
+    for_copy = connection.vendor == "postgresql"
+    rows_fit = True
+    rest = b""
+    separator = b","
+    separators = -1  # per line, from the header
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
@@ -103,15 +114,36 @@ def scan_file(path: Path) -> FileScan:
                 if not wide_space and lead_bytes & _WIDE_LEADS:
                     wide_space = _WIDE_SPACE.search(tail + chunk) is not None
             tail = chunk[-3:]
+            if for_copy and rows_fit:
+                lines = (rest + chunk).split(b"\n")
+                rest = lines.pop()
+                if separators < 0 and lines:
+                    header = lines.pop(0).removeprefix(b"\xef\xbb\xbf")
+                    separator = b";" if header.count(b";") > header.count(b",") else b","
+                    separators = header.count(separator)
+                rows_fit = _lines_fit(lines, separator, separators)
+    if for_copy and rows_fit and rest:
+        rows_fit = separators >= 0 and _lines_fit([rest], separator, separators)
     control = bool(found & _CONTROL_BYTES)
     return FileScan(
         sha256=digest.hexdigest(),
         size=size,
-        plain=not (control or wide_space or found & {0x0D, 0x22, 0x5C}),
+        plain=rows_fit and not (control or wide_space or found & {0x0D, 0x22, 0x5C}),
         newlines=newlines,
         ends_with_newline=tail.endswith(b"\n"),
         csv_plain=not (control or wide_space),
     )
+
+
+def _lines_fit(lines: list[bytes], separator: bytes, separators: int) -> bool:
+    """Every line valid UTF-8 with exactly `separators` separators."""
+    if not lines:
+        return True
+    try:
+        b"\n".join(lines).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return set(map(operator.methodcaller("count", separator), lines)) == {separators}
 
 
 class Raw:
@@ -175,9 +207,7 @@ def _lookup(table: tuple[int, ...]) -> str:
 
 
 def _bsn_ok(x: str) -> str:
-    """The 11-test. PostgreSQL: with the lookup tables of fields.bsn; nine bytes that
-    start and end with a digit and that it reads as an integer are nine digits (any
-    other character makes the cast fail, and so the bulk path step aside)."""
+    """The 11-test. PostgreSQL: with the lookup tables of fields.bsn."""
     if not _pg():
         # SQLite: digits by integer division of the number (its `%` is the remainder;
         # Django leaves a `%` that is not `%s` alone).
@@ -188,14 +218,35 @@ def _bsn_ok(x: str) -> str:
             f"({_glob(x, ['0-9'] * 9)} AND {x} <> '000000000' "
             f"AND ({weighted} - {digits[8]}) % 11 = 0)"
         )
-    # SQL may evaluate the parts in any order: NULLIF keeps the cast of an empty
-    # (optional) cell from failing.
-    n = f"NULLIF({x}, '')::int"
+    # The casts run only once the cell is known to be nine digits (CASE keeps that
+    # order): a failing cast would put the cell in the database server's log.
+    n = f"{x}::int"
     return (
-        f"(octet_length({x}) = 9 AND ascii({x}) BETWEEN 48 AND 57 "
-        f"AND ascii(right({x}, 1)) BETWEEN 48 AND 57 AND {x} <> '000000000' "
-        f"AND mod({_lookup(_BSN_HI)}[{n} / 100000 + 1] "
-        f"+ {_lookup(_BSN_LO)}[mod({n} / 10, 10000) + 1] - mod({n}, 10), 11) = 0)"
+        f"(CASE WHEN octet_length({x}) = 9 AND translate({x}, '{_DIGITS}', '') = '' "
+        f"AND {x} <> '000000000' THEN mod({_lookup(_BSN_HI)}[{n} / 100000 + 1] "
+        f"+ {_lookup(_BSN_LO)}[mod({n} / 10, 10000) + 1] - mod({n}, 10), 11) = 0 "
+        f"ELSE false END)"
+    )
+
+
+def _pg_date_ok(x: str) -> str:
+    """JJJJ-MM-DD, a day that exists, years 1900–2200: by arithmetic on the digits,
+    which runs only once they are known to be digits (no cast that can fail)."""
+    year, month, day = (
+        f"substr({x}, 1, 4)::int",
+        f"substr({x}, 6, 2)::int",
+        f"substr({x}, 9, 2)::int",
+    )
+    leap = f"(mod({year}, 4) = 0 AND (mod({year}, 100) <> 0 OR mod({year}, 400) = 0))"
+    days = (
+        f"CASE {month} WHEN 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END "
+        f"WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30 WHEN 11 THEN 30 ELSE 31 END"
+    )
+    return (
+        f"(CASE WHEN octet_length({x}) = 10 AND {x} LIKE '____-__-__' "
+        f"AND translate({x}, '{_DIGITS}', '') = '--' "
+        f"AND {binary(x)} BETWEEN '1900-01-01' AND '2200-12-31' "
+        f"THEN {month} BETWEEN 1 AND 12 AND {day} BETWEEN 1 AND {days} ELSE false END)"
     )
 
 
@@ -217,11 +268,19 @@ def cell_valid(column: Column, x: str) -> str:
     parse = column.parse
     rule = getattr(parse, "rule", None)
     pg = _pg()
+    if x == "''":  # a column the file does not have: its default
+        return "FALSE" if column.required else "TRUE"
     if rule == "bsn":
         ok = _bsn_ok(x)
     elif rule == "date":
-        exact = f"NULLIF({x}, '')::date::text = {x}" if pg else f"date({x}, '+0 days') IS {x}"
-        ok = f"(length({x}) = 10 AND {binary(x)} BETWEEN '1900-01-01' AND '2200-12-31' AND {exact})"
+        ok = (
+            _pg_date_ok(x)
+            if pg
+            else (
+                f"(length({x}) = 10 AND {x} BETWEEN '1900-01-01' AND '2200-12-31' "
+                f"AND date({x}, '+0 days') IS {x})"
+            )
+        )
     elif rule == "gemeentecode":
         ok = (
             f"(octet_length({x}) = 4 AND translate({x}, '{_DIGITS}', '') = '')"
@@ -292,6 +351,16 @@ def cell_same(column: Column, x: str, stored: str) -> str:
         return f"({size}({x}) = 4 AND {stored} = upper({x}))"
     # Text, BSN, codes, plain choices: the stored value passed the parser unchanged.
     return f"({stored} = {cell_value(column, x)})"
+
+
+def duplicate_key(key: str, source: str = RAW, where: str = "TRUE") -> bool:
+    """Whether two rows of `source` share `key` (SQL over alias s). Checked before any
+    unique key sees the rows: its error would name the key in the server's log."""
+    return bool(
+        fetchall(
+            f"SELECT 1 FROM {source} s WHERE {where} GROUP BY {key} HAVING COUNT(*) > 1 LIMIT 1"
+        )
+    )
 
 
 def all_valid(columns: Sequence[Column], raw: Raw, alias: str = "s") -> str:

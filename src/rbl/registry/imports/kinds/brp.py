@@ -215,6 +215,8 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
 
     valid = bulk.all_valid(PERSON_COLUMNS, raw) + " AND " + _person_row_ok(raw, ctx)
     if raw.rows >= BULK_FIRST_LOAD and not Person.objects.exists():
+        if bulk.duplicate_key(raw.x("bsn")):
+            raise bulk.Declined  # a BSN twice: the Python path reports it
         with indexes_built_after_load(Person, enabled=True):
             result.created = bulk.execute(
                 f"INSERT INTO registry_person ({insert_cols}) "
@@ -264,7 +266,7 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
         f"COUNT(*) FILTER (WHERE pid IS NOT NULL AND {bsn} IS NOT NULL), "
         f"COUNT(*) FILTER (WHERE {bsn} IS NULL) FROM {bulk.DIFF} s"
     )[0]
-    if raw.rows - new > total - absent:
+    if raw.rows - new > total - absent or bulk.duplicate_key(bsn, bulk.DIFF, "s.pid IS NULL"):
         raise bulk.Declined  # a BSN twice in the file: the Python path reports it
     if bulk.fetchall(
         f"SELECT 1 FROM {bulk.DIFF} s WHERE {bsn} IS NOT NULL AND NOT ({valid}) LIMIT 1"

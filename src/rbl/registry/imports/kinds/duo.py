@@ -163,9 +163,12 @@ class InschrijvingenImport(ImportKind):
         placeholders = (
             "INSERT INTO organisation_school (brin, vestiging, name, sector, municipality_code, "
             f"placeholder) SELECT DISTINCT {brin}, {vestiging}, 'Onbekende school', '', '', TRUE "
-            f"FROM {{source}} s WHERE NOT EXISTS (SELECT 1 FROM organisation_school sc "
+            f"FROM {{source}} s WHERE {bulk.cell_valid(col['brin'], raw.x('brin'))} "
+            f"AND {bulk.cell_valid(col['vestiging'], raw.x('vestiging'))} "
+            f"AND NOT EXISTS (SELECT 1 FROM organisation_school sc "
             f"WHERE sc.brin = {brin} AND sc.vestiging = {vestiging})"
         )
+        key = f"{value('bsn')}, {brin}, {vestiging}, {raw.x('inschrijvingsdatum')}"
         if raw.rows >= BULK_FIRST_LOAD and not Enrolment.objects.exists():
             # The rows to insert are checked by the INSERT itself: fewer rows inserted
             # than the file's valid removals leave means a bad row (declined, and rolled
@@ -174,7 +177,7 @@ class InschrijvingenImport(ImportKind):
                 f"SELECT COUNT(*) FILTER (WHERE {remove}), "
                 f"COUNT(*) FILTER (WHERE {remove} AND NOT ({valid})) FROM {bulk.RAW} s"
             )[0]
-            if bad_removals:
+            if bad_removals or bulk.duplicate_key(key):
                 raise bulk.Declined
             bulk.execute(placeholders.format(source=bulk.RAW))
             with indexes_built_after_load(Enrolment, enabled=True):
@@ -184,8 +187,7 @@ class InschrijvingenImport(ImportKind):
             result.unchanged = raw.rows - result.created
             return
 
-        key = f"{value('bsn')}, {brin}, {vestiging}, {raw.x('inschrijvingsdatum')}"
-        if bulk.fetchall(f"SELECT 1 FROM {bulk.RAW} s GROUP BY {key} HAVING COUNT(*) > 1 LIMIT 1"):
+        if bulk.duplicate_key(key):
             raise bulk.Declined  # a key twice in the file: the Python path reports it
         x = raw.x
         same = " AND ".join(
