@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -96,6 +97,34 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def mark_absent(
+    execute: Callable[..., int],
+    ctx: ImportContext,
+    result: ImportResult,
+    covered: list[str],
+    *,
+    absent: str,
+    source: str = "",
+) -> None:
+    """Residents of the covered municipalities that the full extract lacks (`absent`,
+    over registry_person p and `source`) moved out, or aged out from 24."""
+    if not covered:
+        return
+    marks = ", ".join(["%s"] * len(covered))
+    gone = (
+        f"{absent} AND p.municipality_id IN ({marks}) AND p.moved_out_on IS NULL "
+        f"AND p.aged_out_on IS NULL AND p.died_on IS NULL"
+    )
+    cutoff = years_before(ctx.peildatum, 24)
+    for field, test in (("aged_out", "<="), ("moved_out", ">")):
+        count = execute(
+            f"UPDATE registry_person AS p SET {field}_on = %s, updated_at = %s{source} "
+            f"WHERE {gone} AND p.birth_date {test} %s",
+            [ctx.peildatum, ctx.now, *covered, cutoff],
+        )
+        setattr(result, field, count)
+
+
 # From this many rows a load into an empty registry builds its indexes afterwards.
 BULK_FIRST_LOAD = 20_000
 
@@ -163,24 +192,12 @@ class BrpImport(ImportKind):
         result.unchanged = stage.remaining() - result.created - result.updated
 
         covered = ctx.municipalities or sorted(ctx.extra["seen_codes"])
-        if not covered:
-            return
-        marks = ", ".join(["%s"] * len(covered))
-        cutoff = years_before(ctx.peildatum, 24)
-        gone = (
-            f"p.municipality_id IN ({marks}) AND p.moved_out_on IS NULL "
-            f"AND p.aged_out_on IS NULL AND p.died_on IS NULL "
-            f"AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.bsn = p.bsn)"
-        )
-        result.aged_out = stage.execute(
-            f"UPDATE registry_person AS p SET aged_out_on = %s, updated_at = %s "
-            f"WHERE {gone} AND p.birth_date <= %s",
-            [ctx.peildatum, ctx.now, *covered, cutoff],
-        )
-        result.moved_out = stage.execute(
-            f"UPDATE registry_person AS p SET moved_out_on = %s, updated_at = %s "
-            f"WHERE {gone} AND p.birth_date > %s",
-            [ctx.peildatum, ctx.now, *covered, cutoff],
+        mark_absent(
+            stage.execute,
+            ctx,
+            result,
+            covered,
+            absent=f"NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.bsn = p.bsn)",
         )
 
 
@@ -288,21 +305,11 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
         [ctx.now, ctx.now],
     )
     result.unchanged = raw.rows - result.created - result.updated
-    if not covered:
-        return
-    marks = ", ".join(["%s"] * len(covered))
-    cutoff = years_before(ctx.peildatum, 24)
-    gone = (
-        f"p.id = s.pid AND {bsn} IS NULL AND p.municipality_id IN ({marks}) "
-        f"AND p.moved_out_on IS NULL AND p.aged_out_on IS NULL AND p.died_on IS NULL"
-    )
-    result.aged_out = bulk.execute(
-        f"UPDATE registry_person AS p SET aged_out_on = %s, updated_at = %s FROM {bulk.DIFF} s "
-        f"WHERE {gone} AND p.birth_date <= %s",
-        [ctx.peildatum, ctx.now, *covered, cutoff],
-    )
-    result.moved_out = bulk.execute(
-        f"UPDATE registry_person AS p SET moved_out_on = %s, updated_at = %s FROM {bulk.DIFF} s "
-        f"WHERE {gone} AND p.birth_date > %s",
-        [ctx.peildatum, ctx.now, *covered, cutoff],
+    mark_absent(
+        bulk.execute,
+        ctx,
+        result,
+        covered,
+        absent=f"p.id = s.pid AND {bsn} IS NULL",
+        source=f" FROM {bulk.DIFF} s",
     )
