@@ -183,6 +183,28 @@ def test_a_bsn_twice_is_reported_by_the_python_path(region, write):
     assert [(e.line, e.column) for e in result.errors] == [(6, "bsn")]
 
 
+def assert_paths_agree(kind, header, line, existing, changes, rows, write, monkeypatch):
+    """`existing` rows loaded first; then a file of `rows` rows, some changed, is
+    imported on each path: same counts, same errors, same registry."""
+    if existing:
+        run_import(
+            kind,
+            write(header + "\n".join(line(i) for i in range(existing)) + "\n"),
+            peildatum=PEIL,
+        )
+    lines = [line(i) for i in range(rows)]
+    for index, change in changes:
+        if index < rows:
+            lines[index] = line(index, **change)
+    path = write(header + "\n".join(lines) + "\n")
+    by_bulk, bulk_state = outcome(kind, path, monkeypatch, python=False)
+    by_python, python_state = outcome(kind, path, monkeypatch, python=True)
+    event(f"bulk path took: {by_bulk.via}")
+    assert by_bulk.counts() == by_python.counts()
+    assert [e.public() for e in by_bulk.errors] == [e.public() for e in by_python.errors]
+    assert bulk_state == python_state
+
+
 # Cells as a registry administrator's file may hold them: mostly fine, sometimes odd.
 ODD_CELLS = {
     "voornamen": st.sampled_from(["Kim", "", " Kim", "Kim ", "K" * 201, "Zoë", "Kim\u2003"]),
@@ -214,23 +236,7 @@ ODD_CELLS = {
     rows=st.integers(min_value=1, max_value=9),
 )
 def test_both_paths_agree_on_any_file(region, write, monkeypatch, existing, changes, rows):
-    if existing:
-        run_import(
-            "brp",
-            write(BRP_HEADER + "\n".join(person_line(i) for i in range(existing)) + "\n"),
-            peildatum=PEIL,
-        )
-    lines = [person_line(i) for i in range(rows)]
-    for index, change in changes:
-        if index < rows:
-            lines[index] = person_line(index, **change)
-    path = write(BRP_HEADER + "\n".join(lines) + "\n")
-    by_bulk, bulk_state = outcome("brp", path, monkeypatch, python=False)
-    by_python, python_state = outcome("brp", path, monkeypatch, python=True)
-    event(f"bulk path took: {by_bulk.via}")
-    assert by_bulk.counts() == by_python.counts()
-    assert [e.public() for e in by_bulk.errors] == [e.public() for e in by_python.errors]
-    assert bulk_state == python_state
+    assert_paths_agree("brp", BRP_HEADER, person_line, existing, changes, rows, write, monkeypatch)
 
 
 def enrolment_line(i: int, **change: str) -> str:
@@ -278,22 +284,9 @@ def test_both_paths_agree_on_any_enrolment_file(
     region, write, monkeypatch, existing, changes, rows, first_load
 ):
     monkeypatch.setattr(duo, "BULK_FIRST_LOAD", 1 if first_load else 20_000)
-    if existing:
-        run_import(
-            "inschrijvingen",
-            write(ENROL_HEADER + "\n".join(enrolment_line(i) for i in range(existing)) + "\n"),
-        )
-    lines = [enrolment_line(i) for i in range(rows)]
-    for index, change in changes:
-        if index < rows:
-            lines[index] = enrolment_line(index, **change)
-    path = write(ENROL_HEADER + "\n".join(lines) + "\n")
-    by_bulk, bulk_state = outcome("inschrijvingen", path, monkeypatch, python=False)
-    by_python, python_state = outcome("inschrijvingen", path, monkeypatch, python=True)
-    event(f"bulk path took: {by_bulk.via}")
-    assert by_bulk.counts() == by_python.counts()
-    assert [e.public() for e in by_bulk.errors] == [e.public() for e in by_python.errors]
-    assert bulk_state == python_state
+    assert_paths_agree(
+        "inschrijvingen", ENROL_HEADER, enrolment_line, existing, changes, rows, write, monkeypatch
+    )
 
 
 @pytest.mark.parametrize("first_load", [True, False])

@@ -124,7 +124,7 @@ def distinct_from() -> str:
 
 
 @contextmanager
-def indexes_built_after_load(model: type[Model], *, enabled: bool) -> Iterator[None]:
+def indexes_built_after_load(model: type[Model]) -> Iterator[None]:
     """For a big first load into an EMPTY table: drop the table's indexes (and on
     PostgreSQL its keys and foreign keys), let the caller load, then build them
     again from the definitions the database gave.
@@ -137,9 +137,6 @@ def indexes_built_after_load(model: type[Model], *, enabled: bool) -> Iterator[N
     rolls the whole import back. While it runs the table is locked for others,
     which only matters for a table that is empty anyway.
     """
-    if not enabled:
-        yield
-        return
     table = model._meta.db_table
     with foreign_keys_checked_afterwards(table, referring=True), connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -165,7 +165,7 @@ class BrpImport(ImportKind):
         if first_load:
             # Nothing to update or to match against: one plain INSERT, with the
             # indexes built once afterwards.
-            with indexes_built_after_load(Person, enabled=True):
+            with indexes_built_after_load(Person):
                 result.created = stage.execute(
                     f"INSERT INTO registry_person ({', '.join(cols)}, moved_out_on, "
                     f"aged_out_on, last_mutation_on, created_at, updated_at) "
@@ -236,7 +236,7 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
         # table, refuses it during the insert, in process; no server log there.)
         if connection.vendor == "postgresql" and bulk.duplicate_key(raw.x("bsn")):
             raise bulk.Declined
-        with indexes_built_after_load(Person, enabled=True):
+        with indexes_built_after_load(Person):
             result.created = bulk.execute(
                 f"INSERT INTO registry_person ({insert_cols}) "
                 f"SELECT {values('s')}, NULL, NULL, NULL, %s, %s FROM {bulk.RAW} s WHERE {valid}",

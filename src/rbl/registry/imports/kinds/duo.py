@@ -104,7 +104,7 @@ class InschrijvingenImport(ImportKind):
         if stage.count >= BULK_FIRST_LOAD and not Enrolment.objects.exists():
             # First load into an empty table: nothing to delete, update or match;
             # one INSERT, with the unique key built once afterwards.
-            with indexes_built_after_load(Enrolment, enabled=True):
+            with indexes_built_after_load(Enrolment):
                 result.created = stage.execute(
                     f'INSERT INTO registry_enrolment (bsn, brin, vestiging, sector, start, "end", '
                     f"end_reason, school_id) "
@@ -184,7 +184,7 @@ class InschrijvingenImport(ImportKind):
             if bad_removals or (connection.vendor == "postgresql" and bulk.duplicate_key(key)):
                 raise bulk.Declined
             bulk.execute(placeholders.format(source=bulk.RAW))
-            with indexes_built_after_load(Enrolment, enabled=True):
+            with indexes_built_after_load(Enrolment):
                 result.created = bulk.execute(insert.format(source=bulk.RAW, more=f" AND {valid}"))
                 if result.created != raw.rows - removals:
                     raise bulk.Declined
