@@ -61,6 +61,10 @@ class Person(models.Model):
         help_text="Niet meer in het BRP-extract omdat de jongere 24 werd.",
     )
     last_mutation_on = models.DateField("laatste mutatie", null=True, blank=True)
+    # PostgreSQL: the digest of the BRP line this row was last loaded from by the
+    # bulk path (imports/digest.py); a database trigger empties it when the row's
+    # values change in any other way. Always empty on SQLite.
+    source_digest = models.BigIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -101,6 +105,8 @@ class Enrolment(models.Model):
     start = models.DateField("inschrijvingsdatum")
     end = models.DateField("uitschrijvingsdatum", null=True, blank=True)
     end_reason = models.CharField("reden uitschrijving", max_length=200, blank=True)
+    # As Person.source_digest, for the DUO line.
+    source_digest = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "inschrijving"

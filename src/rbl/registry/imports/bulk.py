@@ -39,11 +39,13 @@ from typing import Any
 import psycopg
 from django.db import DataError, IntegrityError, connection, transaction
 
+from rbl.registry.imports.digest import header_seed, line_digest
 from rbl.registry.imports.fields import _BSN_HI, _BSN_LO, Column
 from rbl.registry.imports.reader import FileProblem, open_csv
 
 RAW = "rbl_import_raw"
 DIFF = "rbl_import_diff"
+UNMATCHED = "rbl_import_unmatched"
 # Below this size the Python path is fast enough and reports the same.
 MIN_BYTES = 1 << 20
 
@@ -147,17 +149,51 @@ def _lines_fit(lines: list[bytes], separator: bytes, separators: int) -> bool:
 
 
 class Raw:
-    """The raw table of one import: column `cN` holds header column N as text."""
+    """The raw table of one import.
 
-    def __init__(self, header: Sequence[str], rows: int) -> None:
+    Two layouts (PostgreSQL): "cells", where column `cN` holds header column N
+    as text (every first load, and all of SQLite), and "lines", one column
+    `line` with the whole line, for a re-load: it copies faster, and its digest
+    (digest.py) finds the unchanged rows without splitting them. The rows a
+    re-load must look at are split into cells afterwards (`split_lines`).
+    """
+
+    def __init__(
+        self,
+        header: Sequence[str],
+        rows: int,
+        *,
+        delimiter: str = ",",
+        lines: bool = False,
+        seed: int | None = None,
+    ) -> None:
         self.header = list(header)
         self.rows = rows
+        self.delimiter = delimiter
+        self.lines = lines
+        #: The digest's seed (digest.header_seed); None: no digests (SQLite).
+        self.seed = seed
 
     def x(self, name: str, alias: str = "s") -> str:
-        """SQL for the cell of column `name` (the empty string when the file lacks it)."""
+        """SQL for the cell of column `name` (the empty string when the file lacks it);
+        in the lines layout, on a table of split lines (`split_lines`)."""
         if name in self.header:
             return f"{alias}.c{self.header.index(name)}"
         return "''"
+
+    def line_cell(self, name: str, alias: str = "l") -> str:
+        """Lines layout: SQL for the cell of column `name` of the line `alias`.line."""
+        return f"split_part({alias}.line, {_quote(self.delimiter)}, {self.header.index(name) + 1})"
+
+    def digest(self, alias: str = "s") -> str:
+        """SQL for the digest of the row `alias` (a raw row, or a split line with
+        its column h): what a row stored from it keeps in source_digest."""
+        if self.seed is None:
+            return "NULL"
+        if self.lines:
+            return f"{alias}.h"
+        cells = ", ".join(f"{alias}.c{i}" for i in range(len(self.header)))
+        return line_digest(f"concat_ws({_quote(self.delimiter)}, {cells})", self.seed)
 
 
 def _quote(value: str) -> str:
@@ -382,15 +418,15 @@ def fetchall(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
 ProgressCallback = Callable[[int, int, str], None]
 
 
-def _create_raw(width: int) -> None:
-    cols = ", ".join(f"c{i} TEXT" for i in range(width))
+def _create_raw(width: int, lines: bool = False) -> None:
+    cols = "line TEXT" if lines else ", ".join(f"c{i} TEXT" for i in range(width))
     # An import inside an outer transaction (tests, the demo) may follow another one.
     drop_work_tables()
     execute(f"CREATE TEMP TABLE {RAW} ({cols}){' ON COMMIT DROP' if _pg() else ''}")
 
 
 def drop_work_tables() -> None:
-    for table in (RAW, DIFF):
+    for table in (RAW, DIFF, UNMATCHED):
         execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -400,14 +436,21 @@ def temp_table_as(name: str, select: str, params: Sequence[Any] = ()) -> None:
 
 
 def _copy_raw(
-    path: Path, header: Sequence[str], delimiter: str, progress: ProgressCallback | None
+    path: Path,
+    header: Sequence[str],
+    delimiter: str,
+    progress: ProgressCallback | None,
+    lines: bool = False,
 ) -> int:
-    """PostgreSQL: the bytes after the header, as they are, with COPY."""
-    _create_raw(len(header))
+    """PostgreSQL: the bytes after the header, as they are, with COPY (into one
+    column per header column, or, `lines`, whole lines: split on a byte that
+    scan_file made sure no plain file holds)."""
+    _create_raw(len(header), lines)
     size = path.stat().st_size
+    split_on = "E'\\x01'" if lines else _quote(delimiter)
     with connection.cursor() as cursor:
         raw_cursor = cursor.cursor
-        sql = f"COPY {RAW} FROM STDIN (FORMAT text, DELIMITER {_quote(delimiter)})"
+        sql = f"COPY {RAW} FROM STDIN (FORMAT text, DELIMITER {split_on})"
         with open(path, "rb") as fh, raw_cursor.copy(sql) as copy:
             done = len(fh.readline())  # the header (with any byte-order mark)
             while block := fh.read(1 << 20):
@@ -416,6 +459,60 @@ def _copy_raw(
                 if progress:
                     progress(done, size, "lezen")
         return raw_cursor.rowcount
+
+
+def unmatched_lines(raw: Raw, table: str, also_out: str = "FALSE") -> tuple[int, int]:
+    """Lines layout: join the file's lines with `table` (alias t) on BSN and digest,
+    in one pass (digest.py). Keeps, in UNMATCHED (line, h, tid), the lines that
+    found no row and the rows no line found; a matched pair for which `also_out`
+    (SQL over t) holds is kept too, and declines. Returns (unmatched lines,
+    unmatched rows) after checking that no two lines found the same row (the
+    same line twice: a key twice, which the Python path reports)."""
+    digest = line_digest("l.line", raw.seed)
+    temp_table_as(
+        UNMATCHED,
+        f"SELECT l.line, {digest} AS h, t.id AS tid FROM {RAW} l "
+        f"FULL JOIN {table} t ON t.bsn = {raw.line_cell('bsn')} AND t.source_digest = {digest} "
+        f"WHERE l.line IS NULL OR t.id IS NULL OR {also_out}",
+    )
+    lines, rows, both = fetchall(
+        f"SELECT COUNT(line), COUNT(tid), COUNT(*) FILTER (WHERE line IS NOT NULL "
+        f"AND tid IS NOT NULL) FROM {UNMATCHED}"
+    )[0]
+    total = fetchall(f"SELECT COUNT(*) FROM {table}")[0][0]
+    if both or raw.rows - lines != total - rows:
+        raise Declined
+    return lines, rows
+
+
+def split_lines(raw: Raw, alias: str = "s") -> str:
+    """Lines layout: SQL for a subquery (alias `alias`) of the unmatched lines, split
+    into the cells c0… of the cells layout, with their digest h."""
+    cells = ", ".join(f"a[{i + 1}] AS c{i}" for i in range(len(raw.header)))
+    return (
+        f"(SELECT {cells}, h FROM (SELECT string_to_array(line, {_quote(raw.delimiter)}) AS a, "
+        f"h FROM {UNMATCHED} WHERE line IS NOT NULL) x) {alias}"
+    )
+
+
+def analyzed(table: str) -> None:
+    """After the one big join of a re-load: statistics for the (mostly small) table
+    of rows to look at, and index lookups allowed again, so that a few changed
+    rows do not cost a pass over the whole registry each."""
+    execute(f"ANALYZE {table}")
+    for name in ("enable_nestloop", "enable_mergejoin"):
+        execute(f"SET LOCAL {name} = on")
+
+
+def found_twice(row_id: str, source: str = DIFF) -> bool:
+    """Lines layout: whether a split line of `source` (alias s) belongs to a row that
+    another, unchanged line found: its key is twice in the file."""
+    return bool(
+        fetchall(
+            f"SELECT 1 FROM {source} s WHERE {row_id} IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM {UNMATCHED} u WHERE u.tid = {row_id}) LIMIT 1"
+        )
+    )
 
 
 def _insert_raw(path: Path, width: int, progress: ProgressCallback | None) -> int:
@@ -472,10 +569,11 @@ def try_bulk(
     expected = scan.newlines - 1 + (0 if scan.ends_with_newline else 1)
     if expected <= 0:
         return False
+    lines = pg and kind.bulk_lines(expected)
     try:
         with transaction.atomic():
             if pg:
-                rows = _copy_raw(path, header, delimiter, progress)
+                rows = _copy_raw(path, header, delimiter, progress, lines)
                 if rows != expected:
                     raise Declined
                 # The merge joins most of the file with most of a table: hash joins,
@@ -488,7 +586,9 @@ def try_bulk(
             if progress:
                 progress(scan.size, scan.size, "verwerken")
             result.rows = rows
-            kind.bulk_apply(Raw(header, rows), ctx, result)
+            seed = header_seed(kind.name, list(header), delimiter) if pg else None
+            raw = Raw(header, rows, delimiter=delimiter, lines=lines, seed=seed)
+            kind.bulk_apply(raw, ctx, result)
             if pg:
                 for name, _ in _SETTINGS:
                     execute(f"RESET {name}")

@@ -152,6 +152,10 @@ class BrpImport(ImportKind):
     def stage_row(self, row: dict[str, Any]) -> tuple[Any, ...]:
         return _PERSON_VALUES(row)
 
+    def bulk_lines(self, rows: int) -> bool:
+        """A re-load reads whole lines (bulk.Raw); a load into an empty registry, cells."""
+        return Person.objects.exists()
+
     def bulk_apply(self, raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None:
         _bulk_apply(raw, ctx, result)
 
@@ -201,19 +205,33 @@ class BrpImport(ImportKind):
         )
 
 
+def _allowed_codes(ctx: ImportContext) -> list[str]:
+    allowed = sorted(ctx.region_codes)
+    if ctx.municipalities:
+        allowed = [c for c in allowed if c in ctx.municipalities]
+    return [c for c in allowed if c.isdigit()]
+
+
 def _person_row_ok(raw: bulk.Raw, ctx: ImportContext, alias: str = "s") -> str:
     """The rules of `check_person_row` in SQL, on cells that are valid dates/codes
     (ISO dates compare correctly as text)."""
     code = raw.x("gemeentecode", alias)
-    allowed = sorted(ctx.region_codes)
-    if ctx.municipalities:
-        allowed = [c for c in allowed if c in ctx.municipalities]
     birth = raw.x("geboortedatum", alias)
     died = raw.x("datum_overlijden", alias)
-    codes = ", ".join(f"'{c}'" for c in allowed if c.isdigit()) or "NULL"
+    codes = ", ".join(f"'{c}'" for c in _allowed_codes(ctx)) or "NULL"
     return (
         f"({code} IN ({codes}) AND {bulk.binary(birth)} <= '{ctx.peildatum.isoformat()}' "
         f"AND ({died} = '' OR {bulk.binary(died)} >= {birth}))"
+    )
+
+
+def _stored_row_ok(ctx: ImportContext, alias: str = "t") -> str:
+    """`_person_row_ok` on a stored person (for a line equal to the one it came from)."""
+    codes = ", ".join(f"'{c}'" for c in _allowed_codes(ctx)) or "NULL"
+    return (
+        f"({alias}.municipality_id IN ({codes}) "
+        f"AND {alias}.birth_date <= '{ctx.peildatum.isoformat()}' "
+        f"AND ({alias}.died_on IS NULL OR {alias}.died_on >= {alias}.birth_date))"
     )
 
 
@@ -222,7 +240,8 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
     columns = {c.name: c for c in PERSON_COLUMNS}
     cols = [col for _, col, _ in PERSON_FIELDS]
     insert_cols = (
-        f"{', '.join(cols)}, moved_out_on, aged_out_on, last_mutation_on, created_at, updated_at"
+        f"{', '.join(cols)}, moved_out_on, aged_out_on, last_mutation_on, created_at, updated_at, "
+        f"source_digest"
     )
 
     def values(alias: str) -> str:
@@ -231,7 +250,7 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
         )
 
     valid = bulk.all_valid(PERSON_COLUMNS, raw) + " AND " + _person_row_ok(raw, ctx)
-    if raw.rows >= BULK_FIRST_LOAD and not Person.objects.exists():
+    if not raw.lines and raw.rows >= BULK_FIRST_LOAD and not Person.objects.exists():
         # A BSN twice: the Python path reports it. (SQLite's unique key, inside the
         # table, refuses it during the insert, in process; no server log there.)
         if connection.vendor == "postgresql" and bulk.duplicate_key(raw.x("bsn")):
@@ -239,7 +258,8 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
         with indexes_built_after_load(Person):
             result.created = bulk.execute(
                 f"INSERT INTO registry_person ({insert_cols}) "
-                f"SELECT {values('s')}, NULL, NULL, NULL, %s, %s FROM {bulk.RAW} s WHERE {valid}",
+                f"SELECT {values('s')}, NULL, NULL, NULL, %s, %s, {raw.digest('s')} "
+                f"FROM {bulk.RAW} s WHERE {valid}",
                 [ctx.now, ctx.now],
             )
             if result.created != raw.rows:
@@ -247,39 +267,64 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
         return
 
     bsn = raw.x("bsn")
-    code = raw.x("gemeentecode")
-    seen = bulk.fetchall(
-        f"SELECT {code}, COUNT(*) FILTER (WHERE NOT {_person_row_ok(raw, ctx)}) "
-        f"FROM {bulk.RAW} s GROUP BY 1"
-    )
-    if any(bad for _, bad in seen):
-        raise bulk.Declined
-    covered = ctx.municipalities or sorted(c for c, _ in seen)
     total = Person.objects.count()
     same = " AND ".join(
         bulk.cell_same(columns[name], raw.x(name), f"p.{col}") for name, col, _ in PERSON_FIELDS
     )
-    differs = f"p.id IS NULL OR NOT ({same} AND p.moved_out_on IS NULL AND p.aged_out_on IS NULL)"
-    if connection.vendor == "postgresql":
-        # One pass over file and registry: the rows that are new, changed or absent.
+    same += " AND p.moved_out_on IS NULL AND p.aged_out_on IS NULL"
+    if raw.lines:
+        # PostgreSQL re-load: the lines equal to the one their person came from are
+        # unchanged (digest.py); the rest is split and looked at as below.
+        bulk.unmatched_lines(raw, "registry_person", also_out=f"NOT {_stored_row_ok(ctx)}")
         bulk.temp_table_as(
             bulk.DIFF,
-            f"SELECT s.*, p.id AS pid FROM {bulk.RAW} s "
-            f"FULL JOIN registry_person p ON p.bsn = {bsn} WHERE {bsn} IS NULL OR {differs}",
+            f"SELECT s.*, p.id AS pid FROM {bulk.split_lines(raw)} "
+            f"LEFT JOIN registry_person p ON p.bsn = {bsn}",
         )
+        if bulk.found_twice("s.pid"):
+            raise bulk.Declined
+        # ... and the persons no line names.
+        bulk.execute(
+            f"INSERT INTO {bulk.DIFF} (pid) SELECT u.tid FROM {bulk.UNMATCHED} u "
+            f"WHERE u.tid IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM {bulk.DIFF} s WHERE s.pid = u.tid)"
+        )
+        bulk.analyzed(bulk.DIFF)
+        if bulk.fetchall(
+            f"SELECT 1 FROM {bulk.DIFF} s WHERE {bsn} IS NOT NULL "
+            f"AND NOT {_person_row_ok(raw, ctx)} LIMIT 1"
+        ):
+            raise bulk.Declined
+        covered = ctx.municipalities or _covered_codes(raw)
     else:
-        # SQLite: the file's rows through the BSN index of the registry, then the
-        # registry's absent persons through an index on the file (unique: a BSN twice
-        # in the file fails it, and the Python path reports it).
-        bulk.execute(f"CREATE UNIQUE INDEX {bulk.RAW}_bsn ON {bulk.RAW} ({bsn[2:]})")
-        nulls = ", ".join("NULL" for _ in raw.header)
-        bulk.temp_table_as(
-            bulk.DIFF,
-            f"SELECT s.*, p.id AS pid FROM {bulk.RAW} s "
-            f"LEFT JOIN registry_person p ON p.bsn = {bsn} WHERE {differs} "
-            f"UNION ALL SELECT {nulls}, p.id FROM registry_person p "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {bulk.RAW} s WHERE {bsn} = p.bsn)",
+        seen = bulk.fetchall(
+            f"SELECT {raw.x('gemeentecode')}, COUNT(*) FILTER (WHERE NOT "
+            f"{_person_row_ok(raw, ctx)}) FROM {bulk.RAW} s GROUP BY 1"
         )
+        if any(bad for _, bad in seen):
+            raise bulk.Declined
+        covered = ctx.municipalities or sorted(c for c, _ in seen)
+        differs = f"p.id IS NULL OR NOT ({same})"
+        if connection.vendor == "postgresql":
+            # One pass over file and registry: the rows that are new, changed or absent.
+            bulk.temp_table_as(
+                bulk.DIFF,
+                f"SELECT s.*, p.id AS pid FROM {bulk.RAW} s "
+                f"FULL JOIN registry_person p ON p.bsn = {bsn} WHERE {bsn} IS NULL OR {differs}",
+            )
+        else:
+            # SQLite: the file's rows through the BSN index of the registry, then the
+            # registry's absent persons through an index on the file (unique: a BSN twice
+            # in the file fails it, and the Python path reports it).
+            bulk.execute(f"CREATE UNIQUE INDEX {bulk.RAW}_bsn ON {bulk.RAW} ({bsn[2:]})")
+            nulls = ", ".join("NULL" for _ in raw.header)
+            bulk.temp_table_as(
+                bulk.DIFF,
+                f"SELECT s.*, p.id AS pid FROM {bulk.RAW} s "
+                f"LEFT JOIN registry_person p ON p.bsn = {bsn} WHERE {differs} "
+                f"UNION ALL SELECT {nulls}, p.id FROM registry_person p "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {bulk.RAW} s WHERE {bsn} = p.bsn)",
+            )
     new, changed, absent = bulk.fetchall(
         f"SELECT COUNT(*) FILTER (WHERE pid IS NULL), "
         f"COUNT(*) FILTER (WHERE pid IS NOT NULL AND {bsn} IS NOT NULL), "
@@ -291,17 +336,27 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
         f"SELECT 1 FROM {bulk.DIFF} s WHERE {bsn} IS NOT NULL AND NOT ({valid}) LIMIT 1"
     ):
         raise bulk.Declined
+    found = f"p.id = s.pid AND {bsn} IS NOT NULL"
+    if raw.lines:
+        # Split lines whose person holds the same values (its digest was empty, or
+        # the file has another header): unchanged; they only get their digest.
+        bulk.execute(
+            f"UPDATE registry_person AS p SET source_digest = {raw.digest('s')} "
+            f"FROM {bulk.DIFF} s WHERE {found} AND {same}"
+        )
+        found += f" AND NOT ({same})"
     assignments = ", ".join(
         f"{col} = {bulk.cell_value(columns[name], raw.x(name))}" for name, col, _ in PERSON_FIELDS
     )
     result.updated = bulk.execute(
         f"UPDATE registry_person AS p SET {assignments}, moved_out_on = NULL, aged_out_on = NULL, "
-        f"updated_at = %s FROM {bulk.DIFF} s WHERE p.id = s.pid AND {bsn} IS NOT NULL",
+        f"updated_at = %s, source_digest = {raw.digest('s')} FROM {bulk.DIFF} s WHERE {found}",
         [ctx.now],
     )
     result.created = bulk.execute(
         f"INSERT INTO registry_person ({insert_cols}) "
-        f"SELECT {values('s')}, NULL, NULL, NULL, %s, %s FROM {bulk.DIFF} s WHERE s.pid IS NULL",
+        f"SELECT {values('s')}, NULL, NULL, NULL, %s, %s, {raw.digest('s')} "
+        f"FROM {bulk.DIFF} s WHERE s.pid IS NULL",
         [ctx.now, ctx.now],
     )
     result.unchanged = raw.rows - result.created - result.updated
@@ -313,3 +368,29 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
         absent=f"p.id = s.pid AND {bsn} IS NULL",
         source=f" FROM {bulk.DIFF} s",
     )
+
+
+def _covered_codes(raw: bulk.Raw) -> list[str]:
+    """Lines layout: the municipality codes the file holds, as far as they matter:
+    those of the persons it lacks, each covered when a line of the file names it
+    (a split line, or an unchanged one: a person of it that a line found)."""
+    code = raw.x("gemeentecode")
+    named = {
+        c
+        for (c,) in bulk.fetchall(
+            f"SELECT DISTINCT {code} FROM {bulk.DIFF} s WHERE {raw.x('bsn')} IS NOT NULL"
+        )
+    }
+    lacking = bulk.fetchall(
+        f"SELECT DISTINCT p.municipality_id FROM {bulk.DIFF} s "
+        f"JOIN registry_person p ON p.id = s.pid WHERE {raw.x('bsn')} IS NULL "
+        f"AND p.moved_out_on IS NULL AND p.aged_out_on IS NULL AND p.died_on IS NULL"
+    )
+    for (candidate,) in lacking:
+        if candidate not in named and bulk.fetchall(
+            f"SELECT 1 FROM registry_person p WHERE p.municipality_id = %s AND p.id NOT IN "
+            f"(SELECT u.tid FROM {bulk.UNMATCHED} u WHERE u.tid IS NOT NULL) LIMIT 1",
+            [candidate],
+        ):
+            named.add(candidate)
+    return sorted(named)

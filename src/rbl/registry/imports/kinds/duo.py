@@ -139,6 +139,10 @@ class InschrijvingenImport(ImportKind):
             )
         result.unchanged = stage.remaining() - result.created - result.updated - result.deleted
 
+    def bulk_lines(self, rows: int) -> bool:
+        """A re-load reads whole lines (bulk.Raw); a load into an empty table, cells."""
+        return Enrolment.objects.exists()
+
     def bulk_apply(self, raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None:
         """The merge of `apply`, on the raw text table (see bulk.py)."""
         col = {c.name: c for c in self.columns}
@@ -158,9 +162,9 @@ class InschrijvingenImport(ImportKind):
         )
         insert = (
             'INSERT INTO registry_enrolment (bsn, brin, vestiging, sector, start, "end", '
-            f"end_reason, school_id) SELECT {values}, sc.id FROM {{source}} s "
-            f"JOIN organisation_school sc ON sc.brin = {brin} AND sc.vestiging = {vestiging} "
-            f"WHERE NOT {remove}{{more}}"
+            f"end_reason, school_id, source_digest) SELECT {values}, sc.id, {raw.digest('s')} "
+            f"FROM {{source}} s JOIN organisation_school sc ON sc.brin = {brin} "
+            f"AND sc.vestiging = {vestiging} WHERE NOT {remove}{{more}}"
         )
         placeholders = (
             "INSERT INTO organisation_school (brin, vestiging, name, sector, municipality_code, "
@@ -171,7 +175,7 @@ class InschrijvingenImport(ImportKind):
             f"WHERE sc.brin = {brin} AND sc.vestiging = {vestiging})"
         )
         key = f"{value('bsn')}, {brin}, {vestiging}, {raw.x('inschrijvingsdatum')}"
-        if raw.rows >= BULK_FIRST_LOAD and not Enrolment.objects.exists():
+        if not raw.lines and raw.rows >= BULK_FIRST_LOAD and not Enrolment.objects.exists():
             # The rows to insert are checked by the INSERT itself: fewer rows inserted
             # than the file's valid removals leave means a bad row (declined, and rolled
             # back with the placeholders). A key twice fails the unique key's rebuild.
@@ -191,8 +195,6 @@ class InschrijvingenImport(ImportKind):
             result.unchanged = raw.rows - result.created
             return
 
-        if bulk.duplicate_key(key):
-            raise bulk.Declined  # a key twice in the file: the Python path reports it
         x = raw.x
         same = " AND ".join(
             [
@@ -206,13 +208,37 @@ class InschrijvingenImport(ImportKind):
             ]
         )
         # Matching the stored key (in text form) proves the key cells valid.
-        bulk.temp_table_as(
-            bulk.DIFF,
-            f"SELECT s.*, e.id AS eid FROM {bulk.RAW} s LEFT JOIN registry_enrolment e "
-            f"ON e.bsn = {x('bsn')} AND e.brin = {brin} AND e.vestiging = {vestiging} "
-            f"AND {bulk.as_text('e.start')} = {start} "
-            f"WHERE e.id IS NULL OR {remove} OR NOT ({same})",
+        on = (
+            f"e.bsn = {x('bsn')} AND e.brin = {brin} AND e.vestiging = {vestiging} "
+            f"AND {bulk.as_text('e.start')} = {start}"
         )
+        if raw.lines:
+            # PostgreSQL re-load: lines equal to the one their enrolment came from are
+            # unchanged (digest.py); the others are split and looked at as below.
+            bulk.unmatched_lines(raw, "registry_enrolment")
+            bulk.temp_table_as(
+                bulk.DIFF,
+                f"SELECT s.*, e.id AS eid, (e.id IS NOT NULL AND NOT {remove} AND {same}) "
+                f"AS unchanged FROM {bulk.split_lines(raw)} LEFT JOIN registry_enrolment e ON {on}",
+            )
+            if bulk.found_twice("s.eid") or bulk.duplicate_key(key, bulk.DIFF):
+                raise bulk.Declined  # a key twice in the file: the Python path reports it
+            bulk.analyzed(bulk.DIFF)
+            # Split lines whose enrolment holds the same values (an empty digest, or
+            # another header): unchanged, they only get their digest.
+            bulk.execute(
+                f"UPDATE registry_enrolment AS e SET source_digest = {raw.digest('s')} "
+                f"FROM {bulk.DIFF} s WHERE e.id = s.eid AND s.unchanged"
+            )
+            bulk.execute(f"DELETE FROM {bulk.DIFF} WHERE unchanged")
+        else:
+            if bulk.duplicate_key(key):
+                raise bulk.Declined  # a key twice in the file: the Python path reports it
+            bulk.temp_table_as(
+                bulk.DIFF,
+                f"SELECT s.*, e.id AS eid FROM {bulk.RAW} s LEFT JOIN registry_enrolment e "
+                f"ON {on} WHERE e.id IS NULL OR {remove} OR NOT ({same})",
+            )
         if bulk.fetchall(f"SELECT 1 FROM {bulk.DIFF} s WHERE NOT ({valid}) LIMIT 1"):
             raise bulk.Declined
         bulk.execute(placeholders.format(source=bulk.DIFF))
@@ -222,7 +248,8 @@ class InschrijvingenImport(ImportKind):
         )
         result.updated = bulk.execute(
             f'UPDATE registry_enrolment AS e SET sector = {value("sector")}, "end" = '
-            f"{value('uitschrijvingsdatum')}, end_reason = {value('reden_uitschrijving')} "
+            f"{value('uitschrijvingsdatum')}, end_reason = {value('reden_uitschrijving')}, "
+            f"source_digest = {raw.digest('s')} "
             f"FROM {bulk.DIFF} s WHERE e.id = s.eid AND NOT {remove}"
         )
         result.created = bulk.execute(insert.format(source=bulk.DIFF, more=" AND s.eid IS NULL"))
