@@ -312,3 +312,54 @@ def test_the_wide_space_list_is_what_python_strips():
     assert bulk.WIDE_SPACE_CHARS == "".join(
         chr(c) for c in range(0x80, 0x110000) if chr(c).isspace()
     )
+
+
+def _copy_reads_it_as_python_does(data: bytes) -> bool:
+    """The reference for scan_file's `plain`, line by line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    if any(ch in text for ch in '\r"\\\x7f') or any(ord(ch) < 32 and ch != "\n" for ch in text):
+        return False
+    if any(ch in text for ch in bulk.WIDE_SPACE_CHARS):
+        return False
+    lines = text.removeprefix("\ufeff").split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    separator = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    return {line.count(separator) for line in lines[1:]} <= {lines[0].count(separator)}
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    header=st.sampled_from(["a,b,c", "a;b;c", "\ufeffa,b", "a", "a;b,c,d"]),
+    rows=st.lists(
+        st.text(alphabet=st.sampled_from(list('xy,;\n é\u2003"\\\t')), max_size=12), max_size=6
+    ),
+    newline_at_end=st.booleans(),
+    chunk=st.integers(min_value=1, max_value=9),
+)
+def test_the_scan_lets_copy_read_only_what_python_reads_alike(
+    tmp_path_factory, monkeypatch, header, rows, newline_at_end, chunk
+):
+    text = header + "\n" + "\n".join(rows) + ("\n" if newline_at_end else "")
+    data = text.encode()
+    path = tmp_path_factory.mktemp("scan") / "file.csv"
+    path.write_bytes(data)
+    with monkeypatch.context() as patch:
+        patch.setattr(bulk, "SCAN_CHUNK", chunk)
+        scan = bulk.scan_file(path, for_copy=True)
+    assert scan.plain == _copy_reads_it_as_python_does(data)
+    assert scan.newlines == data.count(b"\n") and scan.size == len(data)
+
+
+def test_the_scan_refuses_bytes_that_are_not_utf8_across_chunks(tmp_path, monkeypatch):
+    path = tmp_path / "file.csv"
+    path.write_bytes("a,b\nZo\u00eb,1\n".encode() + b"x\xc3,2\n")
+    monkeypatch.setattr(bulk, "SCAN_CHUNK", 3)
+    assert not bulk.scan_file(path, for_copy=True).plain
+    path.write_bytes("a,b\nZo\u00eb,1\n".encode())
+    assert bulk.scan_file(path, for_copy=True).plain

@@ -27,8 +27,8 @@ files).
 
 from __future__ import annotations
 
+import codecs
 import hashlib
-import operator
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -48,6 +48,7 @@ DIFF = "rbl_import_diff"
 UNMATCHED = "rbl_import_unmatched"
 # Below this size the Python path is fast enough and reports the same.
 MIN_BYTES = 1 << 20
+SCAN_CHUNK = 1 << 20
 
 _DIGITS = "0123456789"
 _ALNUM = _DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -58,7 +59,6 @@ _ALNUM = _DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _SUSPECT = frozenset(
     [b for b in range(0x20) if b != 0x0A] + [0x22, 0x5C, 0x7F, 0xC2, 0xE1, 0xE2, 0xE3]
 )
-_NOT_SUSPECT = bytes(b for b in range(256) if b not in _SUSPECT)
 # Control characters (what fields._CONTROL refuses in a text cell, and tab).
 _CONTROL_BYTES = frozenset([*range(0x0A), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _WIDE_LEADS = frozenset([0xC2, 0xE1, 0xE2, 0xE3])
@@ -86,7 +86,7 @@ class FileScan:
     csv_plain: bool = False
 
 
-def scan_file(path: Path) -> FileScan:
+def scan_file(path: Path, for_copy: bool | None = None) -> FileScan:
     """One pass over the file: its SHA-256, and whether the bulk path may read it.
 
     For COPY (PostgreSQL) the file must also be valid UTF-8 with as many
@@ -96,56 +96,95 @@ def scan_file(path: Path) -> FileScan:
     digest = hashlib.sha256()
     found: set[int] = set()
     wide_space = False
-    newlines = 0
     size = 0
     tail = b""
-    for_copy = connection.vendor == "postgresql"
-    rows_fit = True
-    rest = b""
-    separator = b","
-    separators = -1  # per line, from the header
+    if for_copy is None:
+        for_copy = connection.vendor == "postgresql"
+    lines = _LineShape()
     with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
+        header = fh.readline()
+        lines.set_header(header)
+        chunk = header
+        while chunk:
             digest.update(chunk)
             size += len(chunk)
-            newlines += chunk.count(b"\n")
-            suspect = chunk.translate(None, _NOT_SUSPECT)
+            # One pass in C keeps the bytes that matter: separators, newlines and
+            # the suspect ones.
+            kept = chunk.translate(None, lines.drop)
+            lines.newlines += kept.count(b"\n")
+            suspect = kept.translate(None, lines.shape_bytes)
             if suspect:
                 lead_bytes = set(suspect)
                 found |= lead_bytes
                 if not wide_space and lead_bytes & _WIDE_LEADS:
                     wide_space = _WIDE_SPACE.search(tail + chunk) is not None
             tail = chunk[-3:]
-            if for_copy and rows_fit:
-                lines = (rest + chunk).split(b"\n")
-                rest = lines.pop()
-                if separators < 0 and lines:
-                    header = lines.pop(0).removeprefix(b"\xef\xbb\xbf")
-                    separator = b";" if header.count(b";") > header.count(b",") else b","
-                    separators = header.count(separator)
-                rows_fit = _lines_fit(lines, separator, separators)
-    if for_copy and rows_fit and rest:
-        rows_fit = separators >= 0 and _lines_fit([rest], separator, separators)
+            if for_copy and chunk is not header:
+                lines.feed(chunk, kept.translate(None, _SUSPECT_BYTES) if suspect else kept)
+            chunk = fh.read(SCAN_CHUNK)
     control = bool(found & _CONTROL_BYTES)
+    rows_fit = for_copy and lines.finish(tail.endswith(b"\n"))
     return FileScan(
         sha256=digest.hexdigest(),
         size=size,
         plain=rows_fit and not (control or wide_space or found & {0x0D, 0x22, 0x5C}),
-        newlines=newlines,
+        newlines=lines.newlines,
         ends_with_newline=tail.endswith(b"\n"),
         csv_plain=not (control or wide_space),
     )
 
 
-def _lines_fit(lines: list[bytes], separator: bytes, separators: int) -> bool:
-    """Every line valid UTF-8 with exactly `separators` separators."""
-    if not lines:
-        return True
-    try:
-        b"\n".join(lines).decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return set(map(operator.methodcaller("count", separator), lines)) == {separators}
+_SUSPECT_BYTES = bytes(sorted(_SUSPECT))
+
+
+class _LineShape:
+    """Whether every line after the header is valid UTF-8 and has exactly the header's
+    number of separators, chunk by chunk, on the separators and newlines alone."""
+
+    def __init__(self) -> None:
+        self.newlines = 0
+        self.fit = True
+        self._open = 0  # separators on the line not yet ended
+        self._fed = False
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+
+    def set_header(self, header: bytes) -> None:
+        text = header.removeprefix(b"\xef\xbb\xbf")
+        self.separator = b";" if text.count(b";") > text.count(b",") else b","
+        self.separators = text.count(self.separator)
+        self._line = self.separator * self.separators + b"\n"
+        keep = _SUSPECT | {self.separator[0], 0x0A}
+        self.drop = bytes(b for b in range(256) if b not in keep)
+        self.shape_bytes = self.separator + b"\n"
+
+    def feed(self, chunk: bytes, shape: bytes) -> None:
+        """`shape`: the chunk's separators and newlines, in order."""
+        self._fed = True
+        if not self.fit:
+            return
+        try:
+            self._decoder.decode(chunk)
+        except UnicodeDecodeError:
+            self.fit = False
+            return
+        first = shape.find(b"\n")
+        if first < 0:
+            self._open += len(shape)
+            return
+        last = shape.rfind(b"\n")
+        middle = shape[first + 1 : last + 1]
+        self.fit = self._open + first == self.separators and middle == self._line * (
+            shape.count(b"\n") - 1
+        )
+        self._open = len(shape) - last - 1
+
+    def finish(self, ends_with_newline: bool) -> bool:
+        try:
+            self._decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+        # A last line without a newline must have its separators too.
+        return self.fit and (ends_with_newline or not self._fed or self._open == self.separators)
 
 
 class Raw:
