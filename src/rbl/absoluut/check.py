@@ -2,8 +2,8 @@
 
 A run for check date D over the covered municipalities, in one transaction:
 
-1. one pass over the covered residents in duty on D (rbl.absoluut.queries.
-   duty_scan) counts them and collects those in breach into a temporary table;
+1. collects the covered residents in breach on D into a temporary table and
+   counts the covered residents in duty;
 2. closes, with one UPDATE, every open signal of the covered municipalities
    whose person is not in that table with the signal's municipality; the
    reason recorded is the first that applies, in this order: died, moved out
@@ -18,15 +18,14 @@ Closing comes first, so a youth who moved between two covered municipalities
 gets the old signal closed ("verhuisd") and a new one where they live now.
 Nothing here loops over persons in Python.
 
-Performance (bench/bench_check.py; bench/RESULTS.md): the persons are read
-once, by a scan like the raw floor's (rbl.absoluut.floor) that also counts the
-residents in duty. To flag the breaches among all of them in one pass, the
-enrolment and exemption tests sit in the select list: on PostgreSQL as
-``bsn IN (subquery)``, which runs as a hashed SubPlan (each table read once into
-a hash table), never as a correlated subquery per person (that was 38 s at
-national size); on SQLite as correlated EXISTS, an index lookup per person
-like the floor's. Closing and opening then only touch the signals and the
-breaches; close reasons are worked out for the signals that close.
+Performance (bench/bench_check.py; bench/RESULTS.md): on PostgreSQL the breaches
+are found by the plan of the hand-written floor (rbl.absoluut.floor), hash anti
+joins that read the enrolments and exemptions once, never a subquery per person
+(that was 38 s at national size); the residents in duty are counted by a second
+pass over the same, by then cached, persons. On SQLite one pass over the
+persons does both, with an index lookup per person like the floor's. Closing
+and opening then only touch the signals and the breaches; close reasons are
+worked out for the signals that close.
 Needs SQLite 3.35 or newer (UPDATE ... FROM, RETURNING, json1).
 """
 
@@ -44,7 +43,14 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from rbl.absoluut.models import CloseReason, Signal
-from rbl.absoluut.queries import duty_scan, enrolled_on, exempted_on, in_duty_on
+from rbl.absoluut.queries import (
+    breach_rows,
+    duty_residents,
+    duty_scan,
+    enrolled_on,
+    exempted_on,
+    in_duty_on,
+)
 from rbl.core.bulkload import foreign_keys_checked_afterwards
 from rbl.organisation.models import Municipality
 from rbl.registry.models import Person
@@ -52,12 +58,13 @@ from rbl.registry.models import Person
 #: Temporary table (per connection) with the breaches found by one run.
 BREACH_TABLE = "absoluut_breach"
 
-#: PostgreSQL memory for hash tables during the run (SET LOCAL: it ends with the
-#: check's transaction): the duty scan keeps the BSNs of all covering enrolments
-#: in one hash table (about 100 MB at national size, 2.4 million). With too
-#: little the planner falls back to a subquery per person, many times slower.
-PG_WORK_MEM = "256MB"
-PG_HASH_MEM_MULTIPLIER = "2"
+#: PostgreSQL memory per hash table during the run (SET LOCAL: it ends with the
+#: check's transaction). Small on purpose: the anti join with the 2.4 million
+#: covering enrolments of a national registry then runs in batches that fit the
+#: CPU's caches, 1.7 s, against 2.4 s with the whole hash table in 256 MB of
+#: memory (bench/RESULTS.md). Nested loops are switched off for that statement,
+#: so little memory never means an index lookup per person.
+PG_WORK_MEM = "4MB"
 
 
 class UnknownMunicipality(ValueError):
@@ -105,10 +112,7 @@ def run_check(peildatum: dt.date, municipality_codes: list[str] | None = None) -
         if connection.vendor == "postgresql":
             # Serialises concurrent runs (SQLite serialises writers itself).
             cursor.execute(f"LOCK TABLE {_table(Signal)} IN SHARE ROW EXCLUSIVE MODE")
-            cursor.execute(
-                "SELECT set_config('work_mem', %s, true), set_config('hash_mem_multiplier', %s, true)",
-                [PG_WORK_MEM, PG_HASH_MEM_MULTIPLIER],
-            )
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [PG_WORK_MEM])
         checked = find_breaches(cursor, peildatum, codes)
         closed_by_reason = close_signals(cursor, peildatum, codes)
         new = open_signals(cursor, peildatum)
@@ -141,38 +145,33 @@ def _table(model) -> str:
 
 def find_breaches(cursor, peildatum: dt.date, codes: list[str]) -> int:
     """Fills the temporary BREACH_TABLE (person_id, municipality_id, status) with
-    the covered residents in breach on `peildatum`, by one pass over the covered
-    residents in duty (rbl.absoluut.queries.duty_scan). Returns how many
-    residents are in duty."""
+    the covered residents in breach on `peildatum`. Returns how many residents
+    are in duty.
+
+    PostgreSQL: the breaches by the anti joins of the floor (queries.breach_rows),
+    then the residents in duty counted by a second, cheap pass over the same
+    persons; that is faster than one pass that flags every person in duty
+    (a hashed SubPlan per person costs twice the hash anti join, bench/RESULTS.md).
+    SQLite: one pass (queries.duty_scan) with an index lookup per person."""
     connection = cursor.db
-    postgresql = connection.vendor == "postgresql"
-    scan = duty_scan(peildatum, codes, hashed=postgresql)
-    scan_sql, params = scan.query.get_compiler(connection=connection).as_sql()
-    if postgresql:
+    if connection.vendor == "postgresql":
         cursor.execute(
             f"CREATE TEMPORARY TABLE {BREACH_TABLE} (person_id bigint PRIMARY KEY,"
             " municipality_id text NOT NULL, status text NOT NULL) ON COMMIT DROP"
         )
-        # One statement: the scan aggregates the breaches into arrays, and a
-        # data-modifying CTE unnests them into the table. OFFSET 0 keeps the scan
-        # a subquery, so breach_status is computed once per person, not once per
-        # aggregate that reads it.
-        cursor.execute(
-            f"WITH scan AS ("
-            f" SELECT COUNT(*) AS checked,"
-            f" array_agg(d.id) FILTER (WHERE d.breach_status IS NOT NULL) AS ids,"
-            f" array_agg(d.municipality_id) FILTER (WHERE d.breach_status IS NOT NULL) AS codes,"
-            f" array_agg(d.breach_status) FILTER (WHERE d.breach_status IS NOT NULL) AS statuses"
-            f" FROM ({scan_sql} OFFSET 0) AS d"
-            f"), fill AS ("
-            f" INSERT INTO {BREACH_TABLE} (person_id, municipality_id, status)"
-            f" SELECT b.person_id, b.municipality_id, b.status"
-            f" FROM scan, unnest(scan.ids, scan.codes, scan.statuses)"
-            f" AS b (person_id, municipality_id, status)"
-            f") SELECT checked FROM scan",
-            params,
+        rows_sql, params = (
+            breach_rows(peildatum, codes).query.get_compiler(connection=connection).as_sql()
         )
-        return cursor.fetchone()[0]
+        # Hash anti joins (each of enrolments and exemptions read once), never an
+        # index lookup per person; nested loops are back on for the closing UPDATE.
+        cursor.execute("SET LOCAL enable_nestloop = off")
+        cursor.execute(
+            f"INSERT INTO {BREACH_TABLE} (person_id, municipality_id, status) {rows_sql}", params
+        )
+        cursor.execute("SET LOCAL enable_nestloop = on")
+        return duty_residents(peildatum, codes).count()
+    scan = duty_scan(peildatum, codes)
+    scan_sql, params = scan.query.get_compiler(connection=connection).as_sql()
     cursor.execute(f"DROP TABLE IF EXISTS temp.{BREACH_TABLE}")
     cursor.execute(
         f"CREATE TEMPORARY TABLE {BREACH_TABLE} (person_id integer PRIMARY KEY,"
@@ -287,16 +286,18 @@ def open_signals(cursor, peildatum: dt.date) -> int:
         # bench/RESULTS.md). Hash joins read it once. Not set earlier: the
         # closing UPDATE needs nested loops for its per-signal index lookups.
         cursor.execute("SET LOCAL enable_nestloop = off")
-    cursor.execute(f"SELECT COUNT(*) FROM {BREACH_TABLE}")
+    new = (
+        f" FROM {BREACH_TABLE} b WHERE NOT EXISTS (SELECT 1 FROM {table} s"
+        f" WHERE s.person_id = b.person_id AND s.closed_on IS NULL)"
+    )
+    cursor.execute(f"SELECT COUNT(*){new}")
     many = cursor.fetchone()[0] >= BIG_BATCH
     # Many new signals (a first run): their foreign keys checked in one join afterwards
-    # rather than one query per signal (core/bulkload.py).
+    # rather than one query per signal (core/bulkload.py). A re-run opens few.
     with foreign_keys_checked_afterwards(table) if many else nullcontext():
         cursor.execute(
             f"INSERT INTO {table} ({columns})"
-            f" SELECT b.person_id, b.municipality_id, b.status, %s, '', %s FROM {BREACH_TABLE} b"
-            f" WHERE NOT EXISTS (SELECT 1 FROM {table} s"
-            f" WHERE s.person_id = b.person_id AND s.closed_on IS NULL)",
+            f" SELECT b.person_id, b.municipality_id, b.status, %s, '', %s{new}",
             [
                 connection.ops.adapt_datefield_value(peildatum),
                 connection.ops.adapt_datetimefield_value(timezone.now()),

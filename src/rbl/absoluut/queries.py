@@ -83,43 +83,33 @@ def breaches(day: dt.date, municipality_codes: Iterable[str] | None = None) -> Q
     return duty_residents(day, municipality_codes).filter(~enrolled_on(day), ~exempted_on(day))
 
 
-def enrolled_bsns(day: dt.date) -> QuerySet:
-    """BSNs with an enrolment covering `day` (a non-correlated subquery)."""
-    return Enrolment.objects.filter(covering(day)).values("bsn")
-
-
-def exempted_bsns(day: dt.date) -> QuerySet:
-    """BSNs with an exemption covering `day` (a non-correlated subquery)."""
-    return Exemption.objects.filter(covering(day)).values("bsn")
-
-
-def breach_status(day: dt.date, hashed: bool = False) -> Case:
+def breach_status(day: dt.date) -> Case:
     """On a duty resident (see duty_residents): their legal status on `day` when
-    they are in absoluut verzuim (not enrolled, not exempted), else NULL.
-
-    With `hashed`, enrolment and exemption are tested as ``bsn IN (subquery)``,
-    which PostgreSQL runs as a hashed SubPlan: each table is read once into a
-    hash table, then probed per person, so the test can sit in a select list
-    (a correlated EXISTS there is a subquery run per person). That needs the
-    hash table to fit in work_mem. Without `hashed`: correlated EXISTS, which
-    suits SQLite (one index lookup per person).
-    """
-    if hashed:
-        free = ~Q(bsn__in=enrolled_bsns(day)) & ~Q(bsn__in=exempted_bsns(day))
-    else:
-        free = ~enrolled_on(day) & ~exempted_on(day)
+    they are in absoluut verzuim (not enrolled, not exempted), else NULL. The
+    tests are correlated EXISTS: an index lookup per person (SQLite)."""
+    free = ~enrolled_on(day) & ~exempted_on(day)
     return Case(When(free, then=status_on(day)), default=Value(None), output_field=CharField())
 
 
-def duty_scan(
-    day: dt.date, municipality_codes: Iterable[str] | None = None, hashed: bool = False
-) -> QuerySet:
+def duty_scan(day: dt.date, municipality_codes: Iterable[str] | None = None) -> QuerySet:
     """(id, municipality_id, breach_status) of every duty resident on `day`: one
     pass over the persons that yields both the residents in duty (all rows) and
     those in breach (breach_status not NULL), see breach_status."""
     return (
         duty_residents(day, municipality_codes)
-        .annotate(breach_status=breach_status(day, hashed))
+        .annotate(breach_status=breach_status(day))
+        .values_list("id", "municipality_id", "breach_status")
+        .order_by()
+    )
+
+
+def breach_rows(day: dt.date, municipality_codes: Iterable[str] | None = None) -> QuerySet:
+    """(id, municipality_id, status) of the residents in breach on `day` (see
+    breaches): NOT EXISTS in the WHERE clause, which PostgreSQL runs as hash anti
+    joins, the plan of the hand-written floor (rbl.absoluut.floor)."""
+    return (
+        breaches(day, municipality_codes)
+        .annotate(breach_status=status_on(day))
         .values_list("id", "municipality_id", "breach_status")
         .order_by()
     )
