@@ -5,6 +5,8 @@ on PostgreSQL (where it reads the file with COPY rather than Python's csv)."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.db import connection, transaction
 from hypothesis import HealthCheck, event, given, settings
@@ -13,7 +15,7 @@ from hypothesis import strategies as st
 from rbl.core.bsn import make_bsn
 from rbl.registry.imports import bulk, run_import
 from rbl.registry.imports.kinds import brp, duo
-from rbl.registry.models import Enrolment, Person
+from rbl.registry.models import Enrolment, ImportLog, Person
 
 from .conftest import PEIL
 
@@ -363,3 +365,32 @@ def test_the_scan_refuses_bytes_that_are_not_utf8_across_chunks(tmp_path, monkey
     assert not bulk.scan_file(path, for_copy=True).plain
     path.write_bytes("a,b\nZo\u00eb,1\n".encode())
     assert bulk.scan_file(path, for_copy=True).plain
+
+
+@pytest.mark.parametrize(
+    "late, outcome",
+    [
+        ('Kim "K"', (30, 0)),  # a quote: COPY and Python's csv read it differently
+        ("Kim,K", (0, 1)),  # a separator too many: a ragged row
+    ],
+)
+@pytest.mark.parametrize("newline_at_end", [True, False])
+def test_a_file_found_not_plain_in_a_late_chunk_goes_to_the_python_path(
+    region, write, monkeypatch, late, outcome, newline_at_end
+):
+    """On PostgreSQL the file goes to COPY chunk by chunk as the scan passes it; a
+    chunk that is not plain stops COPY before it is sent, and the Python path
+    reads the file as always. The import log still has the whole file's hash."""
+    monkeypatch.setattr(bulk, "SCAN_CHUNK", 64)
+    lines = [person_line(i) for i in range(30)]
+    lines[-1] = person_line(29, voornamen=late)
+    path = write(BRP_HEADER + "\n".join(lines) + ("\n" if newline_at_end else ""))
+    result = run_import("brp", path, peildatum=PEIL)
+    assert (result.created, result.rejected) == outcome
+    if connection.vendor == "postgresql" or late == "Kim,K":
+        assert result.via == "python"
+    log = ImportLog.objects.get(pk=result.log_id)
+    assert log.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert Person.objects.count() == outcome[0]
+    again = run_import("brp", write(BRP_HEADER + "\n".join(lines[:-1]) + "\n"), peildatum=PEIL)
+    assert again.via == "bulk" and not again.rejected

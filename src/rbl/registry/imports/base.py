@@ -316,7 +316,7 @@ def run_import(
     shown_name = file_name or path.name
     result = ImportResult(kind=kind_name, file=shown_name)
     started = timezone.now()
-    scan = bulk.scan_file(path)
+    source = bulk.ScannedFile(path)
     ctx = ImportContext(
         peildatum=peildatum or timezone.localdate(),
         municipalities=list(municipalities) if municipalities else None,
@@ -328,7 +328,7 @@ def run_import(
     outcome = ImportOutcome.APPLIED
     try:
         with transaction.atomic():
-            _run(kind, path, scan, ctx, result, progress)
+            _run(kind, source, ctx, result, progress)
             if result.rejected and not skip_invalid:
                 raise Rejected
             if result.rejected:
@@ -341,7 +341,7 @@ def run_import(
     log = ImportLog.objects.create(
         kind=kind_name,
         file_name=shown_name[:255],
-        sha256=scan.sha256,
+        sha256=source.scan.sha256,
         user=user if getattr(user, "pk", None) else None,
         actor=(getattr(user, "username", None) or actor or _os_user())[:150],
         started_at=started,
@@ -368,14 +368,13 @@ def _os_user() -> str:
 
 def _run(
     kind: ImportKind,
-    path: Path,
-    scan: bulk.FileScan,
+    source: bulk.ScannedFile,
     ctx: ImportContext,
     result: ImportResult,
     progress: ProgressCallback | None,
 ) -> None:
     try:
-        csv_file = open_csv(path)
+        csv_file = open_csv(source.path)
     except FileProblem as problem:
         result.add_error(problem.line, problem.column, "", problem.reason)
         raise Rejected from None
@@ -393,7 +392,7 @@ def _run(
         except FileProblem as problem:
             result.add_error(problem.line, problem.column, "", problem.reason)
             raise Rejected from None
-        if bulk.try_bulk(kind, path, header, csv_file.delimiter, scan, ctx, result, progress):
+        if bulk.try_bulk(kind, source, header, csv_file.delimiter, ctx, result, progress):
             import_applied.send(sender=kind.name, result=result)
             return
         parse = _row_parser(kind, positions, width, result, ctx)

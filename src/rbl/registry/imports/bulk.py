@@ -38,6 +38,7 @@ from typing import Any
 
 import psycopg
 from django.db import DataError, IntegrityError, connection, transaction
+from psycopg.copy import QueuedLibpqWriter
 
 from rbl.registry.imports.digest import header_seed, line_digest
 from rbl.registry.imports.fields import _BSN_HI, _BSN_LO, Column
@@ -49,6 +50,8 @@ UNMATCHED = "rbl_import_unmatched"
 # Below this size the Python path is fast enough and reports the same.
 MIN_BYTES = 1 << 20
 SCAN_CHUNK = 1 << 20
+# Up to this many rows to look at, a re-load's merge may use index lookups.
+_FEW_ROWS = 50_000
 
 _DIGITS = "0123456789"
 _ALNUM = _DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -86,6 +89,68 @@ class FileScan:
     csv_plain: bool = False
 
 
+class Scanner:
+    """The scan of `scan_file`, fed chunk by chunk (the first chunk: the header line),
+    so that on PostgreSQL the file can go to COPY in the same pass."""
+
+    def __init__(self, for_copy: bool) -> None:
+        self.for_copy = for_copy
+        self._digest = hashlib.sha256()
+        self._found: set[int] = set()
+        self._wide_space = False
+        self._size = 0
+        self._tail = b""
+        self._lines = _LineShape()
+        self._header = True
+
+    def feed(self, chunk: bytes) -> bool:
+        """Takes the next bytes. True while everything so far may go to COPY as it is
+        (for_copy): no suspect byte, valid UTF-8, whole lines with the header's
+        number of separators."""
+        lines = self._lines
+        if self._header:
+            lines.set_header(chunk)
+        self._digest.update(chunk)
+        self._size += len(chunk)
+        # One pass in C keeps the bytes that matter: separators, newlines and the
+        # suspect ones.
+        kept = chunk.translate(None, lines.drop)
+        lines.newlines += kept.count(b"\n")
+        suspect = kept.translate(None, lines.shape_bytes)
+        lead_bytes = set(suspect)
+        self._found |= lead_bytes
+        # A wide space may begin in the last bytes of the chunk before.
+        if not self._wide_space and (lead_bytes | set(self._tail)) & _WIDE_LEADS:
+            self._wide_space = _WIDE_SPACE.search(self._tail + chunk) is not None
+        self._tail = (self._tail + chunk)[-3:]
+        if self.for_copy and not self._header:
+            lines.feed(chunk, kept.translate(None, _SUSPECT_BYTES) if suspect else kept)
+        self._header = False
+        return self.for_copy and self._copyable(lines.fit)
+
+    def _copyable(self, rows_fit: bool) -> bool:
+        return rows_fit and not (self._wide_space or self._found & _NOT_FOR_COPY)
+
+    def finish(self) -> FileScan:
+        control = bool(self._found & _CONTROL_BYTES)
+        ends_with_newline = self._tail.endswith(b"\n")
+        rows_fit = self.for_copy and self._lines.finish(ends_with_newline)
+        return FileScan(
+            sha256=self._digest.hexdigest(),
+            size=self._size,
+            plain=self._copyable(rows_fit),
+            newlines=self._lines.newlines,
+            ends_with_newline=ends_with_newline,
+            csv_plain=not (control or self._wide_space),
+        )
+
+    def rest(self, fh: Any) -> FileScan:
+        """Feeds the rest of the open file `fh`; the scan of the whole file."""
+        while chunk := fh.read(SCAN_CHUNK):
+            self.feed(chunk)
+        return self.finish()
+
+
 def scan_file(path: Path, for_copy: bool | None = None) -> FileScan:
     """One pass over the file: its SHA-256, and whether the bulk path may read it.
 
@@ -93,48 +158,17 @@ def scan_file(path: Path, for_copy: bool | None = None) -> FileScan:
     separators on every line as on the header: COPY would otherwise fail, and
     the database server would write the offending row into its log.
     """
-    digest = hashlib.sha256()
-    found: set[int] = set()
-    wide_space = False
-    size = 0
-    tail = b""
     if for_copy is None:
         for_copy = connection.vendor == "postgresql"
-    lines = _LineShape()
+    scanner = Scanner(for_copy)
     with open(path, "rb") as fh:
-        header = fh.readline()
-        lines.set_header(header)
-        chunk = header
-        while chunk:
-            digest.update(chunk)
-            size += len(chunk)
-            # One pass in C keeps the bytes that matter: separators, newlines and
-            # the suspect ones.
-            kept = chunk.translate(None, lines.drop)
-            lines.newlines += kept.count(b"\n")
-            suspect = kept.translate(None, lines.shape_bytes)
-            lead_bytes = set(suspect)
-            found |= lead_bytes
-            # A wide space may begin in the last bytes of the chunk before.
-            if not wide_space and (lead_bytes | set(tail)) & _WIDE_LEADS:
-                wide_space = _WIDE_SPACE.search(tail + chunk) is not None
-            tail = (tail + chunk)[-3:]
-            if for_copy and chunk is not header:
-                lines.feed(chunk, kept.translate(None, _SUSPECT_BYTES) if suspect else kept)
-            chunk = fh.read(SCAN_CHUNK)
-    control = bool(found & _CONTROL_BYTES)
-    rows_fit = for_copy and lines.finish(tail.endswith(b"\n"))
-    return FileScan(
-        sha256=digest.hexdigest(),
-        size=size,
-        plain=rows_fit and not (control or wide_space or found & {0x0D, 0x22, 0x5C}),
-        newlines=lines.newlines,
-        ends_with_newline=tail.endswith(b"\n"),
-        csv_plain=not (control or wide_space),
-    )
+        scanner.feed(fh.readline())
+        return scanner.rest(fh)
 
 
 _SUSPECT_BYTES = bytes(sorted(_SUSPECT))
+# What COPY (text format) reads otherwise than Python's csv module, or refuses.
+_NOT_FOR_COPY = frozenset(_CONTROL_BYTES | {0x0D, 0x22, 0x5C})
 
 
 class _LineShape:
@@ -474,30 +508,77 @@ def temp_table_as(name: str, select: str, params: Sequence[Any] = ()) -> None:
     execute(f"CREATE TEMP TABLE {name}{suffix} AS {select}", params)
 
 
+class ScannedFile:
+    """A file to import and its scan (scan_file), made once: up front, or on the
+    PostgreSQL bulk path while the file goes to COPY."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._scan: FileScan | None = None
+
+    @property
+    def scan(self) -> FileScan:
+        if self._scan is None:
+            self._scan = scan_file(self.path)
+        return self._scan
+
+    def scanned(self, scan: FileScan) -> FileScan:
+        self._scan = scan
+        return scan
+
+
+class _NotPlain(Exception):
+    """COPY must not read the rest of this file."""
+
+
 def _copy_raw(
-    path: Path,
+    source: ScannedFile,
     header: Sequence[str],
     delimiter: str,
     progress: ProgressCallback | None,
     lines: bool = False,
-) -> int:
+) -> tuple[int, FileScan]:
     """PostgreSQL: the bytes after the header, as they are, with COPY (into one
-    column per header column, or, `lines`, whole lines: split on a byte that
-    scan_file made sure no plain file holds)."""
-    _create_raw(len(header), lines)
+    column per header column, or, `lines`, whole lines: split on a byte that no
+    plain file holds), scanned in the same pass: each chunk goes to COPY only
+    once the scan has found it plain (scan_file), so COPY never fails on the
+    file's content (a failing COPY would put the row in the server's log). The
+    scan runs while the server reads the chunk before (a writer thread sends).
+    Declines a file that turns out not to be plain, after scanning it whole."""
+    path = source.path
     size = path.stat().st_size
+    scanner = Scanner(for_copy=True)
     split_on = "E'\\x01'" if lines else _quote(delimiter)
-    with connection.cursor() as cursor:
-        raw_cursor = cursor.cursor
-        sql = f"COPY {RAW} FROM STDIN (FORMAT text, DELIMITER {split_on})"
-        with open(path, "rb") as fh, raw_cursor.copy(sql) as copy:
-            done = len(fh.readline())  # the header (with any byte-order mark)
-            while block := fh.read(1 << 20):
-                copy.write(block)
-                done += len(block)
-                if progress:
-                    progress(done, size, "lezen")
-        return raw_cursor.rowcount
+    with open(path, "rb") as fh:
+        scanner.feed(fh.readline())  # the header (with any byte-order mark)
+        chunk = fh.read(SCAN_CHUNK)
+        if not scanner.feed(chunk):
+            source.scanned(scanner.rest(fh))
+            raise Declined
+        _create_raw(len(header), lines)
+        done = 0
+        try:
+            with connection.cursor() as cursor:
+                raw_cursor = cursor.cursor
+                sql = f"COPY {RAW} FROM STDIN (FORMAT text, DELIMITER {split_on})"
+                with raw_cursor.copy(sql, writer=QueuedLibpqWriter(raw_cursor)) as copy:
+                    while chunk:
+                        copy.write(chunk)
+                        done += len(chunk)
+                        if progress:
+                            progress(done, size, "lezen")
+                        chunk = fh.read(SCAN_CHUNK)
+                        if chunk and not scanner.feed(chunk):
+                            raise _NotPlain("not plain: the Python path reads the file")
+                    scan = scanner.finish()
+                    if not scan.plain:
+                        raise _NotPlain("not plain: the Python path reads the file")
+                rows = raw_cursor.rowcount
+        except (_NotPlain, psycopg.errors.QueryCanceled):
+            # COPY was told to stop ("COPY from stdin failed", no data in the message).
+            source.scanned(scanner.rest(fh))
+            raise Declined from None
+    return rows, source.scanned(scan)
 
 
 def unmatched_lines(raw: Raw, table: str, also_out: str = "FALSE") -> tuple[int, int]:
@@ -539,12 +620,15 @@ def split_lines(raw: Raw, alias: str = "s") -> str:
 
 
 def analyzed(table: str) -> None:
-    """After the one big join of a re-load: statistics for the (mostly small) table
-    of rows to look at, and index lookups allowed again, so that a few changed
-    rows do not cost a pass over the whole registry each."""
+    """After the one big join of a re-load: statistics for the table of rows to look
+    at, and, when it is small (the usual few changes), index lookups allowed
+    again, so that each statement does not cost a pass over the whole registry.
+    With many rows the merge keeps to hash joins: a nested loop over a table
+    whose statistics call it small would rescan it per row."""
     execute(f"ANALYZE {table}")
-    for name in ("enable_nestloop", "enable_mergejoin"):
-        execute(f"SET LOCAL {name} = on")
+    if fetchall(f"SELECT COUNT(*) FROM {table}")[0][0] <= _FEW_ROWS:
+        for name in ("enable_nestloop", "enable_mergejoin"):
+            execute(f"SET LOCAL {name} = on")
 
 
 def found_twice(row_id: str, source: str = DIFF) -> bool:
@@ -597,39 +681,38 @@ _SETTINGS = (
 
 def try_bulk(
     kind: Any,
-    path: Path,
+    source: ScannedFile,
     header: Sequence[str],
     delimiter: str,
-    scan: FileScan,
     ctx: Any,
     result: Any,
     progress: ProgressCallback | None,
 ) -> bool:
     """Import the file on the bulk path; False when it stepped aside (nothing changed)."""
     pg = _pg()
-    if not hasattr(kind, "bulk_apply") or scan.size < MIN_BYTES:
+    size = source.path.stat().st_size
+    if not hasattr(kind, "bulk_apply") or size < MIN_BYTES:
         return False
-    if not (scan.plain if pg else scan.csv_plain):
+    if not pg and not source.scan.csv_plain:
         return False
-    expected = scan.newlines - 1 + (0 if scan.ends_with_newline else 1)
-    if expected <= 0:
-        return False
-    lines = pg and kind.bulk_lines(expected)
+    lines = pg and kind.bulk_lines()
     try:
         with transaction.atomic():
             if pg:
-                rows = _copy_raw(path, header, delimiter, progress, lines)
-                if rows != expected:
-                    raise Declined
+                rows, scan = _copy_raw(source, header, delimiter, progress, lines)
                 # The merge joins most of the file with most of a table: hash joins,
                 # with memory for them (the planner has no statistics on the fresh raw
                 # table, and sorting text in a non-C collation is slow). Reset afterwards.
                 for name, value in _SETTINGS:
                     execute(f"SET LOCAL {name} = {value}")
             else:
-                rows = _insert_raw(path, len(header), progress)
+                scan = source.scan
+                rows = _insert_raw(source.path, len(header), progress)
+            expected = scan.newlines - 1 + (0 if scan.ends_with_newline else 1)
+            if rows != expected or rows <= 0:
+                raise Declined
             if progress:
-                progress(scan.size, scan.size, "verwerken")
+                progress(size, size, "verwerken")
             result.rows = rows
             seed = header_seed(kind.name, list(header), delimiter) if pg else None
             raw = Raw(header, rows, delimiter=delimiter, lines=lines, seed=seed)

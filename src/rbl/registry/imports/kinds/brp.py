@@ -152,7 +152,7 @@ class BrpImport(ImportKind):
     def stage_row(self, row: dict[str, Any]) -> tuple[Any, ...]:
         return _PERSON_VALUES(row)
 
-    def bulk_lines(self, rows: int) -> bool:
+    def bulk_lines(self) -> bool:
         """A re-load reads whole lines (bulk.Raw); a load into an empty registry, cells."""
         return Person.objects.exists()
 

@@ -139,7 +139,7 @@ class InschrijvingenImport(ImportKind):
             )
         result.unchanged = stage.remaining() - result.created - result.updated - result.deleted
 
-    def bulk_lines(self, rows: int) -> bool:
+    def bulk_lines(self) -> bool:
         """A re-load reads whole lines (bulk.Raw); a load into an empty table, cells."""
         return Enrolment.objects.exists()
 
