@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import queue
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -527,6 +528,15 @@ class ScannedFile:
         return scan
 
 
+class _SendingWriter(QueuedLibpqWriter):
+    """psycopg's writer that sends from a thread, with a short queue (16 pieces of at
+    most 128 kB): memory stays flat whatever the size of the file."""
+
+    def __init__(self, cursor: Any) -> None:
+        super().__init__(cursor)
+        self._queue = queue.Queue(maxsize=16)
+
+
 class _NotPlain(Exception):
     """COPY must not read the rest of this file."""
 
@@ -561,7 +571,7 @@ def _copy_raw(
             with connection.cursor() as cursor:
                 raw_cursor = cursor.cursor
                 sql = f"COPY {RAW} FROM STDIN (FORMAT text, DELIMITER {split_on})"
-                with raw_cursor.copy(sql, writer=QueuedLibpqWriter(raw_cursor)) as copy:
+                with raw_cursor.copy(sql, writer=_SendingWriter(raw_cursor)) as copy:
                     while chunk:
                         copy.write(chunk)
                         done += len(chunk)
