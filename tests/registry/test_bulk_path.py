@@ -322,13 +322,22 @@ def _copy_reads_it_as_python_does(data: bytes) -> bool:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    if any(ch in text for ch in '\r"\\\x7f') or any(ord(ch) < 32 and ch != "\n" for ch in text):
+    if any(ch in text for ch in '"\\\x7f') or any(ord(ch) < 32 and ch not in "\r\n" for ch in text):
         return False
     if any(ch in text for ch in bulk.WIDE_SPACE_CHARS):
         return False
     lines = text.removeprefix("\ufeff").split("\n")
-    if lines[-1] == "":
+    ends = lines[-1] == ""
+    if ends:
         lines.pop()
+    # Line ends: all LF, or all CR LF as the header's (a last line may lack one).
+    terminated = lines if ends else lines[:-1]
+    if terminated and terminated[0].endswith("\r"):
+        if not all(line.endswith("\r") for line in terminated):
+            return False
+        lines = [line[:-1] for line in terminated] + ([] if ends else [lines[-1]])
+    if any("\r" in line for line in lines):
+        return False
     separator = ";" if lines[0].count(";") > lines[0].count(",") else ","
     return {line.count(separator) for line in lines[1:]} <= {lines[0].count(separator)}
 
@@ -339,15 +348,17 @@ def _copy_reads_it_as_python_does(data: bytes) -> bool:
 @given(
     header=st.sampled_from(["a,b,c", "a;b;c", "\ufeffa,b", "a", "a;b,c,d"]),
     rows=st.lists(
-        st.text(alphabet=st.sampled_from(list('xy,;\n é\u2003"\\\t')), max_size=12), max_size=6
+        st.text(alphabet=st.sampled_from(list('xy,;\n é\u2003"\\\t\r')), max_size=12),
+        max_size=6,
     ),
+    newline=st.sampled_from(["\n", "\r\n"]),
     newline_at_end=st.booleans(),
     chunk=st.integers(min_value=1, max_value=9),
 )
 def test_the_scan_lets_copy_read_only_what_python_reads_alike(
-    tmp_path_factory, monkeypatch, header, rows, newline_at_end, chunk
+    tmp_path_factory, monkeypatch, header, rows, newline, newline_at_end, chunk
 ):
-    text = header + "\n" + "\n".join(rows) + ("\n" if newline_at_end else "")
+    text = header + newline + newline.join(rows) + (newline if newline_at_end else "")
     data = text.encode()
     path = tmp_path_factory.mktemp("scan") / "file.csv"
     path.write_bytes(data)
@@ -394,3 +405,18 @@ def test_a_file_found_not_plain_in_a_late_chunk_goes_to_the_python_path(
     assert Person.objects.count() == outcome[0]
     again = run_import("brp", write(BRP_HEADER + "\n".join(lines[:-1]) + "\n"), peildatum=PEIL)
     assert again.via == "bulk" and not again.rejected
+
+
+def test_a_file_with_windows_line_ends_takes_the_bulk_path(region, write):
+    text = BRP_HEADER + "\n".join(person_line(i) for i in range(20)) + "\n"
+    first = run_import("brp", write(text.replace("\n", "\r\n")), peildatum=PEIL)
+    assert (first.via, first.created, first.rejected) == ("bulk", 20, 0)
+    assert not Person.objects.filter(parent1_bsn__contains="\r").exists()
+    # The same rows with Unix line ends: the same lines, all unchanged.
+    again = run_import("brp", write(text), peildatum=PEIL)
+    assert (again.via, again.unchanged) == ("bulk", 20)
+    mixed = text.replace("\n", "\r\n", 5)  # CR LF, then LF: not one line end
+    third = run_import("brp", write(mixed), peildatum=PEIL)
+    assert (third.unchanged, third.rejected) == (20, 0)
+    if connection.vendor == "postgresql":
+        assert third.via == "python"

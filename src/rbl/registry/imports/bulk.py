@@ -103,6 +103,9 @@ class Scanner:
         self._tail = b""
         self._lines = _LineShape()
         self._header = True
+        self._crlf = False  # the header ends with CR LF: so must every line
+        self._cr_open = False  # the bytes so far end with a CR
+        self._bad_line_ends = False
 
     def feed(self, chunk: bytes) -> bool:
         """Takes the next bytes. True while everything so far may go to COPY as it is
@@ -111,6 +114,7 @@ class Scanner:
         lines = self._lines
         if self._header:
             lines.set_header(chunk)
+            self._crlf = chunk.endswith(b"\r\n")
         self._digest.update(chunk)
         self._size += len(chunk)
         # One pass in C keeps the bytes that matter: separators, newlines and the
@@ -124,15 +128,35 @@ class Scanner:
         if not self._wide_space and (lead_bytes | set(self._tail)) & _WIDE_LEADS:
             self._wide_space = _WIDE_SPACE.search(self._tail + chunk) is not None
         self._tail = (self._tail + chunk)[-3:]
+        if self._crlf or self._cr_open or 0x0D in lead_bytes:
+            self._line_ends(kept)
         if self.for_copy and not self._header:
             lines.feed(chunk, kept.translate(None, _SUSPECT_BYTES) if suspect else kept)
         self._header = False
         return self.for_copy and self._copyable(lines.fit)
 
+    def _line_ends(self, kept: bytes) -> None:
+        """COPY takes the line ends of its first line for all: every line ends in LF,
+        or every line in CR LF (as the header does); a CR anywhere else is read
+        otherwise by COPY and by Python's csv module."""
+        marks = kept.translate(None, _NOT_LINE_END)
+        if self._cr_open:
+            marks = b"\r" + marks
+        self._cr_open = marks.endswith(b"\r")
+        if self._cr_open:
+            marks = marks[:-1]
+        pairs = marks.count(b"\r\n") if self._crlf else 0
+        if marks.count(b"\r") != pairs or (self._crlf and marks.count(b"\n") != pairs):
+            self._bad_line_ends = True
+
     def _copyable(self, rows_fit: bool) -> bool:
-        return rows_fit and not (self._wide_space or self._found & _NOT_FOR_COPY)
+        return rows_fit and not (
+            self._wide_space or self._bad_line_ends or self._found & _NOT_FOR_COPY
+        )
 
     def finish(self) -> FileScan:
+        if self._cr_open:  # a CR as the very last byte
+            self._bad_line_ends = True
         control = bool(self._found & _CONTROL_BYTES)
         ends_with_newline = self._tail.endswith(b"\n")
         rows_fit = self.for_copy and self._lines.finish(ends_with_newline)
@@ -168,8 +192,10 @@ def scan_file(path: Path, for_copy: bool | None = None) -> FileScan:
 
 
 _SUSPECT_BYTES = bytes(sorted(_SUSPECT))
-# What COPY (text format) reads otherwise than Python's csv module, or refuses.
-_NOT_FOR_COPY = frozenset(_CONTROL_BYTES | {0x0D, 0x22, 0x5C})
+# What COPY (text format) reads otherwise than Python's csv module, or refuses (a CR
+# only where it does not end a line: Scanner._line_ends).
+_NOT_FOR_COPY = frozenset(_CONTROL_BYTES | {0x22, 0x5C})
+_NOT_LINE_END = bytes(b for b in range(256) if b not in (0x0A, 0x0D))
 
 
 class _LineShape:
