@@ -420,14 +420,3 @@ def test_a_file_with_windows_line_ends_takes_the_bulk_path(region, write):
     assert (third.unchanged, third.rejected) == (20, 0)
     if connection.vendor == "postgresql":
         assert third.via == "python"
-
-
-def test_the_bulk_path_gives_the_connection_its_own_cache_size_back(region, write):
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size" if connection.vendor == "sqlite" else "SELECT 1")
-        before = cursor.fetchone()[0]
-    result = run_import("brp", write(BRP_HEADER + person_line(1) + "\n"), peildatum=PEIL)
-    assert (result.via, result.created) == ("bulk", 1)
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size" if connection.vendor == "sqlite" else "SELECT 1")
-        assert cursor.fetchone()[0] == before

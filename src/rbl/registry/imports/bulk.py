@@ -32,8 +32,7 @@ import hashlib
 import queue
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -733,43 +732,6 @@ def try_bulk(
     if not pg and not source.scan.csv_plain:
         return False
     lines = pg and kind.bulk_lines()
-    with _sqlite_cache():
-        return _try_bulk(kind, source, header, delimiter, ctx, result, progress, size, lines)
-
-
-# SQLite: the page cache of the connection during a bulk import, in KiB. The
-# merge looks every file row up in the registry's indexes; with SQLite's default
-# 2 MB each lookup reads its pages from the file again (a national enrolment
-# re-load: 15.5 s for that join, 8.5 s with this cache). Bounded, so the import's
-# memory stays flat (about 200 MB at most).
-SQLITE_CACHE_KIB = 128 * 1024
-
-
-@contextmanager
-def _sqlite_cache() -> Iterator[None]:
-    if _pg():
-        yield
-        return
-    before = fetchall("PRAGMA cache_size")[0][0]
-    execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        execute(f"PRAGMA cache_size = {int(before)}")
-
-
-def _try_bulk(
-    kind: Any,
-    source: ScannedFile,
-    header: Sequence[str],
-    delimiter: str,
-    ctx: Any,
-    result: Any,
-    progress: ProgressCallback | None,
-    size: int,
-    lines: bool,
-) -> bool:
-    pg = _pg()
     try:
         with transaction.atomic():
             if pg:
