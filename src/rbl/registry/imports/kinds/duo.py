@@ -166,10 +166,16 @@ class InschrijvingenImport(ImportKind):
             f"FROM {{source}} s JOIN organisation_school sc ON sc.brin = {brin} "
             f"AND sc.vestiging = {vestiging} WHERE NOT {remove}{{more}}"
         )
+        # The distinct raw (brin, vestiging) pairs first: a few thousand, checked and
+        # looked up once each rather than once per row. OFFSET 0 keeps the checks out
+        # of the grouping on PostgreSQL: pushed into it, their selectivity made the planner sort
+        # the whole file in text order (national: 6.6 s against 0.6 s).
         placeholders = (
             "INSERT INTO organisation_school (brin, vestiging, name, sector, municipality_code, "
             f"placeholder) SELECT DISTINCT {brin}, {vestiging}, 'Onbekende school', '', '', TRUE "
-            f"FROM {{source}} s WHERE {bulk.cell_valid(col['brin'], raw.x('brin'))} "
+            f"FROM (SELECT {raw.x('brin')}, {raw.x('vestiging')} FROM {{source}} s GROUP BY 1, 2"
+            f"{' OFFSET 0' if connection.vendor == 'postgresql' else ''}) s "
+            f"WHERE {bulk.cell_valid(col['brin'], raw.x('brin'))} "
             f"AND {bulk.cell_valid(col['vestiging'], raw.x('vestiging'))} "
             f"AND NOT EXISTS (SELECT 1 FROM organisation_school sc "
             f"WHERE sc.brin = {brin} AND sc.vestiging = {vestiging})"
