@@ -143,3 +143,18 @@ def test_rows_loaded_by_the_python_path_get_their_digest_on_the_next_bulk_reload
     result = run_import("brp", path, peildatum=PEIL)
     assert (result.via, counts(result)) == ("bulk", (0, 0, 8))
     assert not Person.objects.filter(source_digest__isnull=True).exists()
+
+
+def test_a_semicolon_file_reloads_unchanged_and_sees_a_change(region, write):
+    text = (
+        BRP_HEADER.replace(",", ";")
+        + "\n".join(person_line(i).replace(",", ";") for i in range(8))
+        + "\n"
+    )
+    first = run_import("brp", write(text), peildatum=PEIL)
+    assert (first.via, first.created) == ("bulk", 8)
+    again = run_import("brp", write(text), peildatum=PEIL)
+    assert (again.via, counts(again)) == ("bulk", (0, 0, 8))
+    changed = run_import("brp", write(text.replace(";Kim 4;", ";Kim Vier;")), peildatum=PEIL)
+    assert (changed.via, counts(changed)) == ("bulk", (0, 1, 7))
+    assert Person.objects.filter(given_names="Kim Vier").count() == 1
