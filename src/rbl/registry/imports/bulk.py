@@ -32,7 +32,8 @@ import hashlib
 import queue
 import re
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -502,13 +503,24 @@ def duplicate_key(key: str, source: str = RAW, where: str = "TRUE") -> bool:
                 f"SELECT 1 FROM {source} s WHERE {where} GROUP BY {key} HAVING COUNT(*) > 1 LIMIT 1"
             )
         )
-    execute(f"SET LOCAL work_mem = {_JOIN_WORK_MEM}")
-    found = fetchall(
-        f"SELECT 1 FROM {source} s WHERE {where} "
-        f"GROUP BY hashtextextended(concat_ws(E'\\x1f', {key}), 0) HAVING COUNT(*) > 1 LIMIT 1"
-    )
-    execute(f"SET LOCAL work_mem = {_WORK_MEM}")
+    with small_hash_batches():
+        found = fetchall(
+            f"SELECT 1 FROM {source} s WHERE {where} "
+            f"GROUP BY hashtextextended(concat_ws(E'\\x1f', {key}), 0) HAVING COUNT(*) > 1 LIMIT 1"
+        )
     return bool(found)
+
+
+@contextmanager
+def small_hash_batches() -> Iterator[None]:
+    """PostgreSQL, inside the merge: one statement that hashes most of the file runs
+    with little work_mem, so its hash table is built in batches that fit the CPU's
+    caches; on this machine 20-30 % faster than one table of it all in memory
+    (bench/RESULTS.md). The merge's own work_mem is set back afterwards (after an
+    error the savepoint's rollback undoes the SET LOCAL)."""
+    execute(f"SET LOCAL work_mem = {_JOIN_WORK_MEM}")
+    yield
+    execute(f"SET LOCAL work_mem = {_WORK_MEM}")
 
 
 def all_valid(columns: Sequence[Column], raw: Raw, alias: str = "s") -> str:
@@ -637,16 +649,13 @@ def unmatched_lines(raw: Raw, table: str, also_out: str = "FALSE") -> tuple[int,
     unmatched rows) after checking that no two lines found the same row (the
     same line twice: a key twice, which the Python path reports)."""
     digest = line_digest("l.line", raw.seed)
-    # A hash join in batches that fit the CPU's caches: a quarter faster here than
-    # one hash table of the whole table in memory (bench/RESULTS.md).
-    execute(f"SET LOCAL work_mem = {_JOIN_WORK_MEM}")
-    temp_table_as(
-        UNMATCHED,
-        f"SELECT l.line, {digest} AS h, t.id AS tid FROM {RAW} l "
-        f"FULL JOIN {table} t ON t.source_digest = {digest} "
-        f"WHERE l.line IS NULL OR t.id IS NULL OR t.bsn <> {raw.line_cell('bsn')} OR {also_out}",
-    )
-    execute(f"SET LOCAL work_mem = {_WORK_MEM}")
+    with small_hash_batches():
+        temp_table_as(
+            UNMATCHED,
+            f"SELECT l.line, {digest} AS h, t.id AS tid FROM {RAW} l "
+            f"FULL JOIN {table} t ON t.source_digest = {digest} "
+            f"WHERE l.line IS NULL OR t.id IS NULL OR t.bsn <> {raw.line_cell('bsn')} OR {also_out}",
+        )
     lines, rows, both = fetchall(
         f"SELECT COUNT(line), COUNT(tid), COUNT(*) FILTER (WHERE line IS NOT NULL "
         f"AND tid IS NOT NULL) FROM {UNMATCHED}"
