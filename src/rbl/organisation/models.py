@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.db import models
 
+from rbl.core.fields import CodeField
+
 
 class Region(models.Model):
     """The cooperation of municipalities run by one executing municipality."""
@@ -119,8 +121,8 @@ class Sector(models.TextChoices):
 class School(models.Model):
     """A school location: BRIN + vestiging (R-03)."""
 
-    brin = models.CharField("BRIN", max_length=4)
-    vestiging = models.CharField("vestiging", max_length=2, default="00")
+    brin = CodeField("BRIN", max_length=4)
+    vestiging = CodeField("vestiging", max_length=2, default="00")
     name = models.CharField("naam", max_length=200)
     sector = models.CharField("sector", max_length=3, choices=Sector.choices, blank=True)
     municipality_code = models.CharField("gemeente van vestiging", max_length=4, blank=True)
