@@ -195,6 +195,7 @@ class CheckAgainstBruteForce(TestCase):
             1 for y in population if resident(y, y.municipality, D1, covered1) and in_breach(y, D1)
         )
         assert raw_breach_count(D1, covered1) == breaches_d1
+        assert raw_breach_count(D1, covered1, anti_join=True) == breaches_d1
 
         expected = model_run(population, expected_signals, D1, covered1)
         result = run_check(D1, covered1)

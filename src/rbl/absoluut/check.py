@@ -19,10 +19,10 @@ gets the old signal closed ("verhuisd") and a new one where they live now.
 Nothing here loops over persons in Python.
 
 Performance (bench/bench_check.py; bench/RESULTS.md): on PostgreSQL the breaches
-are found by the plan of the hand-written floor (rbl.absoluut.floor), hash anti
-joins that read the enrolments and exemptions once, never a subquery per person
-(that was 38 s at national size); the residents in duty are counted by a second
-pass over the same, by then cached, persons. On SQLite one pass over the
+are found by hash anti joins that read the enrolments, exemptions and diplomas
+once, never a subquery per person (that was 38 s at national size), in a
+CREATE TABLE AS that PostgreSQL may run in parallel; the residents in duty are
+counted by a second pass over the same, by then cached, persons. On SQLite one pass over the
 persons does both, with an index lookup per person like the floor's. Closing
 and opening then only touch the signals and the breaches; close reasons are
 worked out for the signals that close.
@@ -155,20 +155,20 @@ def find_breaches(cursor, peildatum: dt.date, codes: list[str]) -> int:
     SQLite: one pass (queries.duty_scan) with an index lookup per person."""
     connection = cursor.db
     if connection.vendor == "postgresql":
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {BREACH_TABLE} (person_id bigint PRIMARY KEY,"
-            " municipality_id text NOT NULL, status text NOT NULL) ON COMMIT DROP"
-        )
         rows_sql, params = (
             breach_rows(peildatum, codes).query.get_compiler(connection=connection).as_sql()
         )
         # Hash anti joins (each of enrolments and exemptions read once), never an
         # index lookup per person; nested loops are back on for the closing UPDATE.
+        # CREATE TABLE AS, unlike INSERT ... SELECT, may run its query in parallel.
         cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute(
-            f"INSERT INTO {BREACH_TABLE} (person_id, municipality_id, status) {rows_sql}", params
+            f"CREATE TEMPORARY TABLE {BREACH_TABLE} (person_id, municipality_id, status)"
+            f" ON COMMIT DROP AS {rows_sql}",
+            params,
         )
         cursor.execute("SET LOCAL enable_nestloop = on")
+        cursor.execute(f"ALTER TABLE {BREACH_TABLE} ADD PRIMARY KEY (person_id)")
         return duty_resident_count(peildatum, codes)
     scan = duty_scan(peildatum, codes)
     scan_sql, params = scan.query.get_compiler(connection=connection).as_sql()
