@@ -29,9 +29,17 @@ _VESTIGING = re.compile(r"^\d{2}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _weighted_sums(weights: tuple[int, ...]) -> tuple[int, ...]:
+def _weighted_sums(weights: tuple[int, int, int, int]) -> tuple[int, ...]:
+    """The weighted digit sum of every number 0000-9999, in order (at start-up of
+    every command: plain arithmetic, no string per number)."""
+    a, b, c, d = weights
+    digits = range(10)
     return tuple(
-        sum(int(d) * w for d, w in zip(f"{n:04d}", weights, strict=True)) for n in range(10_000)
+        a * i + b * j + c * k + d * m
+        for i in digits
+        for j in digits
+        for k in digits
+        for m in digits
     )
 
 
