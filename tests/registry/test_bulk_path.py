@@ -186,6 +186,23 @@ def test_a_bsn_twice_is_reported_by_the_python_path(region, write):
     assert [(e.line, e.column) for e in result.errors] == [(6, "bsn")]
 
 
+@pytest.mark.parametrize(
+    "again",
+    [{}, {"brin": "12ab"}, {"vestiging": ""}],
+    ids=["same", "brin-in-lower-case", "vestiging-left-out"],
+)
+def test_an_enrolment_key_twice_in_a_reload_is_reported_by_the_python_path(region, write, again):
+    """The re-load finds a key twice however far apart the two lines are, also
+    when they spell it differently (on SQLite: as neighbours once sorted)."""
+    lines = [enrolment_line(i) for i in range(6)]
+    run_import("inschrijvingen", write(ENROL_HEADER + "\n".join(lines) + "\n"))
+    twice = [lines[0], enrolment_line(1, **again), *lines[2:], lines[1]]
+    result = run_import("inschrijvingen", write(ENROL_HEADER + "\n".join(twice) + "\n"))
+    assert result.via == "python"
+    assert [e.line for e in result.errors] == [8]
+    assert Enrolment.objects.count() == 6
+
+
 def assert_paths_agree(kind, header, line, existing, changes, rows, write, monkeypatch):
     """`existing` rows loaded first; then a file of `rows` rows, some changed, is
     imported on each path: same counts, same errors, same registry."""

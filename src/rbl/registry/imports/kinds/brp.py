@@ -259,7 +259,7 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
             result.created = bulk.execute(
                 f"INSERT INTO registry_person ({insert_cols}) "
                 f"SELECT {values('s')}, NULL, NULL, NULL, %s, %s, {raw.digest('s')} "
-                f"FROM {bulk.RAW} s WHERE {valid}",
+                f"FROM {bulk.RAW} s WHERE {valid}{bulk.key_order(raw.x('bsn'))}",
                 [ctx.now, ctx.now],
             )
             if result.created != raw.rows:

@@ -180,7 +180,16 @@ class InschrijvingenImport(ImportKind):
             f"AND NOT EXISTS (SELECT 1 FROM organisation_school sc "
             f"WHERE sc.brin = {brin} AND sc.vestiging = {vestiging})"
         )
-        key = f"{value('bsn')}, {brin}, {vestiging}, {raw.x('inschrijvingsdatum')}"
+
+        def key_of(alias: str) -> list[str]:
+            return [
+                value("bsn", alias),
+                value("brin", alias),
+                value("vestiging", alias),
+                raw.x("inschrijvingsdatum", alias),
+            ]
+
+        key = ", ".join(key_of("s"))
         if not raw.lines and raw.rows >= BULK_FIRST_LOAD and not Enrolment.objects.exists():
             # The rows to insert are checked by the INSERT itself: fewer rows inserted
             # than the file's valid removals leave means a bad row (declined, and rolled
@@ -195,7 +204,9 @@ class InschrijvingenImport(ImportKind):
                 raise bulk.Declined
             bulk.execute(placeholders.format(source=bulk.RAW))
             with indexes_built_after_load(Enrolment):
-                result.created = bulk.execute(insert.format(source=bulk.RAW, more=f" AND {valid}"))
+                result.created = bulk.execute(
+                    insert.format(source=bulk.RAW, more=f" AND {valid}") + bulk.key_order(key)
+                )
                 if result.created != raw.rows - removals:
                     raise bulk.Declined
             result.unchanged = raw.rows - result.created
@@ -238,7 +249,14 @@ class InschrijvingenImport(ImportKind):
             )
             bulk.execute(f"DELETE FROM {bulk.DIFF} WHERE unchanged")
         else:
-            if bulk.duplicate_key(key):
+            if connection.vendor == "postgresql":
+                twice = bulk.duplicate_key(key)
+            else:
+                # The file in key order (bulk.sort_raw): a key twice is two
+                # neighbours, and the join below walks the unique key front to back.
+                bulk.sort_raw(key)
+                twice = bulk.neighbours_share_key(key_of)
+            if twice:
                 raise bulk.Declined  # a key twice in the file: the Python path reports it
             bulk.temp_table_as(
                 bulk.DIFF,
