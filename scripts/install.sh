@@ -10,12 +10,13 @@ if [ -z "$PY" ]; then
   done
 fi
 [ -n "$PY" ] || { echo "RBL heeft Python 3.11 of nieuwer nodig." >&2; exit 2; }
-# WeasyPrint (PDF) needs Pango from the operating system.
-if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then
+# WeasyPrint (PDF) needs Pango from the operating system, and HarfBuzz's subsetter
+# to embed only the glyphs a PDF uses (without it WeasyPrint warns it will need it).
+if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0 || ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null
   else
-    echo "Let op: installeer Pango (Debian: apt install libpango-1.0-0 libpangoft2-1.0-0) voor PDF-uitvoer." >&2
+    echo "Let op: installeer Pango (Debian: apt install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0) voor PDF-uitvoer." >&2
   fi
 fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
