@@ -303,4 +303,9 @@ def open_signals(cursor, peildatum: dt.date) -> int:
                 connection.ops.adapt_datetimefield_value(timezone.now()),
             ],
         )
-        return cursor.rowcount
+        opened = cursor.rowcount
+        if connection.vendor == "postgresql":
+            # The keys added back check the new signals by an index lookup each
+            # rather than by reading every person (national: 0.16 s against 0.27-0.53 s).
+            cursor.execute("SET LOCAL enable_nestloop = on")
+    return opened
