@@ -304,7 +304,7 @@ def open_signals(cursor, peildatum: dt.date) -> int:
             ],
         )
         opened = cursor.rowcount
-        if connection.vendor == "postgresql":
+        if many and connection.vendor == "postgresql":
             # The keys added back check the new signals by an index lookup each
             # rather than by reading every person (national: 0.16 s against 0.27-0.53 s).
             cursor.execute("SET LOCAL enable_nestloop = on")
