@@ -22,10 +22,10 @@ Performance (bench/bench_check.py; bench/RESULTS.md): on PostgreSQL the breaches
 are found by hash anti joins that read the enrolments, exemptions and diplomas
 once, never a subquery per person (that was 38 s at national size), in a
 CREATE TABLE AS that PostgreSQL may run in parallel; the residents in duty are
-counted by a second pass over the same, by then cached, persons. On SQLite one pass over the
-persons does both, with an index lookup per person like the floor's. Closing
-and opening then only touch the signals and the breaches; close reasons are
-worked out for the signals that close.
+counted by a second pass over the same, by then cached, persons. On SQLite one
+pass over the persons does both, with an index lookup per person like the
+floor's. Closing and opening then only touch the signals and the breaches;
+close reasons are worked out for the signals that close.
 Needs SQLite 3.35 or newer (UPDATE ... FROM, RETURNING, json1).
 """
 
@@ -158,8 +158,8 @@ def find_breaches(cursor, peildatum: dt.date, codes: list[str]) -> int:
         rows_sql, params = (
             breach_rows(peildatum, codes).query.get_compiler(connection=connection).as_sql()
         )
-        # Hash anti joins (each of enrolments and exemptions read once), never an
-        # index lookup per person; nested loops are back on for the closing UPDATE.
+        # Hash anti joins (enrolments, exemptions and diplomas each read once), never
+        # an index lookup per person; nested loops are back on for the closing UPDATE.
         # CREATE TABLE AS, unlike INSERT ... SELECT, may run its query in parallel.
         cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute(

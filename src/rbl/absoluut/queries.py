@@ -32,11 +32,14 @@ def exempted_on(day: dt.date, bsn_ref: str = "bsn") -> Exists:
     return Exists(Exemption.objects.filter(covering(day), bsn=OuterRef(bsn_ref)))
 
 
+def startkwalificaties_by(day: dt.date, bsn_ref: str = "bsn") -> QuerySet:
+    """The startkwalificaties the outer row's BSN obtained on or before `day`."""
+    return Diploma.objects.filter(bsn=OuterRef(bsn_ref), startkwalificatie=True, date__lte=day)
+
+
 def startkwalificatie_by(day: dt.date, bsn_ref: str = "bsn") -> Exists:
     """The outer row's BSN obtained a startkwalificatie on or before `day`."""
-    return Exists(
-        Diploma.objects.filter(bsn=OuterRef(bsn_ref), startkwalificatie=True, date__lte=day)
-    )
+    return Exists(startkwalificaties_by(day, bsn_ref))
 
 
 def in_duty_on(day: dt.date, birth_field: str = "birth_date", bsn_ref: str = "bsn") -> Q:
@@ -52,11 +55,8 @@ def in_duty_on(day: dt.date, birth_field: str = "birth_date", bsn_ref: str = "bs
     """
     duty = duty_birth_range(day)
     leerplicht = leerplicht_birth_range(day)
-    counting = Diploma.objects.filter(
-        LessThan(OuterRef(birth_field), leerplicht.earliest),
-        bsn=OuterRef(bsn_ref),
-        startkwalificatie=True,
-        date__lte=day,
+    counting = startkwalificaties_by(day, bsn_ref).filter(
+        LessThan(OuterRef(birth_field), leerplicht.earliest)
     )
     return Q(**{f"{birth_field}__range": (duty.earliest, duty.latest)}) & ~Exists(counting)
 
