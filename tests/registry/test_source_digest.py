@@ -158,3 +158,69 @@ def test_a_semicolon_file_reloads_unchanged_and_sees_a_change(region, write):
     changed = run_import("brp", write(text.replace(";Kim 4;", ";Kim Vier;")), peildatum=PEIL)
     assert (changed.via, counts(changed)) == ("bulk", (0, 1, 7))
     assert Person.objects.filter(given_names="Kim Vier").count() == 1
+
+
+def _line_digest(kind: str, header: str, line: str) -> int:
+    """The digest a bulk load stores for `line` of a file with `header` (digest.py)."""
+    from rbl.registry.imports.digest import header_seed
+
+    seed = header_seed(kind, header.strip().split(","), ",")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT hashtextextended(%s, %s)", [line, seed])
+        return cursor.fetchone()[0]
+
+
+@on_postgresql
+def test_two_rows_with_one_digest_send_the_reload_to_the_python_path(region, write):
+    """A digest collision: the unchanged line of one person finds two rows."""
+    path = brp_file(write)
+    run_import("brp", path, peildatum=PEIL)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE registry_person SET source_digest = "
+            "(SELECT source_digest FROM registry_person WHERE given_names = 'Kim 2') "
+            "WHERE given_names = 'Kim 5'"
+        )
+    again = run_import("brp", path, peildatum=PEIL)
+    assert (again.via, counts(again)) == ("python", (0, 0, 8))
+    assert not Person.objects.filter(moved_out_on__isnull=False).exists()
+
+
+@on_postgresql
+def test_a_changed_line_that_finds_another_changed_row_goes_to_the_python_path(region, write):
+    """A digest collision that the counts cannot see: the changed line of Kim 2 has
+    the digest of Kim 5's row, whose own line changed too. Kim 5's new line is
+    matched to its row by BSN, which another line already found."""
+    run_import("brp", brp_file(write), peildatum=PEIL)
+    changes = {"p2": {"straat": "Kerkstraat"}, "p5": {"straat": "Dijkstraat"}}
+    new_line = person_line(2, straat="Kerkstraat")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE registry_person SET source_digest = %s WHERE given_names = 'Kim 5'",
+            [_line_digest("brp", BRP_HEADER, new_line)],
+        )
+    result = run_import("brp", brp_file(write, **changes), peildatum=PEIL)
+    assert (result.via, counts(result)) == ("python", (0, 2, 6))
+    assert Person.objects.get(given_names="Kim 2").street == "Kerkstraat"
+    assert Person.objects.get(given_names="Kim 5").street == "Dijkstraat"
+    assert not Person.objects.filter(moved_out_on__isnull=False).exists()
+
+
+@on_postgresql
+def test_a_changed_enrolment_line_that_finds_another_changed_row_goes_to_the_python_path(
+    region, write
+):
+    """The same collision in the enrolments, which keep rows that the file no
+    longer names: only the key of the other changed line shows it."""
+    lines = [enrolment_line(i) for i in range(6)]
+    run_import("inschrijvingen", write(ENROL_HEADER + "\n".join(lines) + "\n"))
+    lines[2] = enrolment_line(2, uitschrijvingsdatum="2025-01-31")
+    lines[5] = enrolment_line(5, uitschrijvingsdatum="2025-02-28")
+    second, fifth = (Enrolment.objects.get(bsn=lines[i].split(",")[0]) for i in (2, 5))
+    Enrolment.objects.filter(pk=fifth.pk).update(
+        source_digest=_line_digest("inschrijvingen", ENROL_HEADER, lines[2])
+    )
+    result = run_import("inschrijvingen", write(ENROL_HEADER + "\n".join(lines) + "\n"))
+    assert (result.via, result.created, result.updated, result.unchanged) == ("python", 0, 2, 4)
+    assert Enrolment.objects.get(pk=second.pk).end == dt.date(2025, 1, 31)
+    assert Enrolment.objects.get(pk=fifth.pk).end == dt.date(2025, 2, 28)

@@ -282,10 +282,6 @@ class Raw:
             return f"{alias}.c{self.header.index(name)}"
         return "''"
 
-    def line_cell(self, name: str, alias: str = "l") -> str:
-        """Lines layout: SQL for the cell of column `name` of the line `alias`.line."""
-        return f"split_part({alias}.line, {_quote(self.delimiter)}, {self.header.index(name) + 1})"
-
     def digest(self, alias: str = "s") -> str:
         """SQL for the digest of the row `alias` (a raw row, or a split line with
         its column h): what a row stored from it keeps in source_digest."""
@@ -678,21 +674,27 @@ def _copy_raw(
 
 def unmatched_lines(raw: Raw, table: str, also_out: str = "FALSE") -> tuple[int, int]:
     """Lines layout: join the file's lines with `table` (alias t) on the digest, in
-    one pass (digest.py). Keeps, in UNMATCHED (line, h, tid), the lines that
-    found no row and the rows no line found; a pair of another BSN (two digests
-    alike) or for which `also_out` (SQL over t) holds is kept too, and declines. Returns (unmatched lines,
-    unmatched rows) after checking that no two lines found the same row (the
-    same line twice: a key twice, which the Python path reports)."""
-    digest = line_digest("l.line", raw.seed)
+    one pass (digest.py). Keeps, in UNMATCHED (lt, h, tid), the lines that found
+    no row (by their ctid in the raw table, with their digest) and the rows no
+    line found; a pair for which `also_out` (SQL over t) holds is kept too, and
+    declines. Returns (unmatched lines, unmatched rows) after checking that no
+    two lines found the same row (the same line twice: a key twice, which the
+    Python path reports).
+
+    The lines go into the join as (ctid, digest) alone, computed below it
+    (OFFSET 0), not as their text: the join's batches stay small (national
+    enrolments: 2.7-2.9 s against 3.0-3.4 s, bench/RESULTS.md)."""
+    digest = line_digest("line", raw.seed)
     with small_hash_batches():
         temp_table_as(
             UNMATCHED,
-            f"SELECT l.line, {digest} AS h, t.id AS tid FROM {RAW} l "
-            f"FULL JOIN {table} t ON t.source_digest = {digest} "
-            f"WHERE l.line IS NULL OR t.id IS NULL OR t.bsn <> {raw.line_cell('bsn')} OR {also_out}",
+            f"SELECT l.lt, l.h, t.id AS tid "
+            f"FROM (SELECT ctid AS lt, {digest} AS h FROM {RAW} OFFSET 0) l "
+            f"FULL JOIN {table} t ON t.source_digest = l.h "
+            f"WHERE l.lt IS NULL OR t.id IS NULL OR {also_out}",
         )
     lines, rows, both = fetchall(
-        f"SELECT COUNT(line), COUNT(tid), COUNT(*) FILTER (WHERE line IS NOT NULL "
+        f"SELECT COUNT(lt), COUNT(tid), COUNT(*) FILTER (WHERE lt IS NOT NULL "
         f"AND tid IS NOT NULL) FROM {UNMATCHED}"
     )[0]
     total = fetchall(f"SELECT COUNT(*) FROM {table}")[0][0]
@@ -703,11 +705,14 @@ def unmatched_lines(raw: Raw, table: str, also_out: str = "FALSE") -> tuple[int,
 
 def split_lines(raw: Raw, alias: str = "s") -> str:
     """Lines layout: SQL for a subquery (alias `alias`) of the unmatched lines, split
-    into the cells c0… of the cells layout, with their digest h."""
+    into the cells c0… of the cells layout, with their digest h. The lines are
+    fetched by ctid (a TID scan: the few changed lines of a re-load in
+    milliseconds)."""
     cells = ", ".join(f"a[{i + 1}] AS c{i}" for i in range(len(raw.header)))
     return (
-        f"(SELECT {cells}, h FROM (SELECT string_to_array(line, {_quote(raw.delimiter)}) AS a, "
-        f"h FROM {UNMATCHED} WHERE line IS NOT NULL) x) {alias}"
+        f"(SELECT {cells}, h FROM (SELECT string_to_array(l.line, {_quote(raw.delimiter)}) AS a, "
+        f"{line_digest('l.line', raw.seed)} AS h FROM {RAW} l WHERE l.ctid = ANY "
+        f"(ARRAY(SELECT u.lt FROM {UNMATCHED} u WHERE u.lt IS NOT NULL))) x) {alias}"
     )
 
 

@@ -6,22 +6,25 @@ line it came from: PostgreSQL's `hashtextextended(line, seed)`, with a seed
 taken from the kind and the file's header, so that the same cells under
 another header (other columns, another order, another separator) never give
 the same digest. A re-load copies the new file as whole lines and joins them
-with the table on the digest (a 64-bit key hashes faster than the BSN text
-with it; a pair whose BSNs differ sends the file to the Python path): a line
-that finds its row is, byte for byte, the line that row was loaded from, so it
-is unchanged and valid by construction. Only the lines that find no row (new, changed, or a row whose
-digest is empty) are split into cells and compared and checked as before.
+with the table on the digest (a 64-bit key hashes faster than the cells): a
+line that finds its row is, byte for byte, the line that row was loaded from,
+so it is unchanged and valid by construction. Only the lines that find no row
+(new, changed, or a row whose digest is empty) are split into cells and
+compared and checked as before.
 
 Kept honest by the database: a trigger (migration registry/0004) empties the
 digest whenever an UPDATE changes the row's values without setting a new one,
 whatever wrote it. An empty or outdated digest never gives a wrong result, it
 only sends that row the slow way.
 
-The hash is not cryptographic. A line that finds a row of another BSN is
-caught (the file then takes the Python path); for a wrong result two different
-lines of the same BSN would have to collide, one chance in 2^64 per changed
-row, and the effect would be one change left unapplied until that row's next
-change. Whoever can write a BRP file could change the row outright anyway.
+The hash is not cryptographic. A line whose digest is that of another row is
+caught whenever that row is also found otherwise: by its own line (two lines
+find one row: the counts no longer add up) or, when its line changed, by its
+key (`bulk.found_twice`); the file then takes the Python path. For a wrong
+result a changed line would have to collide with the digest of a row that no
+line of the file names: one chance in 2^64 for each such pair (a re-load with
+a thousand changed lines and ten thousand such rows: about one in 10^12). Whoever
+can write a BRP file could change the row outright anyway.
 """
 
 from __future__ import annotations
