@@ -30,6 +30,7 @@ can write a BRP file could change the row outright anyway.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 _SIGNED = 1 << 63
 
@@ -45,3 +46,18 @@ def header_seed(kind: str, header: list[str], delimiter: str) -> int:
 def line_digest(line_sql: str, seed: int) -> str:
     """SQL for the digest of the line `line_sql` (text, without its newline)."""
     return f"hashtextextended({line_sql}, {seed})"
+
+
+def line_hasher(seed: int) -> Callable[[bytes], int]:
+    """SQLite: the digest of a line (its bytes without the line end), computed in
+    Python as SQLite has no hash function: BLAKE2b keyed with the seed, 64 bits,
+    signed like a BIGINT. About 0.5 µs a line."""
+    base = hashlib.blake2b(digest_size=8, key=seed.to_bytes(8, "big", signed=True))
+    from_bytes = int.from_bytes
+
+    def digest(line: bytes) -> int:
+        h = base.copy()
+        h.update(line)
+        return from_bytes(h.digest(), "big", signed=True)
+
+    return digest

@@ -320,7 +320,7 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
             # registry's absent persons through an index on the file (unique: a BSN twice
             # in the file fails it, and the Python path reports it).
             bulk.execute(f"CREATE UNIQUE INDEX {bulk.RAW}_bsn ON {bulk.RAW} ({bsn[2:]})")
-            nulls = ", ".join("NULL" for _ in raw.header)
+            nulls = ", ".join("NULL" for _ in [*raw.header, "h"])  # cells and digest
             bulk.temp_table_as(
                 bulk.DIFF,
                 f"SELECT s.*, p.id AS pid FROM {bulk.RAW} s "
