@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.db import connection
 
 from rbl.registry.imports import run_import
@@ -216,3 +217,34 @@ def test_a_changed_enrolment_line_that_finds_another_changed_row_goes_to_the_pyt
     assert (result.via, result.created, result.updated, result.unchanged) == ("python", 0, 2, 4)
     assert Enrolment.objects.get(pk=second.pk).end == dt.date(2025, 1, 31)
     assert Enrolment.objects.get(pk=fifth.pk).end == dt.date(2025, 2, 28)
+
+
+def test_a_file_with_quoted_cells_keeps_no_digests_and_still_reloads_right(region, write):
+    """A quoted cell may hold the separator: its lines are not simply their cells
+    joined, so no digest is kept (SQLite) or the Python path reads the file
+    (PostgreSQL); re-loads compare cell by cell."""
+    text = brp_file(write).read_text().replace(",Jansen,", ',"Jansen",')
+    first = run_import("brp", write(text), peildatum=PEIL)
+    assert first.created == 8
+    assert not Person.objects.filter(source_digest__isnull=False).exists()
+    assert counts(run_import("brp", write(text), peildatum=PEIL)) == (0, 0, 8)
+    changed = text.replace("Kim 3,", "Kim Drie,")
+    assert counts(run_import("brp", write(changed), peildatum=PEIL)) == (0, 1, 7)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the digest index is SQLite's")
+def test_a_reload_that_changes_many_rows_builds_the_digest_index_again(region, write, monkeypatch):
+    from rbl.registry.imports import bulk
+
+    run_import("brp", brp_file(write), peildatum=PEIL)
+    monkeypatch.setattr(bulk, "_FEW_ROWS", 0)  # every re-load counts as "many rows"
+    changes = {f"p{i}": {"straat": "Kerkstraat"} for i in range(8)}
+    result = run_import("brp", brp_file(write, **changes), peildatum=PEIL)
+    assert (result.via, counts(result)) == ("bulk", (0, 8, 0))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' "
+            "AND name = 'registry_person_digest'"
+        )
+        assert cursor.fetchone()[0] == 1
+    assert counts(run_import("brp", brp_file(write, **changes), peildatum=PEIL)) == (0, 0, 8)

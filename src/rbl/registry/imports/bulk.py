@@ -286,6 +286,8 @@ class Raw:
         self.seed = seed
         #: The file (SQLite's lines layout reads the lines to split from it again).
         self.path = path
+        #: SQLite: indexes to build again once the merge is done (`analyzed`).
+        self.rebuild: list[str] = []
 
     def x(self, name: str, alias: str = "s") -> str:
         """SQL for the cell of column `name` (the empty string when the file lacks it);
@@ -745,6 +747,9 @@ def _unmatched_lines_sqlite(raw: Raw, table: str, also_out: str) -> tuple[int, i
     total = fetchall(f"SELECT COUNT(*) FROM {table}")[0][0]
     if raw.rows - lines != total - rows:
         raise Declined
+    # found_twice and the kinds look rows up in it (SQLite plans no index of its
+    # own for a correlated NOT EXISTS: without one, a pass over it per row).
+    execute(f"CREATE INDEX {UNMATCHED}_tid ON {UNMATCHED} (tid)")
     # The numbers stream from an open cursor (memory stays flat), closed before
     # anything drops the work tables.
     cursor = connection.connection.execute(
@@ -776,16 +781,46 @@ def split_lines(raw: Raw, alias: str = "s") -> str:
     )
 
 
-def analyzed(table: str) -> None:
+def analyzed(table: str, raw: Raw | None = None, target: str = "") -> None:
     """After the one big join of a re-load: statistics for the table of rows to look
     at, and, when it is small (the usual few changes), index lookups allowed
     again, so that each statement does not cost a pass over the whole registry.
     With many rows the merge keeps to hash joins: a nested loop over a table
-    whose statistics call it small would rescan it per row."""
+    whose statistics call it small would rescan it per row.
+
+    SQLite, many rows (all of them, when their digests were empty or the header
+    changed): `target`'s digest index is dropped and built again once the merge
+    is done (`Raw.rebuild`), rather than updated in random order row by row
+    (1M persons: 11.5 s against about 3 s)."""
     execute(f"ANALYZE {table}")
-    if _pg() and fetchall(f"SELECT COUNT(*) FROM {table}")[0][0] <= _FEW_ROWS:
-        for name in ("enable_nestloop", "enable_mergejoin"):
-            execute(f"SET LOCAL {name} = on")
+    many = fetchall(f"SELECT COUNT(*) FROM {table}")[0][0] > _FEW_ROWS
+    if _pg():
+        if not many:
+            for name in ("enable_nestloop", "enable_mergejoin"):
+                execute(f"SET LOCAL {name} = on")
+    elif many and raw is not None and target:
+        for name, definition in fetchall(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+            "AND name = %s",
+            [target, f"{target}_digest"],
+        ):
+            execute(f'DROP INDEX "{name}"')
+            raw.rebuild.append(definition)
+
+
+@contextmanager
+def indexed(table: str, column: str) -> Iterator[None]:
+    """SQLite: an index on a work table for the statements inside, where a
+    correlated NOT EXISTS looks it up (SQLite plans none of its own there: a pass
+    over the table per row); dropped afterwards, so that the bulk joins after it
+    keep reading the work table front to back. PostgreSQL hashes such a lookup
+    and needs none."""
+    if _pg():
+        yield
+        return
+    execute(f"CREATE INDEX {table}_{column} ON {table} ({column})")
+    yield
+    execute(f"DROP INDEX {table}_{column}")
 
 
 def found_twice(row_id: str, source: str = DIFF) -> bool:
@@ -807,20 +842,26 @@ def _insert_raw(
     only: Iterator[int] | None = None,
 ) -> int:
     """SQLite: the rows as Python's csv module reads them (reader.py, as on the
-    Python path), inserted with one streaming executemany, each with the digest
-    of its line when `seed` is given (the file is FileScan.line_plain: the line
-    is its cells joined by the separator). `only`: the numbers of the lines to
-    take, ascending (the lines a re-load must look at: split_lines)."""
+    Python path), inserted with one streaming executemany. With a `seed` the file
+    is FileScan.line_plain: every line is one row, its cells split by the
+    separator (what the csv module reads from such a line, three times faster),
+    and each row gets the digest of its line. `only`: the numbers of the lines
+    to take, ascending (the lines a re-load must look at: split_lines)."""
     _create_raw(width, only=only)
-    csv_file = open_csv(path)
-    digest = line_hasher(seed) if seed is not None else None
-    join = csv_file.delimiter.join
+    if seed is None:
+        csv_file = open_csv(path)
+        rows, size, done = csv_file.rows(), csv_file.size, lambda: csv_file.counter.bytes_read
+    else:
+        csv_file = open(path, "rb")  # noqa: SIM115 - closed below
+        digest = line_hasher(seed)
+        rows = _plain_rows(csv_file, digest, reader_delimiter(csv_file))
+        size, done = path.stat().st_size, csv_file.tell
     count = 0
 
-    def rows():
+    def wanted_rows():
         nonlocal count
         wanted = next(only, None) if only is not None else None
-        for line, cells in csv_file.rows():
+        for line, cells in rows:
             if only is not None:
                 if wanted is None:
                     return
@@ -829,21 +870,44 @@ def _insert_raw(
                 if line > wanted:
                     raise Declined  # a wanted line that is no row (blank)
                 wanted = next(only, None)
-            if len(cells) != width:
+            if len(cells) != width + (seed is not None):
                 raise Declined  # the Python path names the line
             count += 1
             if progress and count % 10_000 == 0:
-                progress(csv_file.counter.bytes_read, csv_file.size, "lezen")
-            cells.append(digest(join(cells).encode()) if digest else None)
+                progress(done(), size, "lezen")
+            if seed is None:
+                cells.append(None)
             yield cells
 
     marks = ", ".join("?" * (width + 1))
     try:
         # The raw sqlite3 connection: Django's wrapper would rewrite every row's query.
-        connection.connection.executemany(f"INSERT INTO {RAW} VALUES ({marks})", rows())
+        connection.connection.executemany(f"INSERT INTO {RAW} VALUES ({marks})", wanted_rows())
     finally:
         csv_file.close()
     return count
+
+
+def reader_delimiter(fh: Any) -> str:
+    """Reads the header line of the open binary file `fh`; its separator, as
+    reader.open_csv detects it."""
+    header = fh.readline().removeprefix(b"\xef\xbb\xbf")
+    return ";" if header.count(b";") > header.count(b",") else ","
+
+
+def _plain_rows(fh: Any, digest: Callable[[bytes], int], delimiter: str) -> Iterator:
+    """(line number, cells + [digest]) of each line of a line_plain file after the
+    header; a line that is not UTF-8 declines (the Python path names it)."""
+    number = 1
+    for raw in fh:
+        number += 1
+        line = raw[:-1] if raw.endswith(b"\n") else raw
+        try:
+            cells = line.decode("utf-8").split(delimiter)
+        except UnicodeDecodeError:
+            raise Declined from None
+        cells.append(digest(line))
+        yield number, cells
 
 
 def _hash_lines(path: Path, seed: int, progress: ProgressCallback | None) -> int:
@@ -935,6 +999,8 @@ def try_bulk(
             result.rows = rows
             raw = Raw(header, rows, delimiter=delimiter, lines=lines, seed=seed, path=source.path)
             kind.bulk_apply(raw, ctx, result)
+            for definition in raw.rebuild:
+                execute(definition)
             if pg:
                 for name, _ in _SETTINGS:
                     execute(f"RESET {name}")

@@ -287,12 +287,13 @@ def _bulk_apply(raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None
         if bulk.found_twice("s.pid"):
             raise bulk.Declined
         # ... and the persons no line names.
-        bulk.execute(
-            f"INSERT INTO {bulk.DIFF} (pid) SELECT u.tid FROM {bulk.UNMATCHED} u "
-            f"WHERE u.tid IS NOT NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM {bulk.DIFF} s WHERE s.pid = u.tid)"
-        )
-        bulk.analyzed(bulk.DIFF)
+        with bulk.indexed(bulk.DIFF, "pid"):
+            bulk.execute(
+                f"INSERT INTO {bulk.DIFF} (pid) SELECT u.tid FROM {bulk.UNMATCHED} u "
+                f"WHERE u.tid IS NOT NULL AND NOT EXISTS "
+                f"(SELECT 1 FROM {bulk.DIFF} s WHERE s.pid = u.tid)"
+            )
+        bulk.analyzed(bulk.DIFF, raw, "registry_person")
         if bulk.fetchall(
             f"SELECT 1 FROM {bulk.DIFF} s WHERE {bsn} IS NOT NULL "
             f"AND NOT {_person_row_ok(raw, ctx)} LIMIT 1"

@@ -240,7 +240,7 @@ class InschrijvingenImport(ImportKind):
             )
             if bulk.found_twice("s.eid") or bulk.duplicate_key(key, bulk.DIFF):
                 raise bulk.Declined  # a key twice in the file: the Python path reports it
-            bulk.analyzed(bulk.DIFF)
+            bulk.analyzed(bulk.DIFF, raw, "registry_enrolment")
             # Split lines whose enrolment holds the same values (an empty digest, or
             # another header): unchanged, they only get their digest.
             bulk.execute(
