@@ -19,6 +19,11 @@ file of a kind that has a `bulk_apply` therefore takes this path first:
    not exist) makes the bulk path step aside: its savepoint is rolled back and
    the Python path reads the file and reports line and column in Dutch.
 
+On SQLite the same statements run on the rows inserted with executemany, as
+Python's csv module reads them (a file whose every line is one row is split
+by the separator, which reads the same); a re-load there reads only the
+digest of each line (digest.py) and splits the lines that find no row.
+
 So the Python path stays the reference for what is valid and for every
 message; the bulk path only takes files the Python path accepts, with the
 same result (tests/registry/test_bulk_path.py compares them on generated

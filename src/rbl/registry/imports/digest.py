@@ -1,18 +1,21 @@
-"""The digest of a file line: how a PostgreSQL re-load finds its unchanged rows
-without comparing them column by column.
+"""The digest of a file line: how a re-load finds its unchanged rows without
+comparing them column by column.
 
 A row loaded by the bulk path keeps, in `source_digest`, a 64-bit hash of the
-line it came from: PostgreSQL's `hashtextextended(line, seed)`, with a seed
-taken from the kind and the file's header, so that the same cells under
-another header (other columns, another order, another separator) never give
-the same digest. A re-load copies the new file as whole lines and joins them
-with the table on the digest (a 64-bit key hashes faster than the cells): a
+line it came from, with a seed taken from the kind and the file's header, so
+that the same cells under another header (other columns, another order,
+another separator) never give the same digest. On PostgreSQL the hash is
+`hashtextextended(line, seed)`, computed by the database; SQLite has no hash
+function, so Python computes a keyed BLAKE2b (`line_hasher`), only for files
+whose every line is one row (no quotes: bulk.FileScan.line_plain; other files
+keep no digest and re-load cell by cell). A re-load joins the new file's lines
+with the table on the digest (a 64-bit key joins faster than the cells): a
 line that finds its row is, byte for byte, the line that row was loaded from,
 so it is unchanged and valid by construction. Only the lines that find no row
 (new, changed, or a row whose digest is empty) are split into cells and
 compared and checked as before.
 
-Kept honest by the database: a trigger (migration registry/0004) empties the
+Kept honest by the database: a trigger (migrations registry/0004 and 0007) empties the
 digest whenever an UPDATE changes the row's values without setting a new one,
 whatever wrote it. An empty or outdated digest never gives a wrong result, it
 only sends that row the slow way.
