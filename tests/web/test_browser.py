@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,6 +53,25 @@ def page():
         browser.close()
 
 
+def closes_its_connections(test):
+    """Close the database connections the test body opened, at its end.
+
+    The body runs while Playwright's event loop runs in this thread (started by
+    the `page` fixture), and the connection Django gives it there is not the one
+    the fixtures see: closed in a fixture's teardown, it stayed open, and the
+    test database could not be dropped at the end of the run ("being accessed
+    by other users")."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        try:
+            return test(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return run
+
+
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -64,6 +85,7 @@ def log_in(page, base: str, username: str) -> None:
     page.wait_for_load_state()
 
 
+@closes_its_connections
 def test_officer_works_an_imported_16_uur_report_to_closed(live_server, page, tmp_path: Path):
     world = build_world()
     AssignmentRule.objects.create(
@@ -138,6 +160,7 @@ def test_officer_works_an_imported_16_uur_report_to_closed(live_server, page, tm
     ]
 
 
+@closes_its_connections
 def test_aalten_officer_cannot_find_or_open_a_winterswijk_child(live_server, page):
     world = build_world()
     child = world.persons["other"]
