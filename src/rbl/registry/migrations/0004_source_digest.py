@@ -37,7 +37,7 @@ def _trigger(table: str, values: list[str]) -> str:
 
 def create_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
-        return  # the digest is only ever set on PostgreSQL
+        return  # SQLite gets its own trigger in migration 0007
     schema_editor.execute(FUNCTION)
     schema_editor.execute(_trigger("registry_person", PERSON_VALUES))
     schema_editor.execute(_trigger("registry_enrolment", ENROLMENT_VALUES))
