@@ -16,6 +16,7 @@ from rbl.core.bsn import make_bsn
 from rbl.organisation.models import School
 from rbl.registry.imports import bulk, run_import
 from rbl.registry.imports.kinds import brp, duo
+from rbl.registry.imports.reader import open_csv
 from rbl.registry.models import Enrolment, ImportLog, Person
 
 from .conftest import PEIL
@@ -385,6 +386,47 @@ def test_the_scan_lets_copy_read_only_what_python_reads_alike(
         scan = bulk.scan_file(path, for_copy=True)
     assert scan.plain == _copy_reads_it_as_python_does(data)
     assert scan.newlines == data.count(b"\n") and scan.size == len(data)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    header=st.sampled_from(["a,b,c", "a;b;c", "\ufeffa,b", "a", "a;b,c,d"]),
+    rows=st.lists(
+        st.text(alphabet=st.sampled_from(list('xy,;\n é\u2003"\\\t\r')), max_size=12),
+        max_size=6,
+    ),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    newline_at_end=st.booleans(),
+    chunk=st.integers(min_value=1, max_value=9),
+)
+def test_a_line_plain_file_splits_by_the_separator_as_python_reads_it(
+    tmp_path_factory, monkeypatch, header, rows, newline, newline_at_end, chunk
+):
+    """What SQLite's bulk path reads from a line_plain file (each line split by the
+    separator, its digest taken of the line without its line end) is what the
+    csv module reads from it, row for row."""
+    text = header + newline + newline.join(rows) + (newline if newline_at_end else "")
+    path = tmp_path_factory.mktemp("plain") / "file.csv"
+    path.write_bytes(text.encode())
+    with monkeypatch.context() as patch:
+        patch.setattr(bulk, "SCAN_CHUNK", chunk)
+        scan = bulk.scan_file(path, for_copy=False)
+    if not scan.line_plain:
+        return
+    csv_file = open_csv(path)
+    by_csv = list(csv_file.rows())
+    csv_file.close()
+    with open(path, "rb") as fh:
+        separator = bulk.reader_delimiter(fh)
+        assert separator == csv_file.delimiter
+        split = [
+            (line, cells[:-1])
+            for line, cells in bulk._plain_rows(fh, lambda line: line, separator)
+            if not (len(cells) == 2 and not cells[0].strip())  # blank: csv skips it
+        ]
+    assert split == by_csv
 
 
 def test_the_scan_refuses_bytes_that_are_not_utf8_across_chunks(tmp_path, monkeypatch):

@@ -248,3 +248,17 @@ def test_a_reload_that_changes_many_rows_builds_the_digest_index_again(region, w
         )
         assert cursor.fetchone()[0] == 1
     assert counts(run_import("brp", brp_file(write, **changes), peildatum=PEIL)) == (0, 0, 8)
+
+
+def test_a_file_with_windows_line_ends_keeps_digests_and_reloads_by_them(region, write):
+    text = brp_file(write).read_text().replace("\n", "\r\n")
+    first = run_import("brp", write(text), peildatum=PEIL)
+    assert (first.via, first.created) == ("bulk", 8)
+    assert not Person.objects.filter(source_digest__isnull=True).exists()
+    # The same lines with Unix line ends have the same digests.
+    digests = set(Person.objects.values_list("source_digest", flat=True))
+    assert counts(run_import("brp", brp_file(write), peildatum=PEIL)) == (0, 0, 8)
+    assert set(Person.objects.values_list("source_digest", flat=True)) == digests
+    changed = run_import("brp", write(text.replace("Kim 6,", "Kim Zes,")), peildatum=PEIL)
+    assert (changed.via, counts(changed)) == ("bulk", (0, 1, 7))
+    assert Person.objects.get(given_names="Kim Zes").source_digest not in digests

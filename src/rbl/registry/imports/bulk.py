@@ -95,8 +95,9 @@ class FileScan:
     #: No control character (tab and NUL included) and no Unicode white space: what
     #: Python's csv module hands over then has only spaces, CR and LF to strip.
     csv_plain: bool = False
-    #: csv_plain, and no quote and no CR at all: every line is one row, its cells
-    #: joined by the separator (SQLite keeps digests of such files' lines).
+    #: csv_plain, no quote, and no CR but in CR LF line ends throughout: every line
+    #: (without its line end) is one row, its cells joined by the separator
+    #: (SQLite keeps digests of such files' lines).
     line_plain: bool = False
 
 
@@ -177,7 +178,12 @@ class Scanner:
             newlines=self._lines.newlines,
             ends_with_newline=ends_with_newline,
             csv_plain=not (control or self._wide_space),
-            line_plain=not (control or self._wide_space or self._found & _QUOTE_OR_CR),
+            line_plain=not (
+                control
+                or self._wide_space
+                or 0x22 in self._found
+                or (0x0D in self._found and not (self._crlf and not self._bad_line_ends))
+            ),
         )
 
     def rest(self, fh: Any) -> FileScan:
@@ -203,7 +209,6 @@ def scan_file(path: Path, for_copy: bool | None = None) -> FileScan:
 
 
 _SUSPECT_BYTES = bytes(sorted(_SUSPECT))
-_QUOTE_OR_CR = frozenset([0x22, 0x0D])
 # What COPY (text format) reads otherwise than Python's csv module, or refuses (a CR
 # only where it does not end a line: Scanner._line_ends).
 _NOT_FOR_COPY = frozenset(_CONTROL_BYTES | {0x22, 0x5C})
@@ -907,7 +912,7 @@ def _plain_rows(fh: Any, digest: Callable[[bytes], int], delimiter: str) -> Iter
     number = 1
     for raw in fh:
         number += 1
-        line = raw[:-1] if raw.endswith(b"\n") else raw
+        line = raw.rstrip(b"\r\n")  # LF or CR LF (FileScan.line_plain)
         try:
             cells = line.decode("utf-8").split(delimiter)
         except UnicodeDecodeError:
@@ -929,10 +934,11 @@ def _hash_lines(path: Path, seed: int, progress: ProgressCallback | None) -> int
     insert = f"INSERT INTO {LINES} VALUES (?, ?)"
     count = 0
     with open(path, "rb") as fh:
-        fh.readline()
+        crlf = fh.readline().endswith(b"\r\n")  # then every line ends so (line_plain)
         tail = b""
         while block := fh.read(SCAN_CHUNK):
-            lines = (tail + block).split(b"\n")
+            data = tail + block
+            lines = (data.replace(b"\r\n", b"\n") if crlf else data).split(b"\n")
             tail = lines.pop()
             _add_lines(insert, lines, count, digest)
             count += len(lines)
