@@ -704,26 +704,27 @@ def _copy_raw(
 def unmatched_lines(raw: Raw, table: str, also_out: str = "FALSE") -> tuple[int, int]:
     """Lines layout: join the file's lines with `table` (alias t) on the digest, in
     one pass (digest.py). Keeps, in UNMATCHED (lt, h, tid), the lines that found
-    no row (by their ctid in the raw table, with their digest) and the rows no
-    line found; a pair for which `also_out` (SQL over t) holds is kept too, and
-    declines. Returns (unmatched lines, unmatched rows) after checking that no
-    two lines found the same row (the same line twice: a key twice, which the
-    Python path reports).
+    no row (by their ctid in the raw table, or their number on SQLite, with their
+    digest) and the rows no line found; a pair for which `also_out` (SQL over t)
+    holds is kept too, and declines. Returns (unmatched lines, unmatched rows)
+    after checking that no two lines found the same row (the same line twice: a
+    key twice, which the Python path reports).
 
-    The lines go into the join as (ctid, digest) alone, computed below it
-    (OFFSET 0), not as their text: the join's batches stay small (national
-    enrolments: 2.7-2.9 s against 3.0-3.4 s, bench/RESULTS.md)."""
-    if not _pg():
-        return _unmatched_lines_sqlite(raw, table, also_out)
-    digest = line_digest("line", raw.seed)
-    with small_hash_batches():
-        temp_table_as(
-            UNMATCHED,
-            f"SELECT l.lt, l.h, t.id AS tid "
-            f"FROM (SELECT ctid AS lt, {digest} AS h FROM {RAW} OFFSET 0) l "
-            f"FULL JOIN {table} t ON t.source_digest = l.h "
-            f"WHERE l.lt IS NULL OR t.id IS NULL OR {also_out}",
-        )
+    On PostgreSQL the lines go into the join as (ctid, digest) alone, computed
+    below it (OFFSET 0), not as their text: the join's batches stay small
+    (national enrolments: 2.7-2.9 s against 3.0-3.4 s, bench/RESULTS.md)."""
+    if _pg():
+        digest = line_digest("line", raw.seed)
+        with small_hash_batches():
+            temp_table_as(
+                UNMATCHED,
+                f"SELECT l.lt, l.h, t.id AS tid "
+                f"FROM (SELECT ctid AS lt, {digest} AS h FROM {RAW} OFFSET 0) l "
+                f"FULL JOIN {table} t ON t.source_digest = l.h "
+                f"WHERE l.lt IS NULL OR t.id IS NULL OR {also_out}",
+            )
+    else:
+        _match_lines_sqlite(table, also_out)
     lines, rows, both = fetchall(
         f"SELECT COUNT(lt), COUNT(tid), COUNT(*) FILTER (WHERE lt IS NOT NULL "
         f"AND tid IS NOT NULL) FROM {UNMATCHED}"
@@ -731,14 +732,16 @@ def unmatched_lines(raw: Raw, table: str, also_out: str = "FALSE") -> tuple[int,
     total = fetchall(f"SELECT COUNT(*) FROM {table}")[0][0]
     if both or raw.rows - lines != total - rows:
         raise Declined
+    if not _pg():
+        _split_unmatched_sqlite(raw, lines)
     return lines, rows
 
 
-def _unmatched_lines_sqlite(raw: Raw, table: str, also_out: str) -> tuple[int, int]:
-    """`unmatched_lines` on SQLite: LINES (from _hash_lines) against the table, in
-    two anti joins that each walk one digest index in order and look the other
-    up (1M enrolments: 0.5 s; in table order, 1.3 s for one of them). Then the
-    unmatched lines are read from the file again and split into RAW."""
+def _match_lines_sqlite(table: str, also_out: str) -> None:
+    """UNMATCHED on SQLite: LINES (from _hash_lines) against the table, in two
+    anti joins that each walk one digest index in order and look the other up
+    (1M enrolments: 0.5 s; in table order, 1.3 s for one of them); and the
+    matched pairs for which `also_out` holds."""
     execute(f"CREATE TEMP TABLE {UNMATCHED} (lt INTEGER, h INTEGER, tid INTEGER)")
     execute(
         f"INSERT INTO {UNMATCHED} SELECT l.n, l.h, NULL FROM {LINES} l WHERE NOT EXISTS "
@@ -748,20 +751,20 @@ def _unmatched_lines_sqlite(raw: Raw, table: str, also_out: str) -> tuple[int, i
         f"INSERT INTO {UNMATCHED} SELECT NULL, NULL, t.id FROM {table} t WHERE NOT EXISTS "
         f"(SELECT 1 FROM {LINES} l WHERE l.h = t.source_digest) ORDER BY t.source_digest"
     )
-    if also_out != "FALSE" and fetchall(
-        f"SELECT 1 FROM {table} t CROSS JOIN {LINES} l ON l.h = t.source_digest "
-        f"WHERE {also_out} LIMIT 1"
-    ):
-        raise Declined
-    lines, rows = fetchall(f"SELECT COUNT(lt), COUNT(tid) FROM {UNMATCHED}")[0]
-    total = fetchall(f"SELECT COUNT(*) FROM {table}")[0][0]
-    if raw.rows - lines != total - rows:
-        raise Declined
+    if also_out != "FALSE":
+        execute(
+            f"INSERT INTO {UNMATCHED} SELECT l.n, l.h, t.id FROM {table} t "
+            f"CROSS JOIN {LINES} l ON l.h = t.source_digest WHERE {also_out}"
+        )
     # found_twice and the kinds look rows up in it (SQLite plans no index of its
     # own for a correlated NOT EXISTS: without one, a pass over it per row).
     execute(f"CREATE INDEX {UNMATCHED}_tid ON {UNMATCHED} (tid)")
-    # The numbers stream from an open cursor (memory stays flat), closed before
-    # anything drops the work tables.
+
+
+def _split_unmatched_sqlite(raw: Raw, lines: int) -> None:
+    """SQLite: the `lines` unmatched lines, read from the file again and split into
+    RAW. Their numbers stream from an open cursor (memory stays flat), closed
+    before anything drops the work tables."""
     cursor = connection.connection.execute(
         f"SELECT lt FROM {UNMATCHED} WHERE lt IS NOT NULL ORDER BY lt"
     )
@@ -772,7 +775,6 @@ def _unmatched_lines_sqlite(raw: Raw, table: str, also_out: str) -> tuple[int, i
         cursor.close()
     if split != lines:
         raise Declined
-    return lines, rows
 
 
 def split_lines(raw: Raw, alias: str = "s") -> str:
