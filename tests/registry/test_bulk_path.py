@@ -429,6 +429,23 @@ def test_a_line_plain_file_splits_by_the_separator_as_python_reads_it(
         assert cells[-1] == separator.join(cells[:-1]).encode()
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 1 << 20])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"a,b,c\r\n\r;\n",  # a CR, then the LF only after another byte
+        b"a,b\r\nx\ry\nz\r\n",  # a CR inside a line that ends in LF alone
+    ],
+)
+def test_a_cr_and_a_later_lf_are_no_line_end(tmp_path_factory, monkeypatch, data, chunk):
+    """Found by hypothesis: the scan once paired a CR with the next LF whatever
+    stood between them."""
+    _, for_copy = scanned(tmp_path_factory, monkeypatch, data, chunk, for_copy=True)
+    _, for_sqlite = scanned(tmp_path_factory, monkeypatch, data, chunk, for_copy=False)
+    assert not for_copy.plain and not _copy_reads_it_as_python_does(data)
+    assert not for_sqlite.line_plain
+
+
 def test_the_scan_refuses_bytes_that_are_not_utf8_across_chunks(tmp_path, monkeypatch):
     path = tmp_path / "file.csv"
     path.write_bytes("a,b\nZo\u00eb,1\n".encode() + b"x\xc3,2\n")

@@ -140,24 +140,30 @@ class Scanner:
             self._wide_space = _WIDE_SPACE.search(self._tail + chunk) is not None
         self._tail = (self._tail + chunk)[-3:]
         if self._crlf or self._cr_open or 0x0D in lead_bytes:
-            self._line_ends(kept)
+            self._line_ends(chunk)
         if self.for_copy and not self._header:
             lines.feed(chunk, kept.translate(None, _SUSPECT_BYTES) if suspect else kept)
         self._header = False
         return self.for_copy and self._copyable(lines.fit)
 
-    def _line_ends(self, kept: bytes) -> None:
+    def _line_ends(self, chunk: bytes) -> None:
         """COPY takes the line ends of its first line for all: every line ends in LF,
         or every line in CR LF (as the header does); a CR anywhere else is read
-        otherwise by COPY and by Python's csv module."""
-        marks = kept.translate(None, _NOT_LINE_END)
+        otherwise by COPY and by Python's csv module. Counted on the raw bytes, so
+        that a CR and a LF with anything between them are no pair (also across
+        the end of a chunk)."""
+        crs, pairs, lfs = chunk.count(b"\r"), chunk.count(b"\r\n"), chunk.count(b"\n")
+        if self._cr_open:  # the chunk before ended with a CR
+            if chunk.startswith(b"\n"):
+                crs, pairs = crs + 1, pairs + 1
+            else:
+                self._bad_line_ends = True
+        self._cr_open = chunk.endswith(b"\r")
         if self._cr_open:
-            marks = b"\r" + marks
-        self._cr_open = marks.endswith(b"\r")
-        if self._cr_open:
-            marks = marks[:-1]
-        pairs = marks.count(b"\r\n") if self._crlf else 0
-        if marks.count(b"\r") != pairs or (self._crlf and marks.count(b"\n") != pairs):
+            crs -= 1  # its LF, if any, opens the next chunk
+        if not self._crlf:
+            pairs = 0
+        if crs != pairs or (self._crlf and lfs != pairs):
             self._bad_line_ends = True
 
     def _copyable(self, rows_fit: bool) -> bool:
@@ -212,7 +218,6 @@ _SUSPECT_BYTES = bytes(sorted(_SUSPECT))
 # What COPY (text format) reads otherwise than Python's csv module, or refuses (a CR
 # only where it does not end a line: Scanner._line_ends).
 _NOT_FOR_COPY = frozenset(_CONTROL_BYTES | {0x22, 0x5C})
-_NOT_LINE_END = bytes(b for b in range(256) if b not in (0x0A, 0x0D))
 
 
 class _LineShape:
