@@ -37,6 +37,15 @@ def test_total_is_rounded_sum_of_unrounded_parts():
     assert sum(round_half_up(p) for p in parts) == 3
 
 
+def test_a_total_that_is_exactly_half_rounds_up_though_its_parts_are_inexact():
+    """Found by hypothesis: 1,602,711.50 shared 4 : 6 : 4 gives three repeating
+    decimals, each kept to 28 digits; their sum is 1,602,711.4999… where the
+    exact total is 1,602,711.50, which shows as 1,602,712."""
+    parts = [Decimal("1602711.5") * w / 14 for w in (4, 6, 4)]
+    assert sum(parts) < Decimal("1602711.5")
+    assert rounded_total(parts) == 1602712
+
+
 @given(st.fractions(min_value=-(10**9), max_value=10**9, max_denominator=10**6))
 def test_round_half_up_matches_exact_reference(value: Fraction):
     exact = Decimal(value.numerator) / Decimal(value.denominator)

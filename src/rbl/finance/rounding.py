@@ -44,9 +44,17 @@ def percentage(share: Decimal | int | float) -> Decimal:
     return round_half_up(to_decimal(share) * 100, PERCENT_PLACES)
 
 
+# Unrounded parts are divisions kept to Decimal's 28 digits; their sum may miss an
+# exact half by 1e-22 (three shares of 1,602,711.50 summed to ...711.4999...).
+# A total is snapped this many places below what it shows before it is rounded.
+_SNAP_PLACES = 9
+
+
 def rounded_total(parts: Iterable[Decimal], places: int = 0) -> Decimal:
     """The rounded sum of unrounded parts (the convention for every total)."""
-    return round_half_up(sum(parts, Decimal(0)), places)
+    total = sum(parts, Decimal(0))
+    snapped = total.quantize(Decimal(1).scaleb(-(places + _SNAP_PLACES)), rounding=ROUND_HALF_UP)
+    return round_half_up(snapped, places)
 
 
 def format_number(value: Decimal | int | float, places: int) -> str:
