@@ -63,6 +63,14 @@ _FEW_ROWS = 50_000
 
 _DIGITS = "0123456789"
 _ALNUM = _DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+# A valid date's year and its "-MM-DD" (with 29 February, checked against the
+# year apart): two small sets that PostgreSQL looks cells up in by hash.
+_YEARS = tuple(str(year) for year in range(1900, 2201))
+_MONTH_DAYS = tuple(
+    f"-{month:02d}-{day:02d}"
+    for month, days in enumerate((31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), start=1)
+    for day in range(1, days + 1)
+)
 
 # Bytes that make a file "not plain": control characters other than LF, quote,
 # backslash, DEL, and the lead bytes of the UTF-8 forms of Unicode white space
@@ -384,31 +392,36 @@ def _bsn_ok(x: str) -> str:
     # order): a failing cast would put the cell in the database server's log.
     n = f"{x}::int"
     return (
-        f"(CASE WHEN octet_length({x}) = 9 AND translate({x}, '{_DIGITS}', '') = '' "
+        f"(CASE WHEN octet_length({x}) = 9 AND {_only(x, _DIGITS)} "
         f"AND {x} <> '000000000' THEN mod({_lookup(_BSN_HI)}[{n} / 100000 + 1] "
         f"+ {_lookup(_BSN_LO)}[mod({n} / 10, 10000) + 1] - mod({n}, 10), 11) = 0 "
         f"ELSE false END)"
     )
 
 
+def _only(x: str, characters: str) -> str:
+    """PostgreSQL: true when the cell `x` holds none but these (ASCII) characters.
+    A negated class, listed out (no range that a collation could widen); about
+    half the cost of translate() (bench/RESULTS.md)."""
+    return f"({x} !~ '[^{characters}]')"
+
+
+def _text_array(values: Sequence[str]) -> str:
+    return "('{" + ",".join(values) + "}'::text[])"
+
+
 def _pg_date_ok(x: str) -> str:
-    """JJJJ-MM-DD, a day that exists, years 1900–2200: by arithmetic on the digits,
-    which runs only once they are known to be digits (no cast that can fail)."""
-    year, month, day = (
-        f"substr({x}, 1, 4)::int",
-        f"substr({x}, 6, 2)::int",
-        f"substr({x}, 9, 2)::int",
-    )
+    """JJJJ-MM-DD, a day that exists, years 1900–2200. Ten bytes whose first four
+    characters are a year of the range and whose last six a "-MM-DD" of some year
+    are ten ASCII characters of that form; 29 February asks for a leap year, by
+    arithmetic on digits known to be digits (no cast that can fail). Two lookups
+    in small hashed sets: a third of the cost of checking digit by digit."""
+    year = f"left({x}, 4)::int"
     leap = f"(mod({year}, 4) = 0 AND (mod({year}, 100) <> 0 OR mod({year}, 400) = 0))"
-    days = (
-        f"CASE {month} WHEN 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END "
-        f"WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30 WHEN 11 THEN 30 ELSE 31 END"
-    )
     return (
-        f"(CASE WHEN octet_length({x}) = 10 AND {x} LIKE '____-__-__' "
-        f"AND translate({x}, '{_DIGITS}', '') = '--' "
-        f"AND {binary(x)} BETWEEN '1900-01-01' AND '2200-12-31' "
-        f"THEN {month} BETWEEN 1 AND 12 AND {day} BETWEEN 1 AND {days} ELSE false END)"
+        f"(CASE WHEN octet_length({x}) = 10 AND left({x}, 4) = ANY{_text_array(_YEARS)} "
+        f"AND right({x}, 6) = ANY{_text_array(_MONTH_DAYS)} "
+        f"THEN right({x}, 6) <> '-02-29' OR {leap} ELSE false END)"
     )
 
 
@@ -444,23 +457,13 @@ def cell_valid(column: Column, x: str) -> str:
             )
         )
     elif rule == "gemeentecode":
-        ok = (
-            f"(octet_length({x}) = 4 AND translate({x}, '{_DIGITS}', '') = '')"
-            if pg
-            else _glob(x, ["0-9"] * 4)
-        )
+        ok = f"(octet_length({x}) = 4 AND {_only(x, _DIGITS)})" if pg else _glob(x, ["0-9"] * 4)
     elif rule == "brin":
         ok = (
-            f"(octet_length({x}) = 4 AND translate({x}, '{_ALNUM}', '') = '')"
-            if pg
-            else _glob(x, ["0-9A-Za-z"] * 4)
+            f"(octet_length({x}) = 4 AND {_only(x, _ALNUM)})" if pg else _glob(x, ["0-9A-Za-z"] * 4)
         )
     elif rule == "vestiging":
-        ok = (
-            f"(octet_length({x}) = 2 AND translate({x}, '{_DIGITS}', '') = '')"
-            if pg
-            else _glob(x, ["0-9"] * 2)
-        )
+        ok = f"(octet_length({x}) = 2 AND {_only(x, _DIGITS)})" if pg else _glob(x, ["0-9"] * 2)
     elif rule == "yes_no":
         ok = _in(x, ["J", "j", "N", "n"])
     elif rule == "choice":
