@@ -524,10 +524,10 @@ def key_order(key: str) -> str:
 
     SQLite keeps a unique key's index up to date row by row and reads an index
     through a 2 MB page cache. Rows inserted in key order append to the index
-    (1M enrolments: 1.9 s against 4.0 s), and lookups in key order walk the
-    index and the rows stored in that order front to back instead of jumping
-    through them (bench/RESULTS.md). Used for enrolments; persons stay in file
-    order (kinds/brp.py)."""
+    (1M enrolments: 1.9 s against 4.0 s; 1M persons, by BSN: 9.3 s against
+    13.1 s), and lookups in key order walk the index and the rows stored in
+    that order front to back instead of jumping through them
+    (bench/RESULTS.md). Used for the first load of enrolments and persons."""
     return "" if _pg() else f" ORDER BY {key}"
 
 
