@@ -372,8 +372,9 @@ def _glob(x: str, classes: Sequence[str]) -> str:
     return f"{x} GLOB '{''.join(f'[{c}]' for c in classes)}'"
 
 
-def _lookup(table: tuple[int, ...]) -> str:
-    return "('{" + ",".join(map(str, table)) + "}'::int[])"
+def _array(values: Sequence[object], of: str) -> str:
+    """PostgreSQL: a constant array of plain values (no quote, comma or brace in them)."""
+    return "('{" + ",".join(map(str, values)) + "}'::" + of + "[])"
 
 
 def _bsn_ok(x: str) -> str:
@@ -393,8 +394,8 @@ def _bsn_ok(x: str) -> str:
     n = f"{x}::int"
     return (
         f"(CASE WHEN octet_length({x}) = 9 AND {_only(x, _DIGITS)} "
-        f"AND {x} <> '000000000' THEN mod({_lookup(_BSN_HI)}[{n} / 100000 + 1] "
-        f"+ {_lookup(_BSN_LO)}[mod({n} / 10, 10000) + 1] - mod({n}, 10), 11) = 0 "
+        f"AND {x} <> '000000000' THEN mod({_array(_BSN_HI, 'int')}[{n} / 100000 + 1] "
+        f"+ {_array(_BSN_LO, 'int')}[mod({n} / 10, 10000) + 1] - mod({n}, 10), 11) = 0 "
         f"ELSE false END)"
     )
 
@@ -406,10 +407,6 @@ def _only(x: str, characters: str) -> str:
     return f"({x} !~ '[^{characters}]')"
 
 
-def _text_array(values: Sequence[str]) -> str:
-    return "('{" + ",".join(values) + "}'::text[])"
-
-
 def _pg_date_ok(x: str) -> str:
     """JJJJ-MM-DD, a day that exists, years 1900–2200. Ten bytes whose first four
     characters are a year of the range and whose last six a "-MM-DD" of some year
@@ -419,8 +416,8 @@ def _pg_date_ok(x: str) -> str:
     year = f"left({x}, 4)::int"
     leap = f"(mod({year}, 4) = 0 AND (mod({year}, 100) <> 0 OR mod({year}, 400) = 0))"
     return (
-        f"(CASE WHEN octet_length({x}) = 10 AND left({x}, 4) = ANY{_text_array(_YEARS)} "
-        f"AND right({x}, 6) = ANY{_text_array(_MONTH_DAYS)} "
+        f"(CASE WHEN octet_length({x}) = 10 AND left({x}, 4) = ANY{_array(_YEARS, 'text')} "
+        f"AND right({x}, 6) = ANY{_array(_MONTH_DAYS, 'text')} "
         f"THEN right({x}, 6) <> '-02-29' OR {leap} ELSE false END)"
     )
 
