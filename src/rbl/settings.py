@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "rbl.core",
     "rbl.accounts",
     "rbl.organisation",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "rbl.cases",
     "rbl.audit",
     "rbl.finance",
+    "rbl.letters",
     "rbl.demo",
     "rbl.web",
     "rbl.api",
@@ -162,6 +165,29 @@ RBL_MAX_UPLOAD_MB = int(os.environ.get("RBL_MAX_UPLOAD_MB", "2048"))
 RBL_WEB_IMPORT_SYNC = _env_bool("RBL_WEB_IMPORT_SYNC", False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Background work (letter batches, web imports) runs on Django's tasks API
+# (django-tasks backport) with its database backend: a queue in the database
+# itself, worked by `rbl db_worker` processes (several on PostgreSQL). Never a
+# thread inside a web process.
+# RBL_TASKS_IMMEDIATE: run tasks inside the caller instead (tests, single-process use).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if _env_bool("RBL_TASKS_IMMEDIATE", False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# Letters (rbl.letters). RBL_ANSWER_TERM_DAYS etc. live in the region's settings;
+# these are the machine's limits.
+# RBL_MAX_DOCUMENT_MB: largest uploaded document (PDF, PNG, JPEG).
+RBL_MAX_DOCUMENT_MB = int(os.environ.get("RBL_MAX_DOCUMENT_MB", "10"))
+# RBL_LETTER_PROCESSES: processes that render a letter batch (default: the CPU count).
+RBL_LETTER_PROCESSES = int(os.environ.get("RBL_LETTER_PROCESSES", "0")) or (os.cpu_count() or 1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
