@@ -11,7 +11,8 @@ A run for check date D over the covered municipalities, in one transaction:
    startkwalificatie that ended kwalificatieplicht, and aged out of the BRP
    extract), exempted, enrolled;
 3. opens a signal, with one INSERT ... SELECT from the table, for each
-   resident in breach who has no open signal anywhere;
+   resident in breach who has no open signal anywhere and no closed one whose
+   satisfactory answer still holds on D (`quiet_until`);
 4. counts the open signals.
 
 Closing comes first, so a youth who moved between two covered municipalities
@@ -286,11 +287,14 @@ def open_signals(cursor, peildatum: dt.date) -> int:
         # bench/RESULTS.md). Hash joins read it once. Not set earlier: the
         # closing UPDATE needs nested loops for its per-signal index lookups.
         cursor.execute("SET LOCAL enable_nestloop = off")
+    # No new signal while an earlier one's satisfactory answer still holds
+    # (quiet_until, set when the answer was recorded).
     new = (
         f" FROM {BREACH_TABLE} b WHERE NOT EXISTS (SELECT 1 FROM {table} s"
-        f" WHERE s.person_id = b.person_id AND s.closed_on IS NULL)"
+        f" WHERE s.person_id = b.person_id AND (s.closed_on IS NULL OR s.quiet_until >= %s))"
     )
-    cursor.execute(f"SELECT COUNT(*){new}")
+    day = connection.ops.adapt_datefield_value(peildatum)
+    cursor.execute(f"SELECT COUNT(*){new}", [day])
     many = cursor.fetchone()[0] >= BIG_BATCH
     # Many new signals (a first run): their foreign keys checked in one join afterwards
     # rather than one query per signal (core/bulkload.py). A re-run opens few.
@@ -298,10 +302,7 @@ def open_signals(cursor, peildatum: dt.date) -> int:
         cursor.execute(
             f"INSERT INTO {table} ({columns})"
             f" SELECT b.person_id, b.municipality_id, b.status, %s, '', %s{new}",
-            [
-                connection.ops.adapt_datefield_value(peildatum),
-                connection.ops.adapt_datetimefield_value(timezone.now()),
-            ],
+            [day, connection.ops.adapt_datetimefield_value(timezone.now()), day],
         )
         opened = cursor.rowcount
         if many and connection.vendor == "postgresql":

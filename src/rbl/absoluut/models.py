@@ -19,6 +19,7 @@ class CloseReason(models.TextChoices):
     MOVED_OUT = "verhuisd", "Verhuisd uit de gemeente"
     DIED = "overleden", "Overleden"
     OUT_OF_AGE = "buiten_leeftijd", "Niet meer leerplichtig of kwalificatieplichtig"
+    ANSWERED = "voldoende_antwoord", "Voldoende antwoord op de controlebrief"
 
 
 class SignalQuerySet(models.QuerySet):
@@ -30,12 +31,21 @@ class SignalQuerySet(models.QuerySet):
         codes = list(codes or [])
         return self.filter(municipality_id__in=codes) if codes else self
 
+    def without_letter(self, today: dt.date, days: int = 7) -> SignalQuerySet:
+        """Open signals that have waited more than `days` days for their control letter."""
+        return self.open().filter(
+            control_letter_on__isnull=True, opened_on__lt=today - dt.timedelta(days=days)
+        )
+
     def due_for_case(self, today: dt.date) -> SignalQuerySet:
         """Open signals whose control term has passed with the youth still not
         enrolled and not exempted on `today`: these become a dossier (R-13).
 
         The term is the region's `control_term_days` (14 when the municipality
-        has no region); it has passed when `today` is after opened_on + term.
+        has no region) and runs from the date of the control letter: it has
+        passed when `today` is after control_letter_on + term. A signal without
+        a control letter never becomes a case by itself (it shows on the
+        overdue list after a week, `without_letter`).
         """
         from rbl.organisation.models import Region
         from rbl.registry.models import Enrolment, Exemption
@@ -43,12 +53,12 @@ class SignalQuerySet(models.QuerySet):
         terms = set(Region.objects.values_list("control_term_days", flat=True).distinct())
         passed = Q(
             municipality__region__isnull=True,
-            opened_on__lt=today - dt.timedelta(days=DEFAULT_CONTROL_TERM_DAYS),
+            control_letter_on__lt=today - dt.timedelta(days=DEFAULT_CONTROL_TERM_DAYS),
         )
         for term in terms:
             passed |= Q(
                 municipality__region__control_term_days=term,
-                opened_on__lt=today - dt.timedelta(days=term),
+                control_letter_on__lt=today - dt.timedelta(days=term),
             )
         enrolled = Enrolment.objects.filter(bsn=OuterRef("person__bsn"), start__lte=today).filter(
             Q(end__isnull=True) | Q(end__gte=today)
@@ -82,6 +92,18 @@ class Signal(models.Model):
     close_reason = models.CharField(
         "reden sluiting", max_length=20, choices=CloseReason.choices, blank=True
     )
+    control_letter_on = models.DateField(
+        "datum controlebrief",
+        null=True,
+        blank=True,
+        help_text="De antwoordtermijn loopt vanaf de datum van de controlebrief.",
+    )
+    quiet_until = models.DateField(
+        "geen nieuw signaal tot en met",
+        null=True,
+        blank=True,
+        help_text="Na een voldoende antwoord: tot deze datum geen nieuw signaal voor deze jongere.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SignalQuerySet.as_manager()
@@ -113,8 +135,15 @@ class Signal(models.Model):
     def is_open(self) -> bool:
         return self.closed_on is None
 
-    def control_deadline(self) -> dt.date:
-        """Last day for the parents' answer to the control letter."""
-        region = self.municipality.region
-        term = region.control_term_days if region else DEFAULT_CONTROL_TERM_DAYS
-        return self.opened_on + dt.timedelta(days=term)
+    def control_deadline(self) -> dt.date | None:
+        """Last day for the parents' answer: the term counts from the control
+        letter's date (None while there is no letter)."""
+        if self.control_letter_on is None:
+            return None
+        return self.control_letter_on + dt.timedelta(days=control_term_days(self.municipality))
+
+
+def control_term_days(municipality) -> int:
+    """The region's answer term for a control letter, in days."""
+    region = municipality.region if municipality is not None else None
+    return region.control_term_days if region else DEFAULT_CONTROL_TERM_DAYS

@@ -29,6 +29,12 @@ class Region(models.Model):
         default=14,
         help_text="Termijn voor een antwoord op de controlebrief bij absoluut verzuim (R-13).",
     )
+    office_phone = models.CharField(
+        "telefoon bureau leerplicht", max_length=30, blank=True, help_text="Staat op brieven."
+    )
+    office_email = models.EmailField(
+        "e-mail bureau leerplicht", blank=True, help_text="Staat op brieven."
+    )
     is_demo = models.BooleanField("demodata", default=False)
 
     class Meta:

@@ -278,6 +278,8 @@ class EventKind(models.TextChoices):
     HANDHAVING = "handhaving", "Halt/PV bijgewerkt"
     EXEMPTION = "vrijstelling", "Vrijstelling vastgelegd"
     LEAVE = "verlof", "Verlofaanvraag bijgewerkt"
+    LETTER = "brief", "Brief gemaakt"
+    DOCUMENT = "document", "Document toegevoegd"
 
 
 class CaseEvent(AppendOnlyModel):

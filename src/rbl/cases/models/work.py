@@ -91,7 +91,7 @@ class TaskQuerySet(models.QuerySet):
 class TaskKind(models.TextChoices):
     ANTWOORD_CONTROLEBRIEF = "controlebrief", "Antwoord controlebrief afwachten"
     VERLOF_BESLISSEN = "verlof", "Beslissen op verlofaanvraag"
-    TERMIJN_PV = "termijn_pv", "Termijn art. 22 (vier weken na waarschuwing)"
+    TERMIJN_PV = "termijn_pv", "Termijn art. 22 na de waarschuwing verstreken"
     OPVOLGING = "opvolging", "Opvolging"
     VERZUIMSTAAT = "verzuimstaat", "Verzuimstaat opvragen"
 
@@ -148,6 +148,11 @@ class CaseSettings(models.Model):
         "thuiszitter met voorrang na (maanden)", default=3
     )
     follow_up_days = models.PositiveIntegerField("eerste opvolging nieuwe zaak (dagen)", default=10)
+    warning_term_weeks = models.PositiveIntegerField(
+        "termijn tussen waarschuwing en proces-verbaal (weken)",
+        default=4,
+        help_text="Art. 22 Leerplichtwet: na de waarschuwing volgt zo nodig een proces-verbaal.",
+    )
 
     class Meta:
         verbose_name = "termijnen zaken"

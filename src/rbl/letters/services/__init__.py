@@ -1,0 +1,1 @@
+"""Business rules of letters and documents, as plain functions."""
