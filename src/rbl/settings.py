@@ -160,9 +160,6 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("RBL_SECURE_COOKIES", Fal
 
 # RBL_MAX_UPLOAD_MB: largest import file accepted through the web application.
 RBL_MAX_UPLOAD_MB = int(os.environ.get("RBL_MAX_UPLOAD_MB", "2048"))
-# RBL_WEB_IMPORT_SYNC: run imports from the web page inside the request instead of
-# a background thread (for single-threaded deployments and tests).
-RBL_WEB_IMPORT_SYNC = _env_bool("RBL_WEB_IMPORT_SYNC", False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -131,6 +131,7 @@ def test_retention_removes_only_expired_entries(user, capsys):
     assert json.loads(capsys.readouterr().out) == {
         "toegangslog": 1,
         "termijn_maanden": 12,
+        "importwaarden": 0,
         "proef": False,
     }
     assert list(AccessLogEntry.objects.values_list("at", flat=True)) == [now]

@@ -151,11 +151,11 @@ MATRIX: dict[str, Rule] = {
     # An unknown job: 404 for importers (a job is visible to its starter only).
     "web:import-job": Rule(
         _login_required(lambda role, t: 404 if role in IMPORTS else 403),
-        args=lambda w, t: ["0" * 32],
+        args=lambda w, t: ["00000000-0000-0000-0000-000000000000"],
     ),
     "web:import-status": Rule(
         _login_required(lambda role, t: 404 if role in IMPORTS else 403),
-        args=lambda w, t: ["0" * 32],
+        args=lambda w, t: ["00000000-0000-0000-0000-000000000000"],
     ),
     "web:import-errors": Rule(screen(IMPORTS), args=lambda w, t: [w.import_log.pk]),
     "web:caseload": Rule(screen({Role.COORDINATOR})),

@@ -19,7 +19,7 @@ from rbl.audit.models import AccessLogEntry, Action
 from rbl.cases.models import Activity, CaseStatus, MasRoute
 from rbl.cases.services.lifecycle import add_activity
 from rbl.organisation.models import School
-from rbl.registry.models import ImportLog
+from rbl.registry.models import ImportJob, ImportLog
 from tests.factories import EnrolmentFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -333,13 +333,39 @@ def test_500_page_is_dutch(client, world):
 # --- imports -----------------------------------------------------------------
 
 
+IMMEDIATE_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
 @pytest.fixture
-def sync_imports(settings):
-    settings.RBL_WEB_IMPORT_SYNC = True
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def immediate_tasks(settings, media):
+    """Tasks run inside the request (as with RBL_TASKS_IMMEDIATE=1)."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def queued_tasks(settings, media):
+    """Tasks go to the database queue (the default) and wait for a worker."""
+    settings.TASKS = DATABASE_TASKS
 
 
 def upload(text: str, name: str = "scholen.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+def job_id_of(response) -> str:
+    return response["Location"].rstrip("/").split("/")[-1]
 
 
 def test_import_page_lists_every_kind(client, world):
@@ -350,7 +376,7 @@ def test_import_page_lists_every_kind(client, world):
         assert f'value="{name}"' in page
 
 
-def test_import_a_file_and_see_the_counts(client, world, sync_imports):
+def test_import_a_file_and_see_the_counts(client, world, immediate_tasks, media):
     login(client, world, "administratie")
     csv_text = "brin;naam;sector;gemeentecode\n99ZZ;Nieuwe School;VO;0197\n"
     response = client.post(reverse("web:import"), {"kind": "scholen", "file": upload(csv_text)})
@@ -360,15 +386,20 @@ def test_import_a_file_and_see_the_counts(client, world, sync_imports):
     assert School.objects.filter(brin="99ZZ").exists()
     log = ImportLog.objects.get(kind="scholen")
     assert log.actor == "administratie"
+    job = ImportJob.objects.get(pk=job_id_of(response))
+    assert (job.state, job.log_id, job.result["created"]) == ("klaar", log.pk, 1)
+    assert not any(media.rglob("*.csv"))  # the upload is gone once the job ended
 
 
-def test_rejected_import_shows_line_column_reason_and_changes_nothing(client, world, sync_imports):
+def test_rejected_import_shows_line_column_reason_and_changes_nothing(
+    client, world, immediate_tasks
+):
     login(client, world, "administratie")
     csv_text = "brin;naam;sector;gemeentecode\n98ZZ;Goed;VO;0197\n97ZZ;Fout;XX;0197\n"
     response = client.post(reverse("web:import"), {"kind": "scholen", "file": upload(csv_text)})
     page = client.get(response["Location"]).content.decode()
     assert "Het bestand is afgekeurd" in page
-    assert "<td>3</td><td>sector</td>" in page
+    assert "<td>3</td><td>sector</td><td>XX</td>" in page  # the importer sees the value
     assert not School.objects.filter(brin="98ZZ").exists()
     log = ImportLog.objects.get(kind="scholen")
     report = client.get(reverse("web:import-errors", args=[log.pk])).content.decode()
@@ -376,13 +407,32 @@ def test_rejected_import_shows_line_column_reason_and_changes_nothing(client, wo
     assert rows[0] == ["regel", "kolom", "reden"]
     assert rows[1][:2] == ["3", "sector"]
     assert "XX" not in report  # the stored report keeps no values
+    job = ImportJob.objects.get(pk=job_id_of(response))
+    assert "XX" not in str(job.result) and job.rejected_values == ["XX"]
 
 
-def test_import_status_endpoint_reports_progress(client, world, sync_imports):
+def test_rejected_values_are_shown_for_a_day_then_forgotten(client, world, immediate_tasks, clock):
+    from rbl.registry.imports import jobs
+
+    login(client, world, "administratie")
+    csv_text = "brin;naam;sector;gemeentecode\n97ZZ;Fout;XX;0197\n"
+    response = client.post(reverse("web:import"), {"kind": "scholen", "file": upload(csv_text)})
+    url = response["Location"]
+    clock.shift(dt.timedelta(hours=23))
+    assert "<td>XX</td>" in login(client, world, "administratie").get(url).content.decode()
+    clock.shift(dt.timedelta(hours=2))
+    page = login(client, world, "administratie").get(url).content.decode()
+    assert "XX" not in page and "<td>2</td><td>sector</td><td>—</td>" in page
+    assert "een dag na de import gewist" in page
+    assert jobs.forget_values() == 1
+    assert ImportJob.objects.get(pk=job_id_of(response)).rejected_values is None
+
+
+def test_import_status_endpoint_reports_progress(client, world, immediate_tasks):
     login(client, world, "administratie")
     csv_text = "brin;naam;sector;gemeentecode\n96ZZ;School;VO;0197\n"
     response = client.post(reverse("web:import"), {"kind": "scholen", "file": upload(csv_text)})
-    job_id = response["Location"].rstrip("/").split("/")[-1]
+    job_id = job_id_of(response)
     status = client.get(reverse("web:import-status", args=[job_id])).json()
     assert status == {
         "id": job_id,
@@ -393,31 +443,57 @@ def test_import_status_endpoint_reports_progress(client, world, sync_imports):
         "done": True,
         "message": "",
     }
-    # Another importer cannot follow this user's job.
+    # Another importer can neither follow nor open this user's job.
     client.force_login(world.users["coordinator"])
     assert client.get(reverse("web:import-status", args=[job_id])).status_code == 404
+    assert client.get(reverse("web:import-job", args=[job_id])).status_code == 404
+    assert client.get(f"/importeren/{job_id[:-1]}x/status/").status_code == 404
 
 
-def test_background_import_finishes(client, world, transactional_db):
-    """Without the sync setting the import runs in a thread; the status
-    endpoint reports it done. (The test waits on the job itself: the in-memory
-    SQLite test database has no busy timeout for two writers at once.)"""
-    import time
+def test_queued_import_waits_for_a_worker_then_finishes(client, world, queued_tasks, media):
+    """On the database queue the request only saves the file and the job; a
+    worker runs it (here django_tasks_db's worker in this process, for one
+    task; the browser test runs a real `rbl db_worker` process)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
 
-    from rbl.web import import_jobs
-
-    user = world.users["administratie"]
-    client.force_login(user)
+    login(client, world, "administratie")
     csv_text = "brin;naam;sector;gemeentecode\n95ZZ;School;VO;0197\n"
     response = client.post(reverse("web:import"), {"kind": "scholen", "file": upload(csv_text)})
-    job_id = response["Location"].rstrip("/").split("/")[-1]
-    deadline = time.monotonic() + 30
-    while import_jobs.get(job_id, user).state in ("wacht", "bezig"):
-        assert time.monotonic() < deadline, "import in the background did not finish"
-        time.sleep(0.05)
+    job_id = job_id_of(response)
     status = client.get(reverse("web:import-status", args=[job_id])).json()
-    assert (status["state"], status["done"]) == ("klaar", True)
+    assert (status["state"], status["percent"], status["done"]) == ("wacht", 0, False)
+    page = client.get(response["Location"]).content.decode()
+    assert "wacht op zijn beurt" in page and 'id="voortgang"' in page
+    assert not School.objects.filter(brin="95ZZ").exists()
+    stored = list(media.rglob("bestand.csv"))
+    assert len(stored) == 1 and stored[0].stat().st_mode & 0o077 == 0  # private to the owner
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs == {"args": [job_id], "kwargs": {}}  # the job id, no data
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    # What Worker.run does for each task, without its connection housekeeping
+    # (it would close this test's transaction).
+    claimed = DBTaskResult.objects.ready().get_locked()
+    claimed.claim(worker.worker_id)
+    worker.run_task(claimed)
+
+    status = client.get(reverse("web:import-status", args=[job_id])).json()
+    assert (status["state"], status["percent"], status["done"]) == ("klaar", 100, True)
     assert School.objects.filter(brin="95ZZ").exists()
+    task.refresh_from_db()
+    assert task.status == "SUCCESSFUL"
+    assert ImportJob.objects.get(pk=job_id).task_id == str(task.id)
+    assert not stored[0].exists()
 
 
 # --- caseload ----------------------------------------------------------------

@@ -8,8 +8,11 @@ they link to the person simply by sharing the BSN.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from rbl.core.fields import CodeField
 
@@ -209,3 +212,66 @@ class ImportLog(models.Model):
         verbose_name = "importlog"
         verbose_name_plural = "importlogs"
         ordering = ["-started_at"]
+
+
+class ImportJobState(models.TextChoices):
+    WAITING = "wacht", "Wacht op verwerking"
+    RUNNING = "bezig", "Bezig"
+    DONE = "klaar", "Klaar"
+    FAILED = "mislukt", "Mislukt"
+
+
+class ImportJob(models.Model):
+    """An import started on the import page and run by a `rbl db_worker` process
+    (imports/jobs.py). Any web process answers its progress from this row.
+
+    `result` holds the counts and the rejected rows' line, column and reason;
+    `rejected_values` the offending values, shown only to the importing user and
+    emptied one day after the job finished (`jobs.forget_values`).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("soort", max_length=30)
+    file_name = models.CharField("bestand", max_length=255)
+    options = models.JSONField("opties", default=dict)
+    state = models.CharField(
+        "status", max_length=10, choices=ImportJobState.choices, default=ImportJobState.WAITING
+    )
+    # Progress: bytes of the file read (done of total); phase "lezen" while the
+    # file is read, "verwerken" while the rows are merged into the registry.
+    phase = models.CharField("fase", max_length=10, default="lezen")
+    done = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+    result = models.JSONField("uitkomst", null=True, blank=True)
+    rejected_values = models.JSONField("afgekeurde waarden", null=True, blank=True)
+    log = models.ForeignKey(
+        ImportLog, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The id of the task that ran it (django_tasks_db's task result), for the administrator.
+    task_id = models.CharField("taak", max_length=64, blank=True)
+    message = models.CharField("melding", max_length=200, blank=True)
+    created_at = models.DateTimeField("aangemaakt", default=timezone.now)
+    started_at = models.DateTimeField("gestart", null=True, blank=True)
+    finished_at = models.DateTimeField("klaar", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "importtaak"
+        verbose_name_plural = "importtaken"
+        indexes = [models.Index(fields=["finished_at"], name="importjob_finished")]
+
+    @property
+    def percent(self) -> int:
+        if self.state == ImportJobState.DONE:
+            return 100
+        return min(100, int(self.done * 100 / self.total)) if self.total else 0
+
+    @property
+    def phase_text(self) -> str:
+        if self.state in (ImportJobState.DONE, ImportJobState.FAILED):
+            return ""
+        if self.state == ImportJobState.WAITING:
+            return "De import wacht op zijn beurt."
+        if self.phase == "verwerken":
+            return "Bestand gelezen; de gegevens worden verwerkt."
+        return "Het bestand wordt gelezen."

@@ -52,8 +52,8 @@ urlpatterns = [
     path("jco/", meetings.jco, name="jco"),
     path("thuiszitters/", meetings.thuiszitters_page, name="thuiszitters"),
     path("importeren/", imports.import_page, name="import"),
-    path("importeren/<str:job_id>/", imports.import_job, name="import-job"),
-    path("importeren/<str:job_id>/status/", imports.import_job_status, name="import-status"),
+    path("importeren/<uuid:job_id>/", imports.import_job, name="import-job"),
+    path("importeren/<uuid:job_id>/status/", imports.import_job_status, name="import-status"),
     path(
         "importeren/log/<int:log_id>/fouten.csv",
         imports.import_errors_csv,

@@ -1,10 +1,14 @@
 """The import page: upload a file of any kind, follow its progress, read the
-error report (line, column, reason) and download it as CSV."""
+error report (line, column, reason) and download it as CSV.
+
+The import itself runs as a task on the queue (rbl.registry.imports.jobs), in a
+`rbl db_worker` process; these views only start it and read its job row."""
 
 from __future__ import annotations
 
 import csv
 import io
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -14,9 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from rbl.registry.imports import KINDS
+from rbl.registry.imports import KINDS, jobs
 from rbl.registry.models import ImportLog
-from rbl.web import import_jobs
 from rbl.web.forms import ImportForm
 from rbl.web.permissions import may_import
 
@@ -35,7 +38,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         form = ImportForm(request.POST, request.FILES, max_mb=max_mb)
         if form.is_valid():
             data = form.cleaned_data
-            job = import_jobs.start(
+            job = jobs.start(
                 request.user,
                 data["kind"],
                 data["file"],
@@ -57,24 +60,31 @@ def import_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def import_job(request: HttpRequest, job_id: str) -> HttpResponse:
+def _job(request: HttpRequest, job_id: UUID):
+    """The job, for the user who started it only: anyone else gets 404."""
     _check(request)
-    job = import_jobs.get(job_id, request.user)
+    job = jobs.get(job_id, request.user)
     if job is None:
         raise Http404
-    return render(request, "web/import_job.html", {"job": job, "result": job.result})
+    return job
 
 
 @login_required
 @require_GET
-def import_job_status(request: HttpRequest, job_id: str) -> JsonResponse:
-    _check(request)
-    job = import_jobs.get(job_id, request.user)
-    if job is None:
-        raise Http404
-    return JsonResponse(job.public())
+def import_job(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    job = _job(request, job_id)
+    errors, values_shown = jobs.shown_errors(job)
+    return render(
+        request,
+        "web/import_job.html",
+        {"job": job, "result": job.result, "errors": errors, "values_shown": values_shown},
+    )
+
+
+@login_required
+@require_GET
+def import_job_status(request: HttpRequest, job_id: UUID) -> JsonResponse:
+    return JsonResponse(jobs.status(_job(request, job_id)))
 
 
 @login_required

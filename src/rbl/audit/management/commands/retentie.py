@@ -9,12 +9,14 @@ from django.core.management.base import BaseCommand
 from rbl.audit.models import RetentionRule, RetentionSubject
 from rbl.audit.services import purge_expired
 from rbl.core.dates import cli_date
+from rbl.registry.imports.jobs import forget_values
 
 
 class Command(BaseCommand):
     help = (
         "Verwijdert gegevens waarvan de bewaartermijn is verstreken: regels van de "
-        "toegangslog ouder dan de ingestelde termijn (standaard 60 maanden)."
+        "toegangslog ouder dan de ingestelde termijn (standaard 60 maanden), en de afgekeurde "
+        "waarden bij imports via de webapplicatie die langer dan een dag klaar zijn."
     )
 
     def add_arguments(self, parser) -> None:
@@ -27,12 +29,21 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         count = purge_expired(options["peildatum"], dry_run=options["proef"])
         months = RetentionRule.months_for(RetentionSubject.ACCESS_LOG)
+        # The offending values of rejected rows, kept a day for the importing user.
+        values = forget_values(dry_run=options["proef"])
         if options["json"]:
             self.stdout.write(
                 json.dumps(
-                    {"toegangslog": count, "termijn_maanden": months, "proef": options["proef"]}
+                    {
+                        "toegangslog": count,
+                        "termijn_maanden": months,
+                        "importwaarden": values,
+                        "proef": options["proef"],
+                    }
                 )
             )
             return
         verb = "zouden worden verwijderd" if options["proef"] else "verwijderd"
         self.stdout.write(f"Toegangslog: {count} regels ouder dan {months} maanden {verb}.")
+        wiped = "zouden worden gewist" if options["proef"] else "gewist"
+        self.stdout.write(f"Importtaken: afgekeurde waarden van {values} import(s) {wiped}.")
