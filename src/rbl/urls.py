@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("rbl.web.urls")),
     path("api/v1/", include("rbl.api.urls")),
     path("financien/", include("rbl.finance.urls")),
+    path("brieven/", include("rbl.letters.urls")),
 ]
 
 handler404 = "rbl.web.views.errors.not_found"

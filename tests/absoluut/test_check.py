@@ -270,7 +270,7 @@ def test_raw_floor_counts_the_same_breaches(aalten, winterswijk):
     assert run_check(D).new == expected
 
 
-def test_due_for_case_after_the_control_term(aalten, winterswijk):
+def test_due_for_case_after_the_control_term_counted_from_the_letter(aalten, winterswijk):
     aalten.region.control_term_days = 10
     aalten.region.save()
     child = PersonFactory(municipality=aalten)
@@ -278,13 +278,24 @@ def test_due_for_case_after_the_control_term(aalten, winterswijk):
     run_check(D)
     EnrolmentFactory(bsn=enrolled_since.bsn, start=D + 5 * DAY)
 
-    assert not Signal.objects.due_for_case(D + 10 * DAY).exists()  # the last day of the term
-    assert list(Signal.objects.due_for_case(D + 11 * DAY)) == [open_signal(child)]
-    assert open_signal(child).control_deadline() == D + 10 * DAY
+    # No letter yet: the term has not started, however long the signal waits.
+    assert open_signal(child).control_deadline() is None
+    assert not Signal.objects.due_for_case(D + 60 * DAY).exists()
+    assert open_signal(child) in Signal.objects.without_letter(D + 8 * DAY)
+    assert not Signal.objects.without_letter(D + 7 * DAY).exists()  # a week is allowed
+
+    # The letter goes out three days after the check: the term runs from its date.
+    Signal.objects.filter(person__in=[child, enrolled_since]).update(control_letter_on=D + 3 * DAY)
+    assert not Signal.objects.without_letter(D + 8 * DAY).exists()
+    assert not Signal.objects.due_for_case(D + 13 * DAY).exists()  # the last day of the term
+    assert list(Signal.objects.due_for_case(D + 14 * DAY)) == [open_signal(child)]
+    assert open_signal(child).control_deadline() == D + 13 * DAY
 
 
 def test_due_for_case_without_region_uses_14_days(db):
-    signal = SignalFactory(person__municipality__region=None, opened_on=D)
+    signal = SignalFactory(
+        person__municipality__region=None, opened_on=D - 5 * DAY, control_letter_on=D
+    )
     assert signal.control_deadline() == D + 14 * DAY
     assert not Signal.objects.due_for_case(D + 14 * DAY).exists()
     assert Signal.objects.due_for_case(D + 15 * DAY).get() == signal

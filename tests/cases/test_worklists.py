@@ -170,17 +170,28 @@ def test_due_signals_become_absoluut_cases_once(aalten):
     lpa = staff("lpa", "lpa", aalten)
     AssignmentRule.objects.create(municipality=aalten, age_group="LP", user=lpa)
     term = aalten.region.control_term_days
+    # The term counts from the control letter, not from the signal.
     due = SignalFactory(
-        person=PersonFactory(municipality=aalten), opened_on=TODAY - dt.timedelta(days=term + 1)
+        person=PersonFactory(municipality=aalten),
+        opened_on=TODAY - dt.timedelta(days=term + 5),
+        control_letter_on=TODAY - dt.timedelta(days=term + 1),
     )
-    SignalFactory(person=PersonFactory(municipality=aalten), opened_on=TODAY - dt.timedelta(days=2))
+    SignalFactory(
+        person=PersonFactory(municipality=aalten),
+        opened_on=TODAY - dt.timedelta(days=term + 5),
+        control_letter_on=TODAY - dt.timedelta(days=term),
+    )
+    # Never a case for a signal whose letter was not sent: that one is overdue itself.
+    SignalFactory(
+        person=PersonFactory(municipality=aalten), opened_on=TODAY - dt.timedelta(days=60)
+    )
     opened = open_cases_for_due_signals(TODAY)
     assert [c.signal for c in opened] == [due]
     case = opened[0]
     assert (case.type, case.owner, case.absent_since) == ("absoluut", lpa, due.opened_on)
     assert open_cases_for_due_signals(TODAY) == []
     assert Case.objects.count() == 1
-    assert Signal.objects.count() == 2
+    assert Signal.objects.count() == 3
 
 
 def test_signalen_command_turns_due_signals_into_cases(aalten, capsys):
@@ -192,7 +203,9 @@ def test_signalen_command_turns_due_signals_into_cases(aalten, capsys):
     AssignmentRule.objects.create(municipality=aalten, age_group="LP", user=lpa)
     term = aalten.region.control_term_days
     SignalFactory(
-        person=PersonFactory(municipality=aalten), opened_on=TODAY - dt.timedelta(days=term + 1)
+        person=PersonFactory(municipality=aalten),
+        opened_on=TODAY - dt.timedelta(days=term + 1),
+        control_letter_on=TODAY - dt.timedelta(days=term + 1),
     )
     call_command("signalen", "--datum", TODAY.isoformat(), "--json")
     assert json.loads(capsys.readouterr().out) == {"cases": 1}

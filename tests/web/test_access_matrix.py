@@ -112,6 +112,58 @@ def task_arg(w: World, target: str) -> list:
     return [case.pk, case.tasks.order_by("pk").first().pk]
 
 
+def document_arg(w: World, target: str) -> list:
+    """A letter stored with the case of `target`."""
+    from tests.letters.factories import DocumentFactory
+
+    case = w.cases[target]
+    document = case.documents.first() or DocumentFactory(case=case, person=case.person)
+    return [document.pk]
+
+
+def signal_arg(w: World, target: str) -> list:
+    from rbl.absoluut.models import Signal
+
+    person = w.persons[target]
+    signal, _ = Signal.objects.get_or_create(
+        person=person,
+        closed_on=None,
+        defaults={
+            "municipality_id": person.municipality_id,
+            "status": "leerplichtig",
+            "opened_on": "2026-03-02",
+        },
+    )
+    return [signal.pk]
+
+
+def letters_change(inner_ok: int):
+    """Letters screens for the central administration and the coordinator:
+    403 for other roles; for them, 404 for a record of another municipality."""
+
+    def inner(role: str, target: str) -> int:
+        if role not in EDITS_CASES:
+            return 403
+        return inner_ok if target == "own" else 404
+
+    return _login_required(inner)
+
+
+def case_letter_change():
+    """POST an empty letter or upload form: 404 when invisible, 403 when the
+    role may not change the case, else back to the case page with a message."""
+
+    def inner(role: str, target: str) -> int:
+        if role not in SEES_CASES or target != "own":
+            return 404
+        return 302 if role in EDITS_CASES else 403
+
+    return _login_required(inner)
+
+
+NO_BATCH = lambda w, t: [999999]  # noqa: E731
+
+
 def api_any(role: str, target: str) -> int:
     return 403 if role == ANON else 200
 
@@ -161,6 +213,30 @@ MATRIX: dict[str, Rule] = {
     "web:caseload": Rule(screen({Role.COORDINATOR})),
     "web:access-log": Rule(screen({Role.PRIVACY})),
     "finance:scenario": Rule(screen(FINANCE)),
+    "letters:home": Rule(screen(EDITS_CASES)),
+    # An empty form: back to the letters page with a message.
+    "letters:start-batch": Rule(
+        _login_required(lambda role, t: 302 if role in EDITS_CASES else 403),
+        method="post",
+        data={},
+    ),
+    "letters:batch": Rule(letters_change(404), args=NO_BATCH),
+    "letters:batch-status": Rule(letters_change(404), args=NO_BATCH),
+    "letters:batch-pdf": Rule(letters_change(404), args=NO_BATCH),
+    "letters:batch-addresses": Rule(letters_change(404), args=NO_BATCH),
+    "letters:signal-answer": Rule(letters_change(302), args=signal_arg, method="post", data={}),
+    "letters:document": Rule(case_record(), args=document_arg),
+    "letters:case-letter": Rule(case_letter_change(), args=case_arg, method="post", data={}),
+    "letters:case-upload": Rule(case_letter_change(), args=case_arg, method="post", data={}),
+    "letters:templates": Rule(screen({Role.BEHEER})),
+    "letters:template": Rule(screen({Role.BEHEER}), args=lambda w, t: ["controlebrief"]),
+    # An empty form: nothing to preview.
+    "letters:template-preview": Rule(
+        _login_required(lambda role, t: 400 if role == Role.BEHEER else 403),
+        args=lambda w, t: ["controlebrief"],
+        method="post",
+        data={},
+    ),
     # The OpenAPI document describes the API and holds no personal data.
     "api:schema": Rule(lambda role, t: 200, api=True),
     "api:person-search": Rule(

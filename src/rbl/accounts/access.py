@@ -268,6 +268,34 @@ def visible_meldingen(user: Any, today: dt.date | None = None) -> QuerySet:
     return VerzuimMelding.objects.filter(q)
 
 
+def visible_documents(user: Any, today: dt.date | None = None) -> QuerySet:
+    """Documents (letters, uploads) `user` may open: those of a case they may
+    read, and those kept with a person (no case) they may see."""
+    from rbl.letters.models import Document
+
+    if not _active(user):
+        return Document.objects.none()
+    return Document.objects.filter(
+        Q(case_id__in=visible_cases(user, today).values("pk"))
+        | Q(case__isnull=True, person_id__in=visible_persons(user, today).values("pk"))
+    )
+
+
+def can_make_letters(user: Any) -> bool:
+    """Batch letters (control letters, exemption notices) are made by the
+    central administration and the coordinator."""
+    return bool(grants(user).edit_cases)
+
+
+def visible_signals(user: Any, today: dt.date | None = None) -> QuerySet:
+    """Absoluut-verzuim signals of the persons `user` may see."""
+    from rbl.absoluut.models import Signal
+
+    if not _active(user):
+        return Signal.objects.none()
+    return Signal.objects.filter(person_id__in=visible_persons(user, today).values("pk"))
+
+
 def can_view_person(user: Any, person: Any) -> bool:
     return visible_persons(user).filter(pk=getattr(person, "pk", person)).exists()
 

@@ -94,7 +94,9 @@ def addressing_for(person: Person, day: dt.date, *, youth_from_12: bool) -> Addr
             greetings.append("Geachte ouder(s)/verzorger(s)")
     if with_youth:
         names.append(person.full_name)
-        greetings.append(f"beste {first_name(person)}" if greetings else f"Beste {first_name(person)}")
+        greetings.append(
+            f"beste {first_name(person)}" if greetings else f"Beste {first_name(person)}"
+        )
     delivery = delivery_for(person, day)
     lines = address_lines(person) if delivery != Delivery.NO_ADDRESS else ()
     postcode = person.postcode.replace(" ", "").upper() if delivery == Delivery.MAIL else ""

@@ -125,9 +125,7 @@ def base_values(letter: Letter, day: dt.date) -> dict[str, str]:
 def address(letter: Letter, day: dt.date) -> Addressing:
     if letter.kind == LetterKind.VERZUIMSTAAT:
         return school_addressing(letter.school.name if letter.school else "de school")
-    return addressing_for(
-        letter.person, day, youth_from_12=letter.kind in NAMES_YOUTH_FROM_12
-    )
+    return addressing_for(letter.person, day, youth_from_12=letter.kind in NAMES_YOUTH_FROM_12)
 
 
 def letter_html(letter: Letter, template: LetterTemplate, day: dt.date) -> tuple[str, str]:

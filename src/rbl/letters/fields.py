@@ -43,7 +43,8 @@ FIELDS: dict[str, Field] = {
         "De aanvraag valt niet onder de gewichtige omstandigheden van artikel 14.",
     ),
     "vrijstelling_grond": Field(
-        "wettelijke grond van de vrijstelling", "Art. 5 onder a (lichamelijk of psychisch niet geschikt)"
+        "wettelijke grond van de vrijstelling",
+        "Art. 5 onder a (lichamelijk of psychisch niet geschikt)",
     ),
     "vrijstelling_einde": Field("einddatum van de vrijstelling", "31 januari 2027"),
     "medewerker": Field("naam van de medewerker die ondertekent", "J. Bakker"),

@@ -6,19 +6,34 @@ which letters are printed."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.functional import cached_property
+
+
+class PrivateStorage(FileSystemStorage):
+    """Documents live under RBL_MEDIA_ROOT/private and have no URL: they are
+    served only by the access-checked views of this app. The place follows
+    MEDIA_ROOT (also when a test moves it)."""
+
+    @cached_property
+    def base_location(self) -> str:
+        return str(Path(settings.MEDIA_ROOT) / "private")
+
+    @cached_property
+    def base_url(self) -> None:  # never a public URL
+        return None
+
+
+_PRIVATE = PrivateStorage()
 
 
 def _private() -> FileSystemStorage:
-    """Documents live under RBL_MEDIA_ROOT/private and have no URL: they are
-    served only by the access-checked views of this app. A callable, so that
-    migrations hold no machine's path and tests may move MEDIA_ROOT."""
-    from pathlib import Path
-
-    return FileSystemStorage(location=str(Path(settings.MEDIA_ROOT) / "private"), base_url=None)
+    """A callable, so that migrations hold no machine's path."""
+    return _PRIVATE
 
 
 class LetterKind(models.TextChoices):
@@ -269,7 +284,9 @@ class LetterBatch(models.Model):
     #: Letters the mailing house does not get: secret addresses and no usable address.
     set_apart = models.PositiveIntegerField("apart te versturen", default=0)
     pdf = models.FileField(storage=_private, upload_to=_batch_path, blank=True, max_length=200)
-    addresses = models.FileField(storage=_private, upload_to=_batch_path, blank=True, max_length=200)
+    addresses = models.FileField(
+        storage=_private, upload_to=_batch_path, blank=True, max_length=200
+    )
     message = models.CharField("melding", max_length=300, blank=True)
 
     class Meta:

@@ -73,9 +73,7 @@ def check_template(text: str, *, allowed: Mapping[str, object] = FIELDS) -> list
                 TemplateProblem(line, f"'{{{{{inner}}}}}': filters (met |) zijn niet toegestaan.")
             )
         elif name is None:
-            problems.append(
-                TemplateProblem(line, f"'{{{{{inner}}}}}' is geen geldige veldnaam.")
-            )
+            problems.append(TemplateProblem(line, f"'{{{{{inner}}}}}' is geen geldige veldnaam."))
         elif name.group(1) not in allowed:
             problems.append(
                 TemplateProblem(

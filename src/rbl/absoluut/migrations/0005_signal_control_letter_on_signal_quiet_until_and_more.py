@@ -4,25 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('absoluut', '0004_signal_municipality_no_single_index'),
+        ("absoluut", "0004_signal_municipality_no_single_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='signal',
-            name='control_letter_on',
-            field=models.DateField(blank=True, help_text='De antwoordtermijn loopt vanaf de datum van de controlebrief.', null=True, verbose_name='datum controlebrief'),
+            model_name="signal",
+            name="control_letter_on",
+            field=models.DateField(
+                blank=True,
+                help_text="De antwoordtermijn loopt vanaf de datum van de controlebrief.",
+                null=True,
+                verbose_name="datum controlebrief",
+            ),
         ),
         migrations.AddField(
-            model_name='signal',
-            name='quiet_until',
-            field=models.DateField(blank=True, help_text='Na een voldoende antwoord: tot deze datum geen nieuw signaal voor deze jongere.', null=True, verbose_name='geen nieuw signaal tot en met'),
+            model_name="signal",
+            name="quiet_until",
+            field=models.DateField(
+                blank=True,
+                help_text="Na een voldoende antwoord: tot deze datum geen nieuw signaal voor deze jongere.",
+                null=True,
+                verbose_name="geen nieuw signaal tot en met",
+            ),
         ),
         migrations.AlterField(
-            model_name='signal',
-            name='close_reason',
-            field=models.CharField(blank=True, choices=[('ingeschreven', 'Ingeschreven op een school'), ('vrijgesteld', 'Vrijstelling verleend'), ('verhuisd', 'Verhuisd uit de gemeente'), ('overleden', 'Overleden'), ('buiten_leeftijd', 'Niet meer leerplichtig of kwalificatieplichtig'), ('voldoende_antwoord', 'Voldoende antwoord op de controlebrief')], max_length=20, verbose_name='reden sluiting'),
+            model_name="signal",
+            name="close_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("ingeschreven", "Ingeschreven op een school"),
+                    ("vrijgesteld", "Vrijstelling verleend"),
+                    ("verhuisd", "Verhuisd uit de gemeente"),
+                    ("overleden", "Overleden"),
+                    ("buiten_leeftijd", "Niet meer leerplichtig of kwalificatieplichtig"),
+                    ("voldoende_antwoord", "Voldoende antwoord op de controlebrief"),
+                ],
+                max_length=20,
+                verbose_name="reden sluiting",
+            ),
         ),
     ]

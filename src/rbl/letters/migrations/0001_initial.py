@@ -7,101 +7,359 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('absoluut', '0005_signal_control_letter_on_signal_quiet_until_and_more'),
-        ('cases', '0003_casesettings_warning_term_weeks_alter_caseevent_kind_and_more'),
-        ('organisation', '0003_region_office_email_region_office_phone'),
-        ('registry', '0007_sqlite_source_digest'),
+        ("absoluut", "0005_signal_control_letter_on_signal_quiet_until_and_more"),
+        ("cases", "0003_casesettings_warning_term_weeks_alter_caseevent_kind_and_more"),
+        ("organisation", "0003_region_office_email_region_office_phone"),
+        ("registry", "0007_sqlite_source_digest"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LetterBatch',
+            name="LetterBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('controlebrief', 'Controlebrief absoluut verzuim'), ('waarschuwing', 'Waarschuwing (art. 22 Leerplichtwet)'), ('uitnodiging', 'Uitnodiging voor een gesprek'), ('verzuimstaat', 'Verzoek om de verzuimstaat (aan de school)'), ('verlof-besluit', 'Besluit op een verlofaanvraag'), ('vrijstelling-afloop', 'Einde van een vrijstelling')], max_length=24, verbose_name='soort brief')),
-                ('letter_date', models.DateField(verbose_name='briefdatum')),
-                ('municipality_codes', models.JSONField(blank=True, default=list, verbose_name='gemeenten')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='gestart op')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='klaar op')),
-                ('state', models.CharField(choices=[('wacht', 'Wacht op verwerking'), ('bezig', 'Bezig'), ('klaar', 'Klaar'), ('mislukt', 'Mislukt')], default='wacht', max_length=8, verbose_name='status')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='gemaakt')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='totaal')),
-                ('letters', models.PositiveIntegerField(default=0, verbose_name='brieven')),
-                ('set_apart', models.PositiveIntegerField(default=0, verbose_name='apart te versturen')),
-                ('pdf', models.FileField(blank=True, max_length=200, storage=rbl.letters.models._private, upload_to=rbl.letters.models._batch_path)),
-                ('addresses', models.FileField(blank=True, max_length=200, storage=rbl.letters.models._private, upload_to=rbl.letters.models._batch_path)),
-                ('message', models.CharField(blank=True, max_length=300, verbose_name='melding')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='gestart door')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("controlebrief", "Controlebrief absoluut verzuim"),
+                            ("waarschuwing", "Waarschuwing (art. 22 Leerplichtwet)"),
+                            ("uitnodiging", "Uitnodiging voor een gesprek"),
+                            ("verzuimstaat", "Verzoek om de verzuimstaat (aan de school)"),
+                            ("verlof-besluit", "Besluit op een verlofaanvraag"),
+                            ("vrijstelling-afloop", "Einde van een vrijstelling"),
+                        ],
+                        max_length=24,
+                        verbose_name="soort brief",
+                    ),
+                ),
+                ("letter_date", models.DateField(verbose_name="briefdatum")),
+                (
+                    "municipality_codes",
+                    models.JSONField(blank=True, default=list, verbose_name="gemeenten"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="gestart op")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="klaar op"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("wacht", "Wacht op verwerking"),
+                            ("bezig", "Bezig"),
+                            ("klaar", "Klaar"),
+                            ("mislukt", "Mislukt"),
+                        ],
+                        default="wacht",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="gemaakt")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="totaal")),
+                ("letters", models.PositiveIntegerField(default=0, verbose_name="brieven")),
+                (
+                    "set_apart",
+                    models.PositiveIntegerField(default=0, verbose_name="apart te versturen"),
+                ),
+                (
+                    "pdf",
+                    models.FileField(
+                        blank=True,
+                        max_length=200,
+                        storage=rbl.letters.models._private,
+                        upload_to=rbl.letters.models._batch_path,
+                    ),
+                ),
+                (
+                    "addresses",
+                    models.FileField(
+                        blank=True,
+                        max_length=200,
+                        storage=rbl.letters.models._private,
+                        upload_to=rbl.letters.models._batch_path,
+                    ),
+                ),
+                ("message", models.CharField(blank=True, max_length=300, verbose_name="melding")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="gestart door",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'afdrukopdracht brieven',
-                'verbose_name_plural': 'afdrukopdrachten brieven',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "afdrukopdracht brieven",
+                "verbose_name_plural": "afdrukopdrachten brieven",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='LetterTemplate',
+            name="LetterTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('controlebrief', 'Controlebrief absoluut verzuim'), ('waarschuwing', 'Waarschuwing (art. 22 Leerplichtwet)'), ('uitnodiging', 'Uitnodiging voor een gesprek'), ('verzuimstaat', 'Verzoek om de verzuimstaat (aan de school)'), ('verlof-besluit', 'Besluit op een verlofaanvraag'), ('vrijstelling-afloop', 'Einde van een vrijstelling')], max_length=24, verbose_name='soort brief')),
-                ('version', models.PositiveIntegerField(verbose_name='versie')),
-                ('subject', models.CharField(max_length=200, verbose_name='onderwerp')),
-                ('body', models.TextField(verbose_name='tekst (Markdown met {{ velden }})')),
-                ('local_blocks', models.JSONField(blank=True, default=dict, verbose_name='lokale tekstblokken')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='opgeslagen op')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='opgeslagen door')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("controlebrief", "Controlebrief absoluut verzuim"),
+                            ("waarschuwing", "Waarschuwing (art. 22 Leerplichtwet)"),
+                            ("uitnodiging", "Uitnodiging voor een gesprek"),
+                            ("verzuimstaat", "Verzoek om de verzuimstaat (aan de school)"),
+                            ("verlof-besluit", "Besluit op een verlofaanvraag"),
+                            ("vrijstelling-afloop", "Einde van een vrijstelling"),
+                        ],
+                        max_length=24,
+                        verbose_name="soort brief",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(verbose_name="versie")),
+                ("subject", models.CharField(max_length=200, verbose_name="onderwerp")),
+                ("body", models.TextField(verbose_name="tekst (Markdown met {{ velden }})")),
+                (
+                    "local_blocks",
+                    models.JSONField(blank=True, default=dict, verbose_name="lokale tekstblokken"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="opgeslagen op"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="opgeslagen door",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'briefsjabloon',
-                'verbose_name_plural': 'briefsjablonen',
-                'ordering': ['kind', '-version'],
+                "verbose_name": "briefsjabloon",
+                "verbose_name_plural": "briefsjablonen",
+                "ordering": ["kind", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('brief', 'Brief (gemaakt door RBL)'), ('upload', 'Toegevoegd bestand')], max_length=8, verbose_name='herkomst')),
-                ('letter_kind', models.CharField(blank=True, choices=[('controlebrief', 'Controlebrief absoluut verzuim'), ('waarschuwing', 'Waarschuwing (art. 22 Leerplichtwet)'), ('uitnodiging', 'Uitnodiging voor een gesprek'), ('verzuimstaat', 'Verzoek om de verzuimstaat (aan de school)'), ('verlof-besluit', 'Besluit op een verlofaanvraag'), ('vrijstelling-afloop', 'Einde van een vrijstelling')], max_length=24, verbose_name='soort brief')),
-                ('upload_kind', models.CharField(blank=True, choices=[('antwoord', 'Antwoord van ouders of jongere'), ('formulier', 'Ondertekend formulier'), ('verklaring', 'Verklaring arts of deskundige'), ('verzuimstaat', 'Verzuimstaat van de school'), ('overig', 'Overig')], max_length=12, verbose_name='soort bestand')),
-                ('title', models.CharField(max_length=200, verbose_name='titel')),
-                ('file', models.FileField(max_length=200, storage=rbl.letters.models._private, upload_to=rbl.letters.models._document_path, verbose_name='bestand')),
-                ('content_type', models.CharField(max_length=40, verbose_name='bestandstype')),
-                ('size', models.PositiveIntegerField(verbose_name='grootte (bytes)')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('letter_date', models.DateField(blank=True, null=True, verbose_name='datum')),
-                ('reference', models.CharField(blank=True, max_length=30, verbose_name='kenmerk')),
-                ('postcode', models.CharField(blank=True, max_length=7, verbose_name='postcode')),
-                ('delivery', models.CharField(blank=True, max_length=12, verbose_name='verzending')),
-                ('created_at', models.DateTimeField(verbose_name='gemaakt op')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='gemaakt door')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='cases.case', verbose_name='zaak')),
-                ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='letters.document', verbose_name='correctie van')),
-                ('exemption', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='registry.exemption', verbose_name='vrijstelling')),
-                ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.municipality', verbose_name='namens gemeente')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='registry.person', verbose_name='jongere')),
-                ('signal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='absoluut.signal', verbose_name='signaal absoluut verzuim')),
-                ('signer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ondertekend door')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='letters.letterbatch', verbose_name='afdrukopdracht')),
-                ('template', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='letters.lettertemplate', verbose_name='sjabloonversie')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("brief", "Brief (gemaakt door RBL)"),
+                            ("upload", "Toegevoegd bestand"),
+                        ],
+                        max_length=8,
+                        verbose_name="herkomst",
+                    ),
+                ),
+                (
+                    "letter_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("controlebrief", "Controlebrief absoluut verzuim"),
+                            ("waarschuwing", "Waarschuwing (art. 22 Leerplichtwet)"),
+                            ("uitnodiging", "Uitnodiging voor een gesprek"),
+                            ("verzuimstaat", "Verzoek om de verzuimstaat (aan de school)"),
+                            ("verlof-besluit", "Besluit op een verlofaanvraag"),
+                            ("vrijstelling-afloop", "Einde van een vrijstelling"),
+                        ],
+                        max_length=24,
+                        verbose_name="soort brief",
+                    ),
+                ),
+                (
+                    "upload_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("antwoord", "Antwoord van ouders of jongere"),
+                            ("formulier", "Ondertekend formulier"),
+                            ("verklaring", "Verklaring arts of deskundige"),
+                            ("verzuimstaat", "Verzuimstaat van de school"),
+                            ("overig", "Overig"),
+                        ],
+                        max_length=12,
+                        verbose_name="soort bestand",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="titel")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        storage=rbl.letters.models._private,
+                        upload_to=rbl.letters.models._document_path,
+                        verbose_name="bestand",
+                    ),
+                ),
+                ("content_type", models.CharField(max_length=40, verbose_name="bestandstype")),
+                ("size", models.PositiveIntegerField(verbose_name="grootte (bytes)")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("letter_date", models.DateField(blank=True, null=True, verbose_name="datum")),
+                ("reference", models.CharField(blank=True, max_length=30, verbose_name="kenmerk")),
+                ("postcode", models.CharField(blank=True, max_length=7, verbose_name="postcode")),
+                (
+                    "delivery",
+                    models.CharField(blank=True, max_length=12, verbose_name="verzending"),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="gemaakt op")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="gemaakt door",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="cases.case",
+                        verbose_name="zaak",
+                    ),
+                ),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="letters.document",
+                        verbose_name="correctie van",
+                    ),
+                ),
+                (
+                    "exemption",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="registry.exemption",
+                        verbose_name="vrijstelling",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.municipality",
+                        verbose_name="namens gemeente",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="registry.person",
+                        verbose_name="jongere",
+                    ),
+                ),
+                (
+                    "signal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="absoluut.signal",
+                        verbose_name="signaal absoluut verzuim",
+                    ),
+                ),
+                (
+                    "signer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="ondertekend door",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="letters.letterbatch",
+                        verbose_name="afdrukopdracht",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="letters.lettertemplate",
+                        verbose_name="sjabloonversie",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document',
-                'verbose_name_plural': 'documenten',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "document",
+                "verbose_name_plural": "documenten",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='lettertemplate',
-            constraint=models.UniqueConstraint(fields=('kind', 'version'), name='unique_template_version'),
+            model_name="lettertemplate",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "version"), name="unique_template_version"
+            ),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['letter_kind', 'signal'], name='document_kind_signal'),
+            model_name="document",
+            index=models.Index(fields=["letter_kind", "signal"], name="document_kind_signal"),
         ),
     ]

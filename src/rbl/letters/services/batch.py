@@ -98,20 +98,34 @@ def run_batch(batch: LetterBatch, *, progress: Progress | None = None) -> Letter
         batch.done = batch.total = total
         batch.save(
             update_fields=[
-                "state", "finished_at", "done", "total", "letters", "set_apart", "pdf", "addresses"
+                "state",
+                "finished_at",
+                "done",
+                "total",
+                "letters",
+                "set_apart",
+                "pdf",
+                "addresses",
             ]
         )
         logger.info(
             "letter batch %s: %s letters of kind %s in %.1f s",
-            batch.pk, batch.letters, batch.kind, time.monotonic() - started,
+            batch.pk,
+            batch.letters,
+            batch.kind,
+            time.monotonic() - started,
         )
     except Exception as exc:
         for document in written:
             if document.pk is None:
                 document.file.storage.delete(document.file.name)
-        message = str(exc) if isinstance(exc, LetterError) else (
-            "De brieven konden niet worden gemaakt door een fout in het systeem. "
-            "Er is niets vastgelegd."
+        message = (
+            str(exc)
+            if isinstance(exc, LetterError)
+            else (
+                "De brieven konden niet worden gemaakt door een fout in het systeem. "
+                "Er is niets vastgelegd."
+            )
         )
         if not isinstance(exc, LetterError):
             logger.exception("letter batch %s failed", batch.pk)
@@ -165,16 +179,24 @@ def _still_due(letters: list[Letter]) -> set[int]:
     """Indexes of the letters no other run made meanwhile (rows locked)."""
     signal_ids = [x.signal.pk for x in letters if x.kind == LetterKind.CONTROLEBRIEF]
     exemption_ids = [x.exemption.pk for x in letters if x.kind == LetterKind.VRIJSTELLING_AFLOOP]
-    free_signals = set(
-        Signal.objects.select_for_update()
-        .filter(pk__in=signal_ids, control_letter_on__isnull=True, closed_on__isnull=True)
-        .values_list("pk", flat=True)
-    ) if signal_ids else set()
-    taken_exemptions = set(
-        ExemptionReminder.objects.filter(exemption_id__in=exemption_ids).values_list(
-            "exemption_id", flat=True
+    free_signals = (
+        set(
+            Signal.objects.select_for_update()
+            .filter(pk__in=signal_ids, control_letter_on__isnull=True, closed_on__isnull=True)
+            .values_list("pk", flat=True)
         )
-    ) if exemption_ids else set()
+        if signal_ids
+        else set()
+    )
+    taken_exemptions = (
+        set(
+            ExemptionReminder.objects.filter(exemption_id__in=exemption_ids).values_list(
+                "exemption_id", flat=True
+            )
+        )
+        if exemption_ids
+        else set()
+    )
     keep = set()
     for index, letter in enumerate(letters):
         if letter.signal is not None and letter.kind == LetterKind.CONTROLEBRIEF:
@@ -239,7 +261,14 @@ def address_list(letters: list[Letter], kept: list[int]) -> bytes:
             continue
         names = list(a.name_lines) + ["", ""]
         writer.writerow(
-            [letters[i].reference, names[0], names[1], a.address_lines[0], a.address_lines[1], a.postcode]
+            [
+                letters[i].reference,
+                names[0],
+                names[1],
+                a.address_lines[0],
+                a.address_lines[1],
+                a.postcode,
+            ]
         )
     return out.getvalue().encode("utf-8")
 

@@ -89,7 +89,9 @@ def upload_document(
         author=author,
         created_at=now,
     )
-    save_file(document, content, {"application/pdf": "pdf", "image/png": "png"}.get(content_type, "jpg"))
+    save_file(
+        document, content, {"application/pdf": "pdf", "image/png": "png"}.get(content_type, "jpg")
+    )
     try:
         with transaction.atomic():
             if case is not None:
@@ -106,7 +108,14 @@ def upload_document(
                     )
             else:
                 document.save()
-            log_access(author, Action.CREATE, persons=[person] if person else [], case=case, path=path, purpose="document toegevoegd")
+            log_access(
+                author,
+                Action.CREATE,
+                persons=[person] if person else [],
+                case=case,
+                path=path,
+                purpose="document toegevoegd",
+            )
     except BaseException:
         _private().delete(document.file.name)
         raise

@@ -33,7 +33,7 @@ from rbl.cases.services.events import locked_case, record_event, save_case
 from rbl.cases.services.exemptions import exemptions_due_for_reminder
 from rbl.cases.services.lifecycle import add_task
 from rbl.cases.services.settings import case_settings
-from rbl.letters.compose import Letter, letter_html, long_date
+from rbl.letters.compose import Letter, address, letter_html, long_date
 from rbl.letters.models import Document, DocumentSource, LetterKind, LetterTemplate
 from rbl.letters.pdf import render_pdf
 from rbl.letters.services.documents import save_file
@@ -132,6 +132,7 @@ def letter_for_signal(signal: Signal, day: dt.date) -> Letter:
         },
     )
     letter.reference = reference_for(letter, day, 1)
+    letter.addressing = address(letter, day)
     return letter
 
 
@@ -162,6 +163,7 @@ def letter_for_exemption(exemption: Exemption, person: Person, day: dt.date) -> 
         },
     )
     letter.reference = reference_for(letter, day, 1)
+    letter.addressing = address(letter, day)
     return letter
 
 
@@ -176,7 +178,9 @@ def letter_for_case(
     if case.absent_since:
         values.setdefault("verzuim_sinds", long_date(case.absent_since))
     if kind == LetterKind.VERZUIMSTAAT and case.school is None:
-        raise LetterError("Deze zaak heeft geen school; een verzuimstaat kan niet worden opgevraagd.")
+        raise LetterError(
+            "Deze zaak heeft geen school; een verzuimstaat kan niet worden opgevraagd."
+        )
     if kind == LetterKind.VERLOF_BESLUIT:
         leave = getattr(case, "leave_request", None)
         if leave is None:
@@ -207,6 +211,7 @@ def letter_for_case(
         values=values,
     )
     letter.reference = reference_for(letter, day, number)
+    letter.addressing = address(letter, day)
     return letter
 
 
@@ -255,7 +260,9 @@ def due_letters(kind: str, day: dt.date, codes: Iterable[str] | None = None) -> 
 # --- storing a made letter and what it changes -------------------------------------------
 
 
-def new_document(letter: Letter, template: LetterTemplate, day: dt.date, author: Any, pdf: bytes, subject: str) -> Document:
+def new_document(
+    letter: Letter, template: LetterTemplate, day: dt.date, author: Any, pdf: bytes, subject: str
+) -> Document:
     """A letter's document, its file written, its row not yet saved."""
     document = Document(
         person=letter.person,

@@ -36,7 +36,9 @@ def check(subject: str, body: str, local_blocks: Mapping[str, str]) -> list[str]
         problems.append("De tekst is leeg.")
     problems += _named("Onderwerp", check_template(subject))
     problems += _named("Tekst", check_template(body))
-    names = dict(Municipality.objects.filter(code__in=list(local_blocks)).values_list("code", "name"))
+    names = dict(
+        Municipality.objects.filter(code__in=list(local_blocks)).values_list("code", "name")
+    )
     for code, text in sorted(local_blocks.items()):
         if code not in names:
             problems.append(f"Lokale tekst voor onbekende gemeente {code}.")

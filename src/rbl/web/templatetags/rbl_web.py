@@ -52,6 +52,10 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
         items.append((reverse("web:access-log"), "Toegangslog"))
     if may_import(user):
         items.append((reverse("web:import"), "Importeren"))
+    if user_grants(user).edit_cases:  # accounts.access.can_make_letters, from the cache
+        items.append((reverse("letters:home"), "Brieven"))
+    if user_grants(user).configures:
+        items.append((reverse("letters:templates"), "Briefsjablonen"))
     try:
         from rbl.finance.views import may_use_finance
 

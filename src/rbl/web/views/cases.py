@@ -34,6 +34,7 @@ from rbl.cases.services.lifecycle import (
     handover_to_rmc,
 )
 from rbl.cases.services.tasks import finish_task, schedule_task
+from rbl.letters.views import case_documents_context
 from rbl.web.forms import (
     HANDOVER_RMC,
     ActivityForm,
@@ -168,6 +169,7 @@ def _page(
         "tasks": list(case.tasks.select_related("assignee").order_by("done_on", "due_on")),
         "handhaving": list(case.handhaving.select_related("handler")),
         "forms": forms_,
+        **case_documents_context(case, editable=editable),
     }
     return render(request, "web/case.html", context, status=status)
 
