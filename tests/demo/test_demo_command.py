@@ -142,12 +142,44 @@ def test_demo_refuses_a_database_with_other_data(capsys, kind):
     assert not Region.objects.filter(is_demo=True).exists()
 
 
+class FakeWorker:
+    """Stands in for the `db_worker` process that `demo --serve` starts."""
+
+    started: list[FakeWorker] = []
+
+    def __init__(self, args, **kwargs):
+        self.args, self.kwargs = args, kwargs
+        self.pid = 4242
+        self.returncode = None
+        self.signals: list[str] = []
+        FakeWorker.started.append(self)
+
+    def poll(self):
+        return self.returncode
+
+    def terminate(self):
+        self.signals.append("TERM")
+
+    def wait(self, timeout=None):
+        self.returncode = 0
+        return 0
+
+
 @pytest.mark.django_db(transaction=True)
-def test_keep_files_and_serve(capsys, tmp_path, monkeypatch):
+def test_keep_files_and_serve(capsys, tmp_path, monkeypatch, settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
     calls = []
-    monkeypatch.setattr(
-        "rbl.demo.management.commands.demo.call_command", lambda *a, **k: calls.append((a, k))
-    )
+
+    def runserver(*args, **kwargs):
+        # The worker runs while the server does.
+        assert [w.signals for w in FakeWorker.started] == [[]]
+        calls.append((args, kwargs))
+
+    FakeWorker.started = []
+    monkeypatch.setattr("rbl.demo.management.commands.demo.call_command", runserver)
+    monkeypatch.setattr("rbl.demo.management.commands.demo.subprocess.Popen", FakeWorker)
     code, out, _ = run_demo(capsys, "--keep-files", str(tmp_path / "csv"), "--serve")
     assert code == 0
     assert {p.name for p in (tmp_path / "csv").iterdir()} == {
@@ -160,6 +192,28 @@ def test_keep_files_and_serve(capsys, tmp_path, monkeypatch):
     }
     assert calls == [(("runserver", "127.0.0.1:8000"), {"use_reloader": False})]
     assert "http://127.0.0.1:8000/" in out
+    [worker] = FakeWorker.started
+    assert worker.args[1:] == ["-m", "rbl", "db_worker", "--no-reload"]
+    assert worker.kwargs["start_new_session"] is True
+    assert worker.signals == ["TERM"] and worker.returncode == 0  # stopped with the server
+    assert "Achtergrondverwerking gestart" in out
+
+
+@pytest.mark.django_db
+def test_serve_starts_no_worker_when_tasks_run_immediately(capsys, monkeypatch, settings):
+    from rbl.demo.management.commands.demo import Command
+
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+    FakeWorker.started = []
+    monkeypatch.setattr("rbl.demo.management.commands.demo.call_command", lambda *a, **k: None)
+    monkeypatch.setattr("rbl.demo.management.commands.demo.subprocess.Popen", FakeWorker)
+    Command()._serve()
+    assert FakeWorker.started == []
 
 
 @pytest.mark.django_db(transaction=True)

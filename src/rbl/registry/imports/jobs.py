@@ -110,7 +110,8 @@ def start(
         },
     )
     directory = job_dir(job.id)
-    directory.mkdir(mode=0o700, parents=True)
+    directory.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700)
     fd = os.open(directory / UPLOAD_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         for chunk in upload.chunks():

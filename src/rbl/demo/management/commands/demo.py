@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -105,8 +108,27 @@ class Command(BaseCommand):
         else:
             self._print(summary)
         if opts["serve"]:
-            self.stdout.write(f"Webapplicatie op http://{ADDRESS}/ (stoppen met Ctrl-C)")
+            self._serve()
+
+    def _serve(self) -> None:
+        """The web application, and a `db_worker` process beside it for the work
+        that runs on the task queue (imports from the web page, letter batches),
+        stopped when the server stops."""
+        worker = _start_worker()
+        if worker is not None:
+            self.stdout.write(f"Achtergrondverwerking gestart (db_worker, proces {worker.pid}).")
+        self.stdout.write(f"Webapplicatie op http://{ADDRESS}/ (stoppen met Ctrl-C)")
+        # SIGTERM (kill, a service manager) stops the server like Ctrl-C, so the
+        # worker is stopped too rather than left running on its own.
+        previous = _on_sigterm(_interrupt)
+        try:
             call_command("runserver", ADDRESS, use_reloader=False)
+        finally:
+            if worker is not None:
+                self.stdout.write("Achtergrondverwerking stopt (een lopende taak wordt afgemaakt).")
+                _stop_worker(worker)
+            if previous is not None:
+                _on_sigterm(previous)
 
     def _print(self, s: DemoSummary) -> None:
         out = self.stdout.write
@@ -132,6 +154,49 @@ class Command(BaseCommand):
         out(f"Inloggen op http://{ADDRESS}/login/ met wachtwoord '{DEMO_PASSWORD}':")
         for username in CONTRACT_USERS:
             out(f"  {username:<20} {describe_roles(username)}")
+
+
+def _start_worker() -> subprocess.Popen | None:
+    """A `rbl db_worker` process on the same database (RBL_DB / DATABASE_URL are
+    in the environment it inherits); none when tasks run in the caller
+    (RBL_TASKS_IMMEDIATE). In a session of its own, so that Ctrl-C stops the
+    server and this command then stops the worker once, gracefully."""
+    from django_tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return None
+    return subprocess.Popen(
+        [sys.executable, "-m", "rbl", "db_worker", "--no-reload"],
+        env=os.environ.copy(),
+        start_new_session=True,
+    )
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _on_sigterm(handler: Any) -> Any:
+    """Set the SIGTERM handler (main thread only); the one it replaces."""
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        return None
+
+
+def _stop_worker(worker: subprocess.Popen) -> None:
+    """SIGTERM: the worker finishes the task it is running (an import is one
+    transaction) and exits. A second Ctrl-C while waiting kills it; an import
+    it was running then changes nothing."""
+    if worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait()
+    except KeyboardInterrupt:
+        worker.kill()
+        worker.wait()
 
 
 class _RichSteps:
