@@ -29,8 +29,9 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import transaction
 
-from rbl.demo.cases import populate_cases
+from rbl.demo.cases import ensure_assignment_rules, populate_cases
 from rbl.demo.generator import FILE_ORDER, GeneratedRegion, generate_region
+from rbl.demo.logos import install_demo_logos
 from rbl.demo.users import DEMO_PASSWORD, demo_region_spec
 from rbl.organisation.models import Municipality, Region, Samenwerkingsverband, School
 from rbl.organisation.regio import apply_region
@@ -148,6 +149,13 @@ def build_demo(
         )
     region = Region.objects.get()
     codes = sorted(m.code for m in spec.municipalities)
+    with step("Logo's, briefgegevens en toewijzing"):
+        install_demo_logos()
+        Region.objects.filter(pk=region.pk).update(
+            office_phone="0314 00 00 00", office_email="leerplicht@demo.invalid"
+        )
+        # Before the first check: its control letters are signed by the assigned officer.
+        ensure_assignment_rules(codes, {u.username: u for u in get_user_model().objects.all()})
 
     with _work_dir(keep_files) as out_dir:
         with step("Bestanden maken (BRP, DUO, scholen)") as bar:
@@ -187,10 +195,21 @@ def _run_checks(peildatum: dt.date, summary: DemoSummary, step) -> None:
         return
     with step("Controle absoluut verzuim"):
         for offset in CHECK_OFFSETS:
-            result = run_check(peildatum - dt.timedelta(days=offset))
+            day = peildatum - dt.timedelta(days=offset)
+            result = run_check(day)
             summary.checks.append(result.as_json())
+            if offset:
+                # The central administration sent the control letters two days after
+                # each earlier check; this week's signals still wait for theirs.
+                _control_letters(min(day + dt.timedelta(days=2), peildatum))
         summary.open_signals = Signal.objects.open().count()
         summary.closed_signals = Signal.objects.filter(closed_on__isnull=False).count()
+
+
+def _control_letters(day: dt.date) -> None:
+    from rbl.letters.services.batch import run_batch, start_batch
+
+    run_batch(start_batch("controlebrief", day=day))
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """One timeline per youth, from age 5 to 23, across all cases (doorlopend
 dossier): legal milestones, enrolments, diplomas, exemptions, absoluut-verzuim
-signals, absence reports, VSV rows, case events and activities.
+signals, absence reports, VSV rows, case events and activities, letters and
+uploaded documents.
 
 Only cases the user may see contribute their events and activities; the
 person-level records (enrolments, signals …) come with the person, whom the
@@ -33,6 +34,7 @@ class TimelineItem:
     case: Case | None = None
     author: str = ""
     sort: int = 0
+    url: str = ""  # a document to open (letters, uploads)
 
 
 def _age_window(person: Person) -> tuple[dt.date, dt.date]:
@@ -157,6 +159,32 @@ def _case_items(person: Person, cases: Iterable[Case]) -> list[TimelineItem]:
     return items
 
 
+def _document_items(person: Person, visible: Iterable[Case]) -> list[TimelineItem]:
+    """Letters and uploaded documents: those of the visible cases and those
+    kept with the person (no case, e.g. a control letter). One query."""
+    from django.db.models import Q
+    from django.urls import reverse
+
+    from rbl.letters.models import Document
+
+    case_list = {c.pk: c for c in visible if c.person_id == person.pk}
+    documents = Document.objects.filter(
+        Q(case_id__in=list(case_list)) | Q(case__isnull=True, person=person)
+    ).select_related("author")
+    return [
+        TimelineItem(
+            timezone.localdate(d.created_at),
+            "Brief" if d.letter_kind else "Document",
+            d.title + (f" (kenmerk {d.reference})" if d.reference else ""),
+            case=case_list.get(d.case_id),
+            author=_name(d.author),
+            sort=6,
+            url=reverse("letters:document", args=[d.pk]),
+        )
+        for d in documents
+    ]
+
+
 def _name(user: Any) -> str:
     if user is None:
         return "systeem"
@@ -167,7 +195,13 @@ def person_timeline(person: Person, visible: Iterable[Case]) -> list[TimelineIte
     """The items from the 5th to the 23rd birthday, oldest first. `visible` are
     the person's cases the user may see (from rbl.accounts.access)."""
     start, end = _age_window(person)
-    items = _milestones(person) + _registry_items(person) + _case_items(person, visible)
+    visible = list(visible)
+    items = (
+        _milestones(person)
+        + _registry_items(person)
+        + _case_items(person, visible)
+        + _document_items(person, visible)
+    )
     items = [i for i in items if start <= i.day <= end]
     items.sort(key=lambda i: (i.day, i.sort))
     return items

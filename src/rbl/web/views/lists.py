@@ -4,6 +4,7 @@ and CSV/XLSX export of the same columns."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from rbl.accounts.access import visible_signals
 from rbl.accounts.models import CASEWORK_ROLES, User
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
@@ -50,6 +52,7 @@ def _case_list(
     build: Callable[[], QuerySet],
     intro: str,
     filters: bool = True,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     if not does_casework(request.user) and not request.user.owned_cases.exists():
         raise PermissionDenied
@@ -81,6 +84,7 @@ def _case_list(
             "cases": cases,
             "columns": exports.CASE_COLUMNS,
             "query": query.urlencode(),
+            **(extra or {}),
         },
     )
 
@@ -116,4 +120,29 @@ def overdue(request: HttpRequest) -> HttpResponse:
         slug="termijn-verstreken",
         build=lambda: queries.overdue_cases(request.user, today),
         intro="Open zaken met een taak waarvan de termijn is verstreken (R-27).",
+        extra={"late_signals": _signals_without_letter(request, today)},
     )
+
+
+def _signals_without_letter(request: HttpRequest, today) -> list:
+    """Signals that waited more than a week for their control letter (R-13),
+    for who makes those letters (central administration, coordinator)."""
+    codes = user_grants(request.user).edit_cases
+    if not codes:
+        return []
+    signals = list(
+        visible_signals(request.user)
+        .without_letter(today)
+        .filter(municipality_id__in=list(codes))
+        .select_related("person", "municipality")
+        .order_by("opened_on", "pk")[:50]
+    )
+    if signals:
+        log_access(
+            request.user,
+            Action.VIEW,
+            persons=[s.person_id for s in signals],
+            purpose="signalen zonder controlebrief",
+            path=request.path,
+        )
+    return signals
