@@ -44,6 +44,7 @@ def test_main_screens_have_no_wcag_violations(live_server):
         reverse("web:thuiszitters"),
         reverse("web:leave"),
         reverse("web:exemptions"),
+        reverse("letters:home"),
     ]
     axe = Axe()
     problems: dict[str, str] = {}
@@ -62,7 +63,12 @@ def test_main_screens_have_no_wcag_violations(live_server):
             if results.violations_count:
                 problems[path] = results.generate_report()
         # The privacy officer's screen and the finance page, as their users see them.
-        for username, path in (("privacy", "/toegangslog/"), ("beleid-winterswijk", "/financien/")):
+        for username, path in (
+            ("privacy", "/toegangslog/"),
+            ("beleid-winterswijk", "/financien/"),
+            ("beheer", reverse("letters:templates")),
+            ("beheer", reverse("letters:template", args=["controlebrief"])),
+        ):
             page.context.clear_cookies()
             log_in(page, live_server.url, username)
             response = page.goto(f"{live_server.url}{path}")
