@@ -295,10 +295,15 @@ def test_verzuimstaat_request_goes_to_the_school_without_the_youths_address(aalt
     case = open_case(person, "relatief_16uur", actor=lpa, today=D, owner=lpa)
     case.school = SchoolFactory(name="Het Assink Lyceum")
     case.save()
+    task = Task.objects.create(
+        case=case, kind=TaskKind.VERZUIMSTAAT, title="Verzuimstaat", due_on=D
+    )
     document = make_letter(letter_for_case(case, "verzuimstaat", D, author=lpa), author=lpa, day=D)
     text = pdf_text(document.file.read())
     assert "Het Assink Lyceum" in text
     assert "Geheimweg" not in text and "7121" not in text
+    task.refresh_from_db()
+    assert task.done_on == D  # the request is made
 
 
 def test_leave_decision_letter_only_for_leave_the_officer_decides(aalten):

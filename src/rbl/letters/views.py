@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -278,8 +279,12 @@ def case_documents_context(case: Any, *, editable: bool) -> dict[str, Any]:
     """What the case page shows of documents: the case's documents (newest
     first) and, when the user may change the (open) case, the forms to make a letter and
     to add a document."""
+    # The case's own documents and, for an absoluut-verzuim case, the control
+    # letter of the signal it came from (kept with the signal and the person).
     documents = list(
-        case.documents.select_related("author", "template").order_by("-created_at", "-pk")
+        Document.objects.filter(Q(case=case) | Q(signal_id=case.signal_id, signal__isnull=False))
+        .select_related("author", "template")
+        .order_by("-created_at", "-pk")
     )
     initial = {"version": case.version}
     return {

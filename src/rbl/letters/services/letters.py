@@ -25,6 +25,7 @@ from rbl.cases.models import (
     EventKind,
     ExemptionReminder,
     LeaveDecider,
+    Task,
     TaskKind,
 )
 from rbl.cases.services.assignment import choose_owner
@@ -320,6 +321,11 @@ def _record_on_case(letter: Letter, document: Document, day: dt.date, author: An
             data={"document": document.pk, "soort": letter.kind, "kenmerk": document.reference},
             note=document.title,
         )
+        if letter.kind == LetterKind.VERZUIMSTAAT:
+            # The request is made: the case's task to ask for it is done.
+            Task.objects.filter(case=case, kind=TaskKind.VERZUIMSTAAT, done_on__isnull=True).update(
+                done_on=day
+            )
         if letter.kind == LetterKind.WAARSCHUWING:
             weeks = case_settings(case.principal).warning_term_weeks
             add_task(
