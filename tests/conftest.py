@@ -1,13 +1,33 @@
 """Shared fixtures. Suites that need PostgreSQL or a browser skip with a reason
-when those are absent; in CI (RBL_REQUIRE_ALL=1) a skip of that kind fails instead."""
+when those are absent; in CI (RBL_REQUIRE_ALL=1) a skip of that kind fails instead.
+
+The clock: every test starts at ``tests.clock.NOW`` (Wednesday 11 March 2026,
+10:00 Europe/Amsterdam) by time-machine, and the clock ticks on from there, so
+live servers, browsers and timeouts keep working (time.monotonic and
+time.perf_counter are real). Module- and session-scoped fixtures run on the same
+clock. A test that needs another moment asks for the ``clock`` fixture and calls
+``clock.move_to(...)`` or ``clock.shift(...)``, or uses time_machine.travel.
+
+To run the whole suite as if it were another day, set RBL_TEST_NOW to an ISO date
+or date-time (Europe/Amsterdam unless it names an offset; a date alone is that
+day at 10:00)::
+
+    RBL_TEST_NOW=2026-12-06 pytest -n 2 -q          # a Sunday
+    RBL_TEST_NOW=2026-12-31T23:30 pytest -n 2 -q    # half an hour before New Year
+
+Every test must pass on every day of the year."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
+import time_machine
 from django.db import connection
+
+from tests.clock import NOW
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -36,3 +56,18 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock():
+    """Session- and module-scoped fixtures see the suite's moment too."""
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[time_machine.Traveller]:
+    """Every test starts at tests.clock.NOW; ask for this fixture by name to move
+    the clock (``clock.move_to(...)``, ``clock.shift(...)``)."""
+    with time_machine.travel(NOW, tick=True) as traveller:
+        yield traveller

@@ -101,7 +101,7 @@ def test_halt_outcome_must_fit_and_age_is_checked(aalten, case, people):
     )
     with pytest.raises(CaseRuleError, match="12 tot 18"):
         start_handhaving(
-            child, "halt", actor=people["lpa"], handler=people["boa"], expected_version=1
+            child, "halt", actor=people["lpa"], handler=people["boa"], expected_version=1, on=TODAY
         )
     assert Handhaving.objects.count() == 1
 

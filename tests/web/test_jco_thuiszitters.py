@@ -236,7 +236,7 @@ def test_handover_to_rmc_at_18_continues_in_an_rmc_case(client, world):
         municipality=world.aalten,
         surname="Meerderjarig",
         given_names="Bo",
-        birth_date=today.replace(year=today.year - 19),
+        birth_date=dt.date(today.year - 19, 1, 1),  # 19 on every day of the year
     )
     case = CaseFactory(person=adult, owner=world.users["lpa-aalten"], opened_on=today)
     login(client, world, "coordinator")

@@ -38,13 +38,22 @@ def login(client, world: World, name: str):
     return client
 
 
+def leave_dates() -> tuple[dt.date, dt.date]:
+    """Monday to Wednesday of a week some 100 days ahead: three school days
+    whatever day it is today."""
+    start = TODAY() + 100 * DAY
+    start += (7 - start.weekday()) % 7 * DAY
+    return start, start + 2 * DAY
+
+
 def leave_post(**overrides) -> dict:
     today = TODAY()
+    start, end = leave_dates()
     data = {
         "requested_on": (today - 2 * DAY).isoformat(),
         "article": "14",
-        "start": (today + 100 * DAY).isoformat(),
-        "end": (today + 102 * DAY).isoformat(),
+        "start": start.isoformat(),
+        "end": end.isoformat(),
         "reason": "Bruiloft van een grootouder in het buitenland",
     }
     return {**data, **overrides}
@@ -63,11 +72,12 @@ def exemption_post(**overrides) -> dict:
 
 def register_leave(world: World, person_key: str = "own", **fields) -> LeaveRequest:
     today = TODAY()
+    start, end = leave_dates()
     args = {
         "article": "14",
         "requested_on": today - 2 * DAY,
-        "start": today + 100 * DAY,
-        "end": today + 102 * DAY,
+        "start": start,
+        "end": end,
         "actor": world.users["coordinator"],
         **fields,
     }
