@@ -164,9 +164,19 @@ def test_the_documented_example_file_loads(capsys):
     call_command("regio", str(EXAMPLE))
     assert Region.objects.get().municipalities.count() == 9
     assert Region.objects.get().executing_municipality_id == "0222"
+    region = Region.objects.get()
+    assert (region.office_phone, region.office_email) == (
+        "0314 37 73 77",
+        "leerplicht@regio-achterhoek.example",
+    )
 
 
 INVALID_CASES = [
+    pytest.param(
+        VALID.replace("gemeenten:", "bureau: {email: leerplicht-at-achterhoek}\ngemeenten:", 1),
+        "bureau.email: 'leerplicht-at-achterhoek' is geen geldig e-mailadres",
+        id="office-email",
+    ),
     pytest.param(
         VALID.replace('code: "0197"', "code: 0197"),
         # YAML reads 0197 as text, but a real unquoted code like 1859 is read as a number;

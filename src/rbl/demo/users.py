@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rbl.demo.reference import EXECUTING, load_reference
-from rbl.organisation.regio import MunicipalitySpec, ParticipationSpec, RegionSpec, StaffSpec
+from rbl.organisation.regio_file import MunicipalitySpec, ParticipationSpec, RegionSpec, StaffSpec
 
 DEMO_REGION_NAME = "Demoregio Achterhoek"
 DEMO_PASSWORD = "demo"

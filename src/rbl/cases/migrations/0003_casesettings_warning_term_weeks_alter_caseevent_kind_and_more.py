@@ -4,25 +4,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_case_opened_desc_index'),
+        ("cases", "0002_case_opened_desc_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='casesettings',
-            name='warning_term_weeks',
-            field=models.PositiveIntegerField(default=4, help_text='Art. 22 Leerplichtwet: na de waarschuwing volgt zo nodig een proces-verbaal.', verbose_name='termijn tussen waarschuwing en proces-verbaal (weken)'),
+            model_name="casesettings",
+            name="warning_term_weeks",
+            field=models.PositiveIntegerField(
+                default=4,
+                help_text="Art. 22 Leerplichtwet: na de waarschuwing volgt zo nodig een proces-verbaal.",
+                verbose_name="termijn tussen waarschuwing en proces-verbaal (weken)",
+            ),
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='kind',
-            field=models.CharField(choices=[('aangemaakt', 'Zaak aangemaakt'), ('status', 'Status gewijzigd'), ('afgesloten', 'Zaak afgesloten'), ('heropend', 'Zaak heropend'), ('toegewezen', 'Toegewezen'), ('overgedragen', 'Overgedragen'), ('gemeente', 'Overgedragen aan andere gemeente'), ('rmc', 'Overgedragen aan RMC'), ('route', 'Route gekozen'), ('ouders', 'Keuze ouders informeren vastgelegd'), ('melding', 'Verzuimmelding toegevoegd'), ('activiteit', 'Activiteit vastgelegd'), ('handhaving', 'Halt/PV bijgewerkt'), ('vrijstelling', 'Vrijstelling vastgelegd'), ('verlof', 'Verlofaanvraag bijgewerkt'), ('brief', 'Brief gemaakt'), ('document', 'Document toegevoegd')], max_length=20, verbose_name='soort'),
+            model_name="caseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("aangemaakt", "Zaak aangemaakt"),
+                    ("status", "Status gewijzigd"),
+                    ("afgesloten", "Zaak afgesloten"),
+                    ("heropend", "Zaak heropend"),
+                    ("toegewezen", "Toegewezen"),
+                    ("overgedragen", "Overgedragen"),
+                    ("gemeente", "Overgedragen aan andere gemeente"),
+                    ("rmc", "Overgedragen aan RMC"),
+                    ("route", "Route gekozen"),
+                    ("ouders", "Keuze ouders informeren vastgelegd"),
+                    ("melding", "Verzuimmelding toegevoegd"),
+                    ("activiteit", "Activiteit vastgelegd"),
+                    ("handhaving", "Halt/PV bijgewerkt"),
+                    ("vrijstelling", "Vrijstelling vastgelegd"),
+                    ("verlof", "Verlofaanvraag bijgewerkt"),
+                    ("brief", "Brief gemaakt"),
+                    ("document", "Document toegevoegd"),
+                ],
+                max_length=20,
+                verbose_name="soort",
+            ),
         ),
         migrations.AlterField(
-            model_name='task',
-            name='kind',
-            field=models.CharField(choices=[('controlebrief', 'Antwoord controlebrief afwachten'), ('verlof', 'Beslissen op verlofaanvraag'), ('termijn_pv', 'Termijn art. 22 na de waarschuwing verstreken'), ('opvolging', 'Opvolging'), ('verzuimstaat', 'Verzuimstaat opvragen')], max_length=20, verbose_name='soort'),
+            model_name="task",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("controlebrief", "Antwoord controlebrief afwachten"),
+                    ("verlof", "Beslissen op verlofaanvraag"),
+                    ("termijn_pv", "Termijn art. 22 na de waarschuwing verstreken"),
+                    ("opvolging", "Opvolging"),
+                    ("verzuimstaat", "Verzuimstaat opvragen"),
+                ],
+                max_length=20,
+                verbose_name="soort",
+            ),
         ),
     ]

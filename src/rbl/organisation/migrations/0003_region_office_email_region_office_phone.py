@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0002_school_codes_bytewise'),
+        ("organisation", "0002_school_codes_bytewise"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='region',
-            name='office_email',
-            field=models.EmailField(blank=True, help_text='Staat op brieven.', max_length=254, verbose_name='e-mail bureau leerplicht'),
+            model_name="region",
+            name="office_email",
+            field=models.EmailField(
+                blank=True,
+                help_text="Staat op brieven.",
+                max_length=254,
+                verbose_name="e-mail bureau leerplicht",
+            ),
         ),
         migrations.AddField(
-            model_name='region',
-            name='office_phone',
-            field=models.CharField(blank=True, help_text='Staat op brieven.', max_length=30, verbose_name='telefoon bureau leerplicht'),
+            model_name="region",
+            name="office_phone",
+            field=models.CharField(
+                blank=True,
+                help_text="Staat op brieven.",
+                max_length=30,
+                verbose_name="telefoon bureau leerplicht",
+            ),
         ),
     ]

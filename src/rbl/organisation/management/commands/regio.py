@@ -8,7 +8,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from rbl.organisation.regio import RegionFileError, RegionResult, apply_region, read_region_file
+from rbl.organisation.regio import RegionResult, apply_region
+from rbl.organisation.regio_file import RegionFileError, read_region_file
 
 
 class Command(BaseCommand):
