@@ -29,6 +29,9 @@ from django.db import connection
 
 from tests.clock import NOW
 
+# db_worker: a real `rbl db_worker` process on the test database (tests/worker.py).
+pytest_plugins = ["tests.worker"]
+
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import functools
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from rbl.cases.models import AgeGroup, AssignmentRule, CaseStatus, VerzuimMelding
 from rbl.registry.imports import run_import
@@ -188,3 +190,65 @@ def test_aalten_officer_cannot_find_or_open_a_winterswijk_child(live_server, pag
     page.get_by_role("link", name="Sanne de Jansen").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Sanne de Jansen").is_visible()
+
+
+BRP_HEADER = (
+    "bsn,geslachtsnaam,voorvoegsel,voornamen,geboortedatum,geslacht,gemeentecode,"
+    "straat,huisnummer,postcode,woonplaats,datum_overlijden,geheim,ouder1_bsn\n"
+)
+
+
+@closes_its_connections
+def test_administration_imports_a_file_and_sees_the_worker_finish_it(
+    live_server, db_worker, page, tmp_path: Path
+):
+    """The import page puts the file on the queue; a real `rbl db_worker`
+    process (tests/worker.py) imports it while the page shows its progress, and
+    the page then shows the counts."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    from rbl.core.bsn import make_bsn
+    from rbl.registry.models import ImportJob
+
+    build_world()
+    rows = 40_000  # big enough to take a while: the page shows progress first
+    brp = tmp_path / "brp.csv"
+    with brp.open("w", encoding="utf-8") as fh:
+        fh.write(BRP_HEADER)
+        for i in range(rows):
+            fh.write(
+                f"{make_bsn(7000 + 13 * i)},Jansen,,Kim {i},2012-03-{1 + i % 28:02d},V,"
+                f"{'0197' if i % 2 else '0294'},Markt,{i},7121AA,Aalten,,N,\n"
+            )
+    base = live_server.url
+    log_in(page, base, "administratie")
+    page.goto(f"{base}{reverse('web:import')}")
+    page.get_by_label("Soort bestand").select_option("brp")
+    page.get_by_label("Bestand (CSV)").set_input_files(str(brp))
+    page.get_by_role("button", name="Importeren").click()
+    page.wait_for_load_state()
+
+    assert page.get_by_role("heading", name="Import: brp.csv").is_visible()
+    assert page.locator("#voortgang").is_visible()  # the queued or running import
+    seen = set()
+    finished = page.get_by_text("Het bestand is verwerkt.")
+    deadline = time.monotonic() + 90
+    while not finished.is_visible():
+        assert time.monotonic() < deadline, f"not finished; worker said:\n{db_worker.output()}"
+        try:
+            seen.add(page.locator("#procent").text_content(timeout=500))
+        except PlaywrightError:
+            pass  # the page reloads itself when the import is done
+        page.wait_for_timeout(100)
+    assert "0%" in seen
+    counts = page.get_by_role("table", name="Aantallen")
+    assert counts.get_by_role("row", name="Regels gelezen").get_by_role("cell").inner_text() == (
+        str(rows)
+    )
+
+    job = ImportJob.objects.get()
+    task = DBTaskResult.objects.get()
+    assert (job.state, job.result["rows"], job.task_id) == ("klaar", rows, str(task.id))
+    assert task.worker_ids == [db_worker.worker_id]  # run by the worker process
+    assert job.total == brp.stat().st_size  # its progress was written as it ran
+    assert db_worker.process.poll() is None
