@@ -25,11 +25,38 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _import_jobs(user):
+    """An import waiting for its worker (progress bar) and a rejected one (error table)."""
+    from django.utils import timezone
+
+    from rbl.registry.models import ImportJob
+
+    waiting = ImportJob.objects.create(user=user, kind="scholen", file_name="scholen.csv")
+    rejected = ImportJob.objects.create(
+        user=user,
+        kind="scholen",
+        file_name="scholen.csv",
+        state="klaar",
+        finished_at=timezone.now(),
+        result={
+            "rows": 1,
+            "created": 0,
+            "updated": 0,
+            "unchanged": 0,
+            "rejected": 1,
+            "errors": [{"line": 2, "column": "sector", "reason": "onbekende sector"}],
+        },
+        rejected_values=["XX"],
+    )
+    return waiting, rejected
+
+
 def test_main_screens_have_no_wcag_violations(live_server):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
     world = build_world()
+    waiting, rejected = _import_jobs(world.users["coordinator"])
     pages = [
         reverse("web:home"),
         reverse("web:my-work"),
@@ -39,6 +66,8 @@ def test_main_screens_have_no_wcag_violations(live_server):
         reverse("web:person", args=[world.persons["own"].pk]),
         reverse("web:case", args=[world.cases["own"].pk]),
         reverse("web:import"),
+        reverse("web:import-job", args=[waiting.pk]),
+        reverse("web:import-job", args=[rejected.pk]),
         reverse("web:caseload"),
         reverse("web:jco"),
         reverse("web:thuiszitters"),
