@@ -10,6 +10,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -465,6 +466,10 @@ def test_queued_import_waits_for_a_worker_then_finishes(client, world, queued_ta
     assert (status["state"], status["percent"], status["done"]) == ("wacht", 0, False)
     page = client.get(response["Location"]).content.decode()
     assert "wacht op zijn beurt" in page and 'id="voortgang"' in page
+    # The import page lists it for this user (who may have closed its page), not for others.
+    assert response["Location"] in client.get(reverse("web:import")).content.decode()
+    other = login(Client(), world, "coordinator").get(reverse("web:import")).content.decode()
+    assert response["Location"] not in other and "Uw lopende imports" not in other
     assert not School.objects.filter(brin="95ZZ").exists()
     stored = list(media.rglob("bestand.csv"))
     assert len(stored) == 1 and stored[0].stat().st_mode & 0o077 == 0  # private to the owner

@@ -140,6 +140,15 @@ def get(job_id: uuid.UUID | str, user: Any) -> ImportJob | None:
     return job
 
 
+def unfinished(user: Any, limit: int = 10) -> list[ImportJob]:
+    """The user's imports that wait for a worker or run, newest first."""
+    return list(
+        ImportJob.objects.filter(
+            user_id=user.pk, state__in=[ImportJobState.WAITING, ImportJobState.RUNNING]
+        ).order_by("-created_at")[:limit]
+    )
+
+
 def status(job: ImportJob) -> dict[str, Any]:
     """What the import page polls (no personal values)."""
     return {
@@ -188,8 +197,10 @@ def run_import_job(context: TaskContext, job_id: str) -> dict[str, Any] | None:
         started_at=timezone.now(),
         task_id=str(context.task_result.id)[:64],
     )
-    if not claimed:  # gone, or already run by an earlier attempt
+    if not claimed:  # gone (its user was deleted), or already run by an earlier attempt
         logger.warning("import job %s is not waiting; not run again", job_id)
+        if not ImportJob.objects.filter(pk=job_id).exists():
+            shutil.rmtree(job_dir(job_id), ignore_errors=True)
         return None
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     directory = job_dir(job.id)

@@ -55,7 +55,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/import.html",
-        {"form": form, "logs": logs, "kinds": kinds, "max_mb": max_mb},
+        {
+            "form": form,
+            "logs": logs,
+            "kinds": kinds,
+            "max_mb": max_mb,
+            "running": jobs.unfinished(request.user),
+        },
         status=status,
     )
 
