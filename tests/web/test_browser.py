@@ -209,6 +209,7 @@ def test_administration_imports_a_file_and_sees_the_worker_finish_it(
 
     from rbl.core.bsn import make_bsn
     from rbl.registry.models import ImportJob
+    from tests.clock import NOW
 
     build_world()
     rows = 40_000  # big enough to take a while: the page shows progress first
@@ -250,5 +251,6 @@ def test_administration_imports_a_file_and_sees_the_worker_finish_it(
     task = DBTaskResult.objects.get()
     assert (job.state, job.result["rows"], job.task_id) == ("klaar", rows, str(task.id))
     assert task.worker_ids == [db_worker.worker_id]  # run by the worker process
+    assert abs(job.started_at - NOW) < dt.timedelta(minutes=10)  # on the suite's clock
     assert job.total == brp.stat().st_size  # its progress was written as it ran
     assert db_worker.process.poll() is None
