@@ -92,7 +92,15 @@ def test_demo_builds_the_region_through_the_imports(capsys):
     # The absoluut check ran and found the youth without a school.
     assert Signal.objects.open().exists()
     assert summary["signals"]["open"] == Signal.objects.open().count()
-    assert len(summary["checks"]) == 4
+    assert len(summary["checks"]) == 5  # weekly-ish: 90, 60, 30 and 7 days ago, and today
+    # The earlier checks' signals got their control letters; today's wait for theirs.
+    from rbl.letters.models import Document
+
+    today = Signal.objects.open().filter(opened_on=PEIL)
+    assert not today.filter(control_letter_on__isnull=False).exists()
+    earlier = Signal.objects.open().exclude(opened_on=PEIL)
+    assert not earlier.filter(control_letter_on__isnull=True).exists()
+    assert Document.objects.filter(letter_kind="controlebrief").count() >= earlier.count()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -38,8 +38,9 @@ from rbl.organisation.regio import apply_region
 from rbl.registry.imports import ImportResult, run_import
 from rbl.registry.models import ImportLog, Person
 
-#: Days before the peildatum on which the absoluut check is run (chronologically).
-CHECK_OFFSETS = (90, 60, 30, 0)
+#: Days before the peildatum on which the absoluut check is run (chronologically);
+#: last week's signals have their letters and wait for an answer.
+CHECK_OFFSETS = (90, 60, 30, 7, 0)
 
 Progress = Callable[[int, int], None]
 

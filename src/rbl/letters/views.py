@@ -100,6 +100,15 @@ def letters_home(request: HttpRequest) -> HttpResponse:
     late = list(
         waiting.filter(opened_on__lte=today - WEEK).select_related("person", "municipality")[:200]
     )
+    # Letters sent earlier: the answer may still come in (no case opened yet).
+    awaiting = list(
+        visible_signals(request.user)
+        .open()
+        .filter(municipality_id__in=codes, control_letter_on__isnull=False, case__isnull=True)
+        .filter(opened_on__lte=today - WEEK)
+        .select_related("person", "municipality__region")
+        .order_by("control_letter_on", "pk")[:200]
+    )
     batches = list(
         LetterBatch.objects.exclude(state=BatchState.DONE, letters=0).select_related("created_by")[
             :20
@@ -108,13 +117,14 @@ def letters_home(request: HttpRequest) -> HttpResponse:
     log_access(
         request.user,
         Action.VIEW,
-        persons=[s.person_id for s in signals] + [s.person_id for s in late],
+        persons=[s.person_id for s in (*signals, *late, *awaiting)],
         purpose="brieven: signalen van deze week",
         path=request.path,
     )
     context = {
         "signals": [(s, letters.get(s.pk)) for s in signals],
         "late": late,
+        "awaiting": awaiting,
         "waiting": waiting.count(),
         "exemptions_due": exemptions_needing_letter(today, codes).count(),
         "batches": batches,

@@ -69,10 +69,8 @@ class Command(BaseCommand):
                 self._reject("--datum", options["datum"], str(exc), as_json)
         for option in ("pdf", "adressen"):
             path = options[option]
-            if path is not None and not path.parent.is_dir():
-                self._reject(
-                    f"--{option}", str(path), "de map van dit bestand bestaat niet", as_json
-                )
+            if path is not None and (path.is_dir() or not path.parent.is_dir()):
+                self._reject(f"--{option}", str(path), "geen bestand in een bestaande map", as_json)
         try:
             codes = _known_codes(options["gemeente"])
         except UnknownMunicipality as exc:
