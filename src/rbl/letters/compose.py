@@ -86,18 +86,6 @@ def logo_uri(municipality: Municipality) -> str:
     return path.resolve().as_uri() if path.is_file() else ""
 
 
-def contact_text(municipality: Municipality) -> str:
-    region = municipality.region
-    parts = []
-    if region is not None and region.office_phone:
-        parts.append(f"telefoon {region.office_phone}")
-    if region is not None and region.office_email:
-        parts.append(f"e-mail {region.office_email}")
-    if not parts:
-        return ""
-    return "Vragen? Neem contact op met het bureau leerplicht: " + ", ".join(parts) + "."
-
-
 def base_values(letter: Letter, day: dt.date) -> dict[str, str]:
     """The fields every letter knows; kind-specific values come on top."""
     person = letter.person
@@ -149,7 +137,8 @@ def letter_html(letter: Letter, template: LetterTemplate, day: dt.date) -> tuple
         "local": mark_safe(render_markdown(local, values)) if local.strip() else "",
         "signer_name": values["medewerker"],
         "signer_function": values["functie"],
-        "contact": contact_text(letter.municipality),
+        "phone": values["telefoon"],
+        "email": values["email"],
     }
     return subject, _layout().render(context)
 

@@ -35,8 +35,8 @@ FIELDS: dict[str, Field] = {
         "dinsdag 15 december 2026 om 10.00 uur, gemeentehuis Voorbeeldstad",
     ),
     "verlof_van": Field("eerste dag van het gevraagde verlof", "8 februari 2027"),
-    "verlof_tot": Field("laatste dag van het gevraagde verlof", "19 februari 2027"),
-    "verlof_dagen": Field("aantal gevraagde schooldagen", "10"),
+    "verlof_tot": Field("laatste dag van het gevraagde verlof", "23 februari 2027"),
+    "verlof_dagen": Field("aantal gevraagde schooldagen", "12"),
     "verlof_besluit": Field("het besluit: toegekend, deels toegekend of afgewezen", "afgewezen"),
     "motivering": Field(
         "de motivering van het besluit",
