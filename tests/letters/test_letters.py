@@ -379,3 +379,31 @@ def test_upload_is_checked_by_content_and_size(aalten, settings):
     with pytest.raises(ImmutableDocumentError):
         document.delete()
     assert Document.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "controlebrief",
+        "waarschuwing",
+        "uitnodiging",
+        "verzuimstaat",
+        "verlof-besluit",
+        "vrijstelling-afloop",
+    ],
+)
+def test_every_standard_letter_fits_on_one_page(aalten, kind):
+    from rbl.letters.compose import preview_html
+    from rbl.letters.pdf import render_pdf
+
+    aalten.region.office_phone, aalten.region.office_email = (
+        "0543 49 33 00",
+        "leerplicht@aalten.example",
+    )
+    aalten.region.save()
+    pdf = render_pdf(preview_html(current_template(kind), aalten))
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    assert squash("burgemeester en wethouders van de gemeente Aalten, namens dezen,") in squash(
+        reader.pages[0].extract_text()
+    )
