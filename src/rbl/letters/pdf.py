@@ -5,10 +5,14 @@ A batch renders its letters in `RBL_LETTER_PROCESSES` worker processes
 this module and WeasyPrint, not Django: they receive a letter's HTML and
 return its PDF bytes, so their memory stays that of WeasyPrint alone while the
 calling process does the database work. Results come back in the order given.
+
+`PdfConcatenation` puts many PDFs into one (a batch's print file) as they come,
+in constant memory.
 """
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -79,15 +83,104 @@ def renderer(processes: int) -> Iterator[Callable[[Iterable[str]], Iterator[byte
         yield run
 
 
+class PdfConcatenation:
+    """One PDF made of others, written as they come, in constant memory.
+
+    `add` writes the pages of one PDF and every object they use (fonts,
+    images, content streams) to the target at once, under new object numbers;
+    `finish` writes the page tree, the catalogue and the cross-reference
+    table. Only object numbers and file offsets stay in memory (pypdf's
+    `PdfWriter` keeps every page until it writes: 170 MB for 1,000 letters).
+    Bookmarks and document information of the parts are not carried over."""
+
+    def __init__(self, target: Path) -> None:
+        self.path = Path(target)
+        self.pages = 0
+        self._out = open(self.path, "wb")  # closed by finish() or close()
+        self._out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        self._offsets: list[int] = [0, 0, 0]  # 1 catalogue and 2 page tree, written last
+        self._kids: list[int] = []
+
+    def add(self, pdf: bytes | Path) -> int:
+        """Append all pages of one PDF (its bytes or its file); returns how many."""
+        from pypdf import PdfReader
+        from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+        reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf)
+        if reader.is_encrypted:
+            raise ValueError("an encrypted PDF cannot be appended")
+        numbers: dict[tuple[int, int], int] = {}
+        todo: list[tuple[IndirectObject, int]] = []
+        containers = (IndirectObject, DictionaryObject, ArrayObject)
+
+        def renumber(obj):
+            if isinstance(obj, IndirectObject):
+                key = (obj.idnum, obj.generation)
+                new = numbers.get(key)
+                if new is None:
+                    new = numbers[key] = len(self._offsets)
+                    self._offsets.append(0)
+                    todo.append((obj, new))
+                return IndirectObject(new, 0, None)
+            if isinstance(obj, DictionaryObject):
+                for key, value in obj.items():
+                    if isinstance(value, containers):
+                        obj[key] = renumber(value)
+            elif isinstance(obj, ArrayObject):
+                for i, value in enumerate(obj):
+                    if isinstance(value, containers):
+                        obj[i] = renumber(value)
+            return obj
+
+        pages = [page.indirect_reference for page in reader.pages]
+        page_keys = {(ref.idnum, ref.generation) for ref in pages}
+        parent = IndirectObject(2, 0, None)
+        self._kids.extend(renumber(ref).idnum for ref in pages)
+        out = self._out
+        while todo:
+            ref, new = todo.pop()
+            obj = reader.get_object(ref)
+            if (ref.idnum, ref.generation) in page_keys:
+                obj[NameObject("/Parent")] = parent
+            renumber(obj)
+            self._offsets[new] = out.tell()
+            out.write(b"%d 0 obj\n" % new)
+            obj.write_to_stream(out)
+            out.write(b"\nendobj\n")
+        self.pages += len(pages)
+        return len(pages)
+
+    def finish(self) -> int:
+        """Write the page tree and the cross-reference table; returns the pages."""
+        out, offsets = self._out, self._offsets
+        offsets[2] = out.tell()
+        out.write(b"2 0 obj\n<</Type /Pages /Count %d /Kids [" % len(self._kids))
+        out.write(b" ".join(b"%d 0 R" % kid for kid in self._kids))
+        out.write(b"]>>\nendobj\n")
+        offsets[1] = out.tell()
+        out.write(b"1 0 obj\n<</Type /Catalog /Pages 2 0 R>>\nendobj\n")
+        xref = out.tell()
+        out.write(b"xref\n0 %d\n0000000000 65535 f \n" % len(offsets))
+        out.writelines(b"%010d 00000 n \n" % offset for offset in offsets[1:])
+        out.write(b"trailer\n<</Size %d /Root 1 0 R>>\n" % len(offsets))
+        out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
+        out.close()
+        return self.pages
+
+    def close(self) -> None:
+        """Close the file (unfinished when `finish` was not called)."""
+        self._out.close()
+
+    def __enter__(self) -> PdfConcatenation:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def merge_pdfs(paths: Iterable[Path], target: Path) -> int:
     """Concatenate PDF files into one; returns the number of pages."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for path in paths:
-        writer.append(str(path))
-    pages = len(writer.pages)
-    with open(target, "wb") as out:
-        writer.write(out)
-    writer.close()
-    return pages
+    with PdfConcatenation(target) as combined:
+        for path in paths:
+            combined.add(path)
+        return combined.finish()

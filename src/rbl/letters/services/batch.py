@@ -6,11 +6,14 @@ A run:
    mailing house by postcode, then the ones the office sends itself (secret
    address, no usable address);
 2. renders them in worker processes (`pdf.renderer`) and writes each PDF to
-   private storage, reporting progress;
+   private storage, reporting progress; meanwhile each letter is appended to
+   the batch PDF under way (`pdf.PdfConcatenation`: while the workers render,
+   in constant memory);
 3. stores every document and what it changes in ONE transaction, after
    checking under lock that no other run made the same letter meanwhile (a
    letter taken by another run is dropped, its file removed);
-4. concatenates the letters into the batch PDF and writes the address list.
+4. finishes the batch PDF (made again from the kept letters' files when a
+   letter was dropped) and writes the address list.
 
 A failure before step 3 ends leaves no document and no changed signal; the
 written files are removed.
@@ -40,7 +43,7 @@ from rbl.cases.models import ExemptionReminder
 from rbl.letters.addressing import Delivery
 from rbl.letters.compose import Letter, letter_html
 from rbl.letters.models import BatchState, Document, LetterBatch, LetterKind
-from rbl.letters.pdf import merge_pdfs, renderer
+from rbl.letters.pdf import PdfConcatenation, merge_pdfs, renderer
 from rbl.letters.services.letters import (
     BATCH_KINDS,
     LetterError,
@@ -90,9 +93,13 @@ def run_batch(batch: LetterBatch, *, progress: Progress | None = None) -> Letter
         letters = sorted(due_letters(batch.kind, day, batch.municipality_codes), key=sort_key)
         total = len(letters)
         _progress_to_row(batch, 0, total, force=True)
-        written = _render_all(batch, letters, template, day, progress)
-        kept = _store(batch, letters, written, day)
-        _write_outputs(batch, letters, written, kept)
+        with (
+            tempfile.TemporaryDirectory(prefix="rbl-brieven-") as tmp,
+            PdfConcatenation(Path(tmp) / "brieven.pdf") as combined,
+        ):
+            written = _render_all(batch, letters, template, day, progress, combined)
+            kept = _store(batch, letters, written, day)
+            _write_outputs(batch, letters, written, kept, combined)
         batch.state = BatchState.DONE
         batch.finished_at = timezone.now()
         batch.done = batch.total = total
@@ -149,7 +156,12 @@ def _progress_to_row(batch: LetterBatch, done: int, total: int, *, force: bool =
 
 
 def _render_all(
-    batch: LetterBatch, letters: list[Letter], template, day: dt.date, progress: Progress | None
+    batch: LetterBatch,
+    letters: list[Letter],
+    template,
+    day: dt.date,
+    progress: Progress | None,
+    combined: PdfConcatenation,
 ) -> list[Document]:
     total = len(letters)
     subjects: list[str] = []
@@ -169,6 +181,7 @@ def _render_all(
                 new_document(letter, template, day, batch.created_by, pdf, subjects[index])
             )
             documents[-1].batch = batch
+            combined.add(pdf)
             _progress_to_row(batch, index + 1, total)
             if progress is not None:
                 progress(index + 1, total)
@@ -232,18 +245,26 @@ def _store(
 
 
 def _write_outputs(
-    batch: LetterBatch, letters: list[Letter], documents: list[Document], kept: list[int]
+    batch: LetterBatch,
+    letters: list[Letter],
+    documents: list[Document],
+    kept: list[int],
+    combined: PdfConcatenation,
 ) -> None:
     batch.letters = len(kept)
     batch.set_apart = sum(1 for i in kept if letters[i].addressing.delivery != Delivery.MAIL)
     if not kept:
         return
-    storage = documents[kept[0]].file.storage
-    with tempfile.TemporaryDirectory(prefix="rbl-brieven-") as tmp:
-        target = Path(tmp) / "brieven.pdf"
+    if len(kept) == len(documents):
+        combined.finish()
+        target = combined.path
+    else:  # another run made some of these letters meanwhile: the kept ones only
+        combined.close()
+        storage = documents[kept[0]].file.storage
+        target = combined.path.with_name("kept.pdf")
         merge_pdfs((Path(storage.path(documents[i].file.name)) for i in kept), target)
-        with open(target, "rb") as fh:
-            batch.pdf.save(f"{batch.kind}.pdf", File(fh), save=False)
+    with open(target, "rb") as fh:
+        batch.pdf.save(f"{batch.kind}.pdf", File(fh), save=False)
     batch.addresses.save(
         f"{batch.kind}-adressen.csv", ContentFile(address_list(letters, kept)), save=False
     )
