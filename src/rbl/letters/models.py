@@ -49,13 +49,31 @@ class ImmutableDocumentError(Exception):
     """A stored template version or document may not be changed or deleted."""
 
 
+class WrittenOnce(models.Model):
+    """A row that is never changed or deleted once saved."""
+
+    changed_message = "Dit gegeven kan niet worden gewijzigd."
+    deleted_message = "Dit gegeven kan niet worden verwijderd."
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ImmutableDocumentError(self.changed_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableDocumentError(self.deleted_message)
+
+
 class LetterTemplateQuerySet(models.QuerySet):
     def current(self, kind: str) -> LetterTemplate | None:
         """The newest version of the kind's template."""
         return self.filter(kind=kind).order_by("-version").first()
 
 
-class LetterTemplate(models.Model):
+class LetterTemplate(WrittenOnce):
     """One version of the region's template for a letter kind. Saving a change
     adds a version; a letter records the version that made it."""
 
@@ -88,13 +106,8 @@ class LetterTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} (versie {self.version})"
 
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ImmutableDocumentError("Een opgeslagen sjabloonversie kan niet worden gewijzigd.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableDocumentError("Een sjabloonversie kan niet worden verwijderd.")
+    changed_message = "Een opgeslagen sjabloonversie kan niet worden gewijzigd."
+    deleted_message = "Een sjabloonversie kan niet worden verwijderd."
 
 
 class DocumentSource(models.TextChoices):
@@ -115,7 +128,7 @@ def _document_path(instance: Document, filename: str) -> str:
     return f"documents/{instance.created_at:%Y/%m}/{uuid.uuid4().hex}.{ext}"
 
 
-class Document(models.Model):
+class Document(WrittenOnce):
     """A letter made by RBL or an uploaded file, stored with its case, or with
     the person when there is no case. Immutable: a correction is a new
     document that points to the one it corrects."""
@@ -231,13 +244,8 @@ class Document(models.Model):
     def __str__(self) -> str:
         return f"document {self.pk}"  # never a name: str() ends up in logs
 
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ImmutableDocumentError("Een document kan niet worden gewijzigd; maak een nieuw.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableDocumentError("Een document kan niet worden verwijderd.")
+    changed_message = "Een document kan niet worden gewijzigd; maak een nieuw."
+    deleted_message = "Een document kan niet worden verwijderd."
 
     @property
     def file_name(self) -> str:
