@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rbl.audit",
     "rbl.finance",
     "rbl.letters",
+    "rbl.reporting",
     "rbl.demo",
     "rbl.web",
     "rbl.api",

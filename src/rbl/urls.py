@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("rbl.api.urls")),
     path("financien/", include("rbl.finance.urls")),
     path("brieven/", include("rbl.letters.urls")),
+    path("cijfers/", include("rbl.reporting.urls")),
 ]
 
 handler404 = "rbl.web.views.errors.not_found"
