@@ -1,22 +1,86 @@
-"""Filters of the case lists, shared by the screens and the API."""
+"""Filters of the case lists, shared by the screens and the API.
+
+Besides status, type, municipality and owner, the lists filter on what the
+dashboard counts (`rbl.reporting`): open cases, how long open (`duur`), the
+youth's age band (`leeftijd`), an overdue task (`termijn=verstreken`), the
+month opened and a new absence report, so each dashboard number links to
+exactly the list behind it.
+"""
 
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
-from rbl.cases.models import Case, CaseStatus, CaseType
+from rbl.cases.models import Case, CaseStatus, CaseType, Task, VerzuimMelding
+from rbl.reporting.bands import AGE_BANDS, DURATION_BANDS, age_q, duration_q
+
+REGION = "regio"
+
+
+def _today():
+    return timezone.localdate()
 
 
 class CaseFilter(django_filters.FilterSet):
-    """status, type, gemeente (CBS code of the principal) and eigenaar (username)."""
+    """status, type, gemeente (CBS code of the principal, or `regio` for every
+    municipality whose cases the user reads), eigenaar (username), open,
+    duur, leeftijd, termijn, geopend_vanaf/geopend_tot, melding_vanaf."""
 
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label="Status")
     type = django_filters.ChoiceFilter(choices=CaseType.choices, label="Soort")
-    gemeente = django_filters.CharFilter(field_name="principal_id", label="Gemeente (CBS-code)")
+    gemeente = django_filters.CharFilter(method="filter_gemeente", label="Gemeente (CBS-code)")
     eigenaar = django_filters.CharFilter(
         field_name="owner__username", label="Eigenaar (gebruikersnaam)"
+    )
+    open = django_filters.ChoiceFilter(
+        choices=[("ja", "alleen open zaken")], method="filter_open", label="Open"
+    )
+    duur = django_filters.ChoiceFilter(
+        choices=[(b.key, b.label) for b in DURATION_BANDS], method="filter_duur", label="Open sinds"
+    )
+    leeftijd = django_filters.ChoiceFilter(
+        choices=[(b.key, b.label) for b in AGE_BANDS], method="filter_leeftijd", label="Leeftijd"
+    )
+    termijn = django_filters.ChoiceFilter(
+        choices=[("verstreken", "termijn verstreken")], method="filter_termijn", label="Termijn"
+    )
+    geopend_vanaf = django_filters.DateFilter(
+        field_name="opened_on", lookup_expr="gte", label="Geopend vanaf"
+    )
+    geopend_tot = django_filters.DateFilter(
+        field_name="opened_on", lookup_expr="lte", label="Geopend tot en met"
+    )
+    melding_vanaf = django_filters.DateFilter(
+        method="filter_melding_vanaf", label="Verzuimmelding ontvangen vanaf"
     )
 
     class Meta:
         model = Case
         fields = ["status", "type", "gemeente", "eigenaar"]
+
+    def filter_gemeente(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        if value == REGION:
+            from rbl.accounts.access import grants
+
+            user = getattr(self.request, "user", None)
+            return qs.filter(principal_id__in=list(grants(user).all_cases))
+        return qs.filter(principal_id=value)
+
+    def filter_open(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.exclude(status=CaseStatus.AFGESLOTEN)
+
+    def filter_duur(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(duration_q(value, _today()))
+
+    def filter_leeftijd(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(age_q(value, _today()))
+
+    def filter_termijn(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(Exists(Task.objects.overdue(_today()).filter(case=OuterRef("pk"))))
+
+    def filter_melding_vanaf(self, qs: QuerySet, name: str, value) -> QuerySet:
+        return qs.filter(
+            Exists(VerzuimMelding.objects.filter(case=OuterRef("pk"), meldingsdatum__gte=value))
+        )

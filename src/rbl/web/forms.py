@@ -21,6 +21,7 @@ from rbl.core.bsn import bsn_error
 from rbl.organisation.models import Municipality
 from rbl.registry.imports import KINDS
 from rbl.registry.models import ExemptionGround
+from rbl.reporting.bands import AGE_BANDS, DURATION_BANDS
 
 
 class DateInput(forms.DateInput):
@@ -336,8 +337,34 @@ class CaseFilterForm(forms.Form):
     )
     gemeente = forms.ChoiceField(label="Gemeente", required=False)
     eigenaar = forms.ChoiceField(label="Eigenaar", required=False)
+    open = forms.ChoiceField(
+        label="Open", required=False, choices=[("", "open en gesloten"), ("ja", "alleen open")]
+    )
+    duur = forms.ChoiceField(
+        label="Open sinds",
+        required=False,
+        choices=[("", "alle"), *((b.key, b.label) for b in DURATION_BANDS)],
+    )
+    leeftijd = forms.ChoiceField(
+        label="Leeftijd jongere",
+        required=False,
+        choices=[("", "alle"), *((b.key, b.label) for b in AGE_BANDS)],
+    )
+    termijn = forms.ChoiceField(
+        label="Termijn", required=False, choices=[("", "alle"), ("verstreken", "verstreken")]
+    )
+    geopend_vanaf = forms.DateField(
+        label="Geopend vanaf", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    geopend_tot = forms.DateField(
+        label="Geopend tot en met", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    melding_vanaf = forms.DateField(
+        label="Verzuimmelding vanaf", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, municipalities, owners, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["gemeente"].choices = [("", "alle"), *municipalities]
+        region = [("regio", "alle gemeenten samen")] if len(municipalities) > 1 else []
+        self.fields["gemeente"].choices = [("", "alle"), *region, *municipalities]
         self.fields["eigenaar"].choices = [("", "alle"), *owners]

@@ -60,7 +60,7 @@ def _case_list(
     form = None
     if filters:
         form = _filter_form(request)
-        filterset = CaseFilter(request.GET, queryset=qs)
+        filterset = CaseFilter(request.GET, queryset=qs, request=request)
         # An unknown filter value shows nothing (and the form says why), not everything.
         qs = filterset.qs if filterset.is_valid() else qs.none()
     if request.GET.get("export") in ("csv", "xlsx"):
@@ -119,7 +119,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
         title="Termijn verstreken",
         slug="termijn-verstreken",
         build=lambda: queries.overdue_cases(request.user, today),
-        intro="Open zaken met een taak waarvan de termijn is verstreken (R-27).",
+        intro="Open zaken met een taak waarvan de termijn is verstreken.",
         extra={"late_signals": _signals_without_letter(request, today)},
     )
 
