@@ -206,6 +206,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# Figures (rbl.reporting). RBL_SMALL_COUNT_THRESHOLD: readers without case access
+# (policy staff) see a count from 1 up to this number as "< 5" (default 5; 0 is shown).
+RBL_SMALL_COUNT_THRESHOLD = int(os.environ.get("RBL_SMALL_COUNT_THRESHOLD", "5"))
+
 # Logging: never log personal data (BSN, names); messages carry ids only.
 # RBL_LOG_LEVEL: level of the `rbl` loggers (default INFO).
 LOGGING = {

@@ -34,6 +34,8 @@ SEES_CASES = {Role.COORDINATOR, Role.ADMINISTRATIE, Role.LPA, Role.KPA, Role.RMC
 EDITS_CASES = {Role.COORDINATOR, Role.ADMINISTRATIE}
 IMPORTS = {Role.COORDINATOR, Role.ADMINISTRATIE}
 FINANCE = {Role.BELEID, Role.COORDINATOR, Role.BEHEER}
+# The dashboard: every role with the aggregates grant.
+FIGURES = SEES_CASES | {Role.BELEID}
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,7 @@ MATRIX: dict[str, Rule] = {
     "web:caseload": Rule(screen({Role.COORDINATOR})),
     "web:access-log": Rule(screen({Role.PRIVACY})),
     "finance:scenario": Rule(screen(FINANCE)),
+    "reporting:dashboard": Rule(screen(FIGURES)),
     "letters:home": Rule(screen(EDITS_CASES)),
     # An empty form: back to the letters page with a message.
     "letters:start-batch": Rule(
