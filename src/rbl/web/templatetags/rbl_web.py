@@ -27,6 +27,8 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
     request = context["request"]
     user = request.user
     items: list[tuple[str, str]] = []
+    if user_grants(user).aggregates:
+        items.append((reverse("reporting:dashboard"), "Dashboard"))
     if does_casework(user):
         items += [
             (reverse("web:my-work"), "Mijn werk"),
