@@ -8,8 +8,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from rbl.web.exports import Column, list_download
 from rbl.web.permissions import caseload_municipalities
 from rbl.web.queries import caseload
+
+COLUMNS = (
+    Column("Medewerker", lambda r: r.officer.get_full_name() or r.officer.username),
+    Column("Gebruikersnaam", lambda r: r.officer.username),
+    Column("Nieuw", lambda r: r.open),
+    Column("In behandeling", lambda r: r.in_behandeling),
+    Column("Totaal open", lambda r: r.total),
+    Column("Taken over termijn", lambda r: r.overdue),
+    Column("Oudste termijn", lambda r: r.oldest_due),
+)
 
 
 @login_required
@@ -19,4 +30,9 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     rows = caseload(request.user, municipalities, today)
+    download = list_download(
+        request, title="Caseload", slug="caseload", items=rows, columns=COLUMNS
+    )
+    if download is not None:
+        return download
     return render(request, "web/caseload.html", {"rows": rows, "today": today})
