@@ -74,6 +74,8 @@ def test_main_screens_have_no_wcag_violations(live_server):
         reverse("web:leave"),
         reverse("web:exemptions"),
         reverse("letters:home"),
+        reverse("reporting:dashboard"),
+        f"{reverse('reporting:dashboard')}?gemeente=0197",
     ]
     axe = Axe()
     problems: dict[str, str] = {}
@@ -94,6 +96,9 @@ def test_main_screens_have_no_wcag_violations(live_server):
         # The privacy officer's screen and the finance page, as their users see them.
         for username, path in (
             ("privacy", "/toegangslog/"),
+            ("beleid-winterswijk", reverse("reporting:dashboard")),
+            ("administratie", reverse("web:home")),
+            ("beheer", reverse("web:home")),
             ("beleid-winterswijk", "/financien/"),
             ("beheer", reverse("letters:templates")),
             ("beheer", reverse("letters:template", args=["controlebrief"])),
