@@ -159,7 +159,11 @@ class Dashboard:
 
 
 def _linker(scope: Scope) -> Callable[..., str]:
-    paths = {"team": reverse("web:team"), "overdue": reverse("web:overdue")}
+    paths = {
+        "team": reverse("web:team"),
+        "overdue": reverse("web:overdue"),
+        "thuiszitters": reverse("web:thuiszitters"),
+    }
 
     def link(view: str, **params) -> str:
         if not scope.lists:
@@ -292,12 +296,14 @@ def build_dashboard(scope: Scope, today: dt.date) -> Dashboard:
 
     # 3. Thuiszitters: youth with a case that makes them one, per municipality.
     weeks = case_settings().thuiszitter_weeks
+    thuis_cases = cases.thuiszitters(today, weeks=weeks)
     thuis = dict(
-        cases.thuiszitters(today, weeks=weeks)
-        .values("principal_id")
+        thuis_cases.values("principal_id")
         .annotate(n=Count("person_id", distinct=True))
         .values_list("principal_id", "n")
     )
+    # All together a youth counts once, even with cases of two municipalities.
+    thuis_total = thuis_cases.aggregate(n=Count("person_id", distinct=True))["n"]
 
     # 4. This week: new cases, and cases with a new absence report.
     report = Exists(VerzuimMelding.objects.filter(case=OuterRef("pk"), meldingsdatum__gte=monday))
@@ -323,7 +329,7 @@ def build_dashboard(scope: Scope, today: dt.date) -> Dashboard:
     measures = [
         ("Open zaken", lambda c: open_per_muni[c], lambda **p: link("team", open="ja", **p)),
         ("Met verstreken termijn", lambda c: overdue_per_muni[c], lambda **p: link("overdue", **p)),
-        ("Thuiszitters", lambda c: thuis.get(c, 0), lambda **p: ""),
+        ("Thuiszitters", lambda c: thuis.get(c, 0), lambda **p: link("thuiszitters", **p)),
         (
             "Nieuw deze week",
             lambda c: week.get(c, {}).get("new", 0),
@@ -363,6 +369,13 @@ def build_dashboard(scope: Scope, today: dt.date) -> Dashboard:
         column_totals_add_up=False,
     )
     munis.chart = _chart(munis, "grafiek-gemeenten", "Open zaken per gemeente", column=0)
+    summed = munis.totals.cells[2]
+    munis.totals.cells[2] = Figure(
+        thuis_total,
+        summed.hidden or 0 < thuis_total < scope.threshold,
+        scope.threshold,
+        summed.url if thuis_total else "",
+    )
     board.key_figures = [(m[0], f) for m, f in zip(measures, munis.totals.cells, strict=True)]
 
     # Open cases by type and duration.

@@ -8,6 +8,7 @@ The rows come from the cases services; which files a user sees is decided by
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,8 +20,10 @@ from rbl.accounts.access import visible_cases
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
 from rbl.cases.services.worklists import Thuiszitter, thuiszitters
+from rbl.organisation.models import Municipality
 from rbl.web import exports, queries
-from rbl.web.permissions import may_see_jco, may_see_thuiszitters
+from rbl.web.filters import REGION
+from rbl.web.permissions import may_see_jco, may_see_thuiszitters, user_grants
 
 NO_SWV = "geen"
 
@@ -63,6 +66,15 @@ def thuiszitters_page(request: HttpRequest) -> HttpResponse:
     title = "Thuiszitters"
     today = timezone.localdate()
     cases = visible_cases(request.user, today).select_related("owner", "principal")
+    codes = sorted(user_grants(request.user).all_cases)
+    municipalities = list(
+        Municipality.objects.filter(code__in=codes).order_by("name").values_list("code", "name")
+    )
+    gemeente = request.GET.get("gemeente", "")
+    if gemeente == REGION:  # every municipality whose cases the user reads (the dashboard)
+        cases = cases.filter(principal_id__in=codes)
+    elif gemeente:
+        cases = cases.filter(principal_id=gemeente if gemeente in codes else None)
     rows = thuiszitters(today, cases)
     choices = _swv_choices(rows)
     chosen = request.GET.get("swv", "")
@@ -100,6 +112,14 @@ def thuiszitters_page(request: HttpRequest) -> HttpResponse:
             "choices": choices,
             "chosen": chosen,
             "error": error,
-            "query": f"swv={chosen}" if chosen and not error else "",
+            "municipalities": municipalities,
+            "gemeente": gemeente,
+            "query": urlencode(
+                {
+                    k: v
+                    for k, v in (("swv", chosen if not error else ""), ("gemeente", gemeente))
+                    if v
+                }
+            ),
         },
     )
