@@ -14,6 +14,7 @@ MIGRATE_FIRST = {
     "regio",
     "import",
     "absoluut",
+    "kwaliteit",
     "brieven",
     "demo",
     "export",

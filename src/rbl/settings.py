@@ -187,6 +187,29 @@ RBL_MAX_DOCUMENT_MB = int(os.environ.get("RBL_MAX_DOCUMENT_MB", "10"))
 # RBL_LETTER_PROCESSES: processes that render a letter batch (default: the CPU count).
 RBL_LETTER_PROCESSES = int(os.environ.get("RBL_LETTER_PROCESSES", "0")) or (os.cpu_count() or 1)
 
+# Mail (the weekly data-quality mail, rbl.reporting.weekly).
+# RBL_EMAIL_BACKEND: `console` (default: mails are printed, nothing leaves the
+# machine), `smtp`, or a Django mail backend's dotted path.
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+_email_backend = os.environ.get("RBL_EMAIL_BACKEND", "console").strip() or "console"
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
+# RBL_EMAIL_HOST, RBL_EMAIL_PORT, RBL_EMAIL_USER, RBL_EMAIL_PASSWORD: the SMTP server.
+EMAIL_HOST = os.environ.get("RBL_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("RBL_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("RBL_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("RBL_EMAIL_PASSWORD", "")
+# RBL_EMAIL_TLS: STARTTLS on the SMTP connection; RBL_EMAIL_SSL: implicit TLS (port 465).
+EMAIL_USE_TLS = _env_bool("RBL_EMAIL_TLS", False)
+EMAIL_USE_SSL = _env_bool("RBL_EMAIL_SSL", False)
+EMAIL_TIMEOUT = 30
+# RBL_EMAIL_FROM: the sender of RBL's mails.
+DEFAULT_FROM_EMAIL = os.environ.get("RBL_EMAIL_FROM", "rbl@localhost")
+# RBL_BASE_URL: the web application's address as users reach it, for links in mails.
+RBL_BASE_URL = os.environ.get("RBL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

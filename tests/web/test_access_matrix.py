@@ -216,6 +216,11 @@ MATRIX: dict[str, Rule] = {
     "web:access-log": Rule(screen({Role.PRIVACY})),
     "finance:scenario": Rule(screen(FINANCE)),
     "reporting:dashboard": Rule(screen(FIGURES)),
+    # The data-quality report: every item of their municipalities for who changes
+    # cases there, their own items and figures for the officers who read them.
+    "reporting:quality": Rule(screen(SEES_CASES)),
+    # The absence reports waiting for their youth: the administration's queue.
+    "reporting:unlinked": Rule(screen(EDITS_CASES)),
     "letters:home": Rule(screen(EDITS_CASES)),
     # An empty form: back to the letters page with a message.
     "letters:start-batch": Rule(

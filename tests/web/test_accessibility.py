@@ -51,12 +51,37 @@ def _import_jobs(user):
     return waiting, rejected
 
 
+def _quality_items(world):
+    """For the data-quality screens: an absence report waiting for its youth, and
+    an officer whose share of cases closed as "overig" is flagged."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.cases.factories import CaseFactory, VerzuimMeldingFactory
+    from tests.factories import PersonFactory
+
+    today = timezone.localdate()
+    VerzuimMeldingFactory(person=None, bsn="111222333", meldingsdatum=today - dt.timedelta(days=20))
+    for username, overig in (("lpa-aalten", 8), ("lpa-winterswijk", 1), ("kpa-regio", 1)):
+        for i in range(10):
+            CaseFactory(
+                person=PersonFactory(municipality=world.aalten),
+                owner=world.users[username],
+                opened_on=today - dt.timedelta(days=60),
+                status="afgesloten",
+                closed_on=today - dt.timedelta(days=10),
+                closing_reason="overig" if i < overig else "werk",
+            )
+
+
 def test_main_screens_have_no_wcag_violations(live_server):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
     world = build_world()
     waiting, rejected = _import_jobs(world.users["coordinator"])
+    _quality_items(world)
     pages = [
         reverse("web:home"),
         reverse("web:my-work"),
@@ -76,6 +101,8 @@ def test_main_screens_have_no_wcag_violations(live_server):
         reverse("letters:home"),
         reverse("reporting:dashboard"),
         f"{reverse('reporting:dashboard')}?gemeente=0197",
+        reverse("reporting:quality"),
+        reverse("reporting:unlinked"),
     ]
     axe = Axe()
     problems: dict[str, str] = {}
@@ -97,6 +124,7 @@ def test_main_screens_have_no_wcag_violations(live_server):
         for username, path in (
             ("privacy", "/toegangslog/"),
             ("beleid-winterswijk", reverse("reporting:dashboard")),
+            ("lpa-aalten", reverse("reporting:quality")),
             ("administratie", reverse("web:home")),
             ("beheer", reverse("web:home")),
             ("beleid-winterswijk", "/financien/"),

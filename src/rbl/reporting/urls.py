@@ -7,4 +7,5 @@ app_name = "reporting"
 urlpatterns = [
     path("", dashboard.dashboard_page, name="dashboard"),
     path("kwaliteit/", quality.quality_page, name="quality"),
+    path("kwaliteit/niet-gekoppeld/", quality.unlinked_page, name="unlinked"),
 ]

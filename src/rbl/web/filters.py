@@ -4,7 +4,9 @@ Besides status, type, municipality and owner, the lists filter on what the
 dashboard counts (`rbl.reporting`): open cases, how long open (`duur`), the
 youth's age band (`leeftijd`), an overdue task (`termijn=verstreken`), the
 month opened and a new absence report, so each dashboard number links to
-exactly the list behind it.
+exactly the list behind it; and on the case items of the data-quality report
+(`kwaliteit`: zonder_eigenaar, te_lang_open, zonder_route, with the region's
+terms, `rbl.reporting.quality.case_problem_q`), so each number there does too.
 """
 
 from __future__ import annotations
@@ -17,6 +19,12 @@ from rbl.cases.models import Case, CaseStatus, CaseType, Task, VerzuimMelding
 from rbl.reporting.bands import AGE_BANDS, DURATION_BANDS, age_q, duration_q
 
 REGION = "regio"
+# The case items of the data-quality report, as a filter (`kwaliteit=`).
+QUALITY_CHOICES = [
+    ("zonder_eigenaar", "zonder (actieve) eigenaar"),
+    ("te_lang_open", "langer open dan de termijn"),
+    ("zonder_route", "zonder MAS-route na de termijn"),
+]
 
 
 def _today():
@@ -26,7 +34,7 @@ def _today():
 class CaseFilter(django_filters.FilterSet):
     """status, type, gemeente (CBS code of the principal, or `regio` for every
     municipality whose cases the user reads), eigenaar (username), open,
-    duur, leeftijd, termijn, geopend_vanaf/geopend_tot, melding_vanaf."""
+    duur, leeftijd, termijn, geopend_vanaf/geopend_tot, melding_vanaf, kwaliteit."""
 
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label="Status")
     type = django_filters.ChoiceFilter(choices=CaseType.choices, label="Soort")
@@ -54,6 +62,9 @@ class CaseFilter(django_filters.FilterSet):
     )
     melding_vanaf = django_filters.DateFilter(
         method="filter_melding_vanaf", label="Verzuimmelding ontvangen vanaf"
+    )
+    kwaliteit = django_filters.ChoiceFilter(
+        choices=QUALITY_CHOICES, method="filter_kwaliteit", label="Datakwaliteit"
     )
 
     class Meta:
@@ -84,3 +95,8 @@ class CaseFilter(django_filters.FilterSet):
         return qs.filter(
             Exists(VerzuimMelding.objects.filter(case=OuterRef("pk"), meldingsdatum__gte=value))
         )
+
+    def filter_kwaliteit(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        from rbl.reporting.quality import case_problem_q
+
+        return qs.filter(case_problem_q(value, _today()))

@@ -22,6 +22,7 @@ from rbl.organisation.models import Municipality
 from rbl.registry.imports import KINDS
 from rbl.registry.models import ExemptionGround
 from rbl.reporting.bands import AGE_BANDS, DURATION_BANDS
+from rbl.web.filters import QUALITY_CHOICES
 
 
 class DateInput(forms.DateInput):
@@ -361,6 +362,9 @@ class CaseFilterForm(forms.Form):
     )
     melding_vanaf = forms.DateField(
         label="Verzuimmelding vanaf", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kwaliteit = forms.ChoiceField(
+        label="Datakwaliteit", required=False, choices=[("", "alle"), *QUALITY_CHOICES]
     )
 
     def __init__(self, *args, municipalities, owners, **kwargs) -> None:

@@ -56,6 +56,7 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
         items.append((reverse("web:import"), "Importeren"))
     if user_grants(user).edit_cases:  # accounts.access.can_make_letters, from the cache
         items.append((reverse("letters:home"), "Brieven"))
+        items.append((reverse("reporting:quality"), "Datakwaliteit"))
     if user_grants(user).configures:
         items.append((reverse("letters:templates"), "Briefsjablonen"))
     try:

@@ -1,0 +1,194 @@
+"""The data-quality report (R-35): the region's terms, the items found by the
+weekly run (for escalation) and the weekly mails sent.
+
+The terms live in `QualitySettings`, one row per region; a region without a
+row uses the defaults below (`quality_settings`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+
+from rbl.cases.models import CaseType
+
+#: Days a case of each type may stay open before it is reported. Leave: the
+#: Awb decision term of 8 weeks; absoluut, luxe, preventief and vrijstelling:
+#: 3 months; relatief verzuim and zorg: 6 months; thuiszitters, 18+ and RMC
+#: trajects: 12 months.
+DEFAULT_OPEN_TERM_DAYS: dict[str, int] = {
+    CaseType.ABSOLUUT: 91,
+    CaseType.RELATIEF_16UUR: 182,
+    CaseType.LUXE: 91,
+    CaseType.SIGNAAL: 182,
+    CaseType.OVERIG: 182,
+    CaseType.LANGDURIG: 365,
+    CaseType.PLUS18: 365,
+    CaseType.VERLOF: 56,
+    CaseType.VRIJSTELLING: 91,
+    CaseType.RMC: 365,
+    CaseType.PREVENTIEF: 91,
+    CaseType.ZORG: 182,
+}
+
+#: The case types worked by the MAS method, where the owner records a route
+#: (R-21). Not for decisions (verlof, vrijstelling), prevention and care
+#: reports, nor for 18+ and RMC trajects, where no compulsory route exists.
+ROUTE_TYPES: frozenset[str] = frozenset(
+    {
+        CaseType.ABSOLUUT,
+        CaseType.RELATIEF_16UUR,
+        CaseType.LUXE,
+        CaseType.SIGNAAL,
+        CaseType.OVERIG,
+        CaseType.LANGDURIG,
+    }
+)
+
+#: The case types whose work starts with an activity (a conversation, a
+#: school contact…): every type except the decisions on leave and exemption.
+ACTIVITY_TYPES: frozenset[str] = frozenset(CaseType.values) - {
+    CaseType.VERLOF,
+    CaseType.VRIJSTELLING,
+}
+
+
+class QualityKind(models.TextChoices):
+    """The items of the data-quality report."""
+
+    ZONDER_EIGENAAR = "zonder_eigenaar", "Open zaken zonder (actieve) eigenaar"
+    TE_LANG_OPEN = "te_lang_open", "Zaken langer open dan de termijn"
+    ZONDER_ROUTE = "zonder_route", "Zaken zonder MAS-route na de termijn"
+    MELDING_NIET_GEKOPPELD = (
+        "melding_niet_gekoppeld",
+        "Verzuimmeldingen die wachten op een jongere",
+    )
+    IMPORT_NIET_VERWERKT = "import_niet_verwerkt", "Importbestanden afgekeurd of niet verwerkt"
+    SIGNAAL_ZONDER_BRIEF = "signaal_zonder_brief", "Signalen absoluut verzuim zonder controlebrief"
+    SCHOOL_ONBEKEND = "school_onbekend", "Onbekende scholen uit DUO-bestanden"
+
+
+#: The items about cases: their owner answers for them.
+CASE_KINDS = (QualityKind.ZONDER_EIGENAAR, QualityKind.TE_LANG_OPEN, QualityKind.ZONDER_ROUTE)
+#: The items that belong to no municipality (the region's administration fixes them).
+REGIONAL_KINDS = (
+    QualityKind.MELDING_NIET_GEKOPPELD,
+    QualityKind.IMPORT_NIET_VERWERKT,
+    QualityKind.SCHOOL_ONBEKEND,
+)
+
+
+class QualitySettings(models.Model):
+    """The region's terms for the data-quality report; a region without a row
+    uses the defaults (see the module and `DEFAULT_OPEN_TERM_DAYS`)."""
+
+    region = models.OneToOneField(
+        "organisation.Region", on_delete=models.CASCADE, related_name="quality_settings"
+    )
+    open_term_days = models.JSONField(
+        "afwijkende termijnen open zaak per soort (dagen)",
+        default=dict,
+        blank=True,
+        help_text='Bijvoorbeeld {"verlof": 42}; soorten die hier niet staan houden de standaard.',
+    )
+    route_term_days = models.PositiveIntegerField("MAS-route gekozen binnen (dagen)", default=42)
+    unlinked_report_days = models.PositiveIntegerField(
+        "verzuimmelding zonder jongere na (dagen)", default=7
+    )
+    escalation_days = models.PositiveIntegerField(
+        "naar de coördinator als een punt zo lang openstaat (dagen)", default=14
+    )
+    outlier_factor = models.DecimalField(
+        "afwijkend boven zoveel keer de regionale mediaan",
+        max_digits=4,
+        decimal_places=2,
+        default=2,
+    )
+    min_cases = models.PositiveIntegerField(
+        "vergelijken vanaf zoveel zaken per medewerker of gemeente", default=10
+    )
+    comparison_days = models.PositiveIntegerField(
+        "vergelijken over de zaken geopend in de laatste (dagen)", default=365
+    )
+
+    class Meta:
+        verbose_name = "termijnen datakwaliteit"
+        verbose_name_plural = "termijnen datakwaliteit"
+
+    def open_term(self, case_type: str) -> int:
+        """Days a case of `case_type` may be open before it is reported."""
+        value = (self.open_term_days or {}).get(case_type)
+        if isinstance(value, int) and value > 0:
+            return value
+        return DEFAULT_OPEN_TERM_DAYS.get(case_type, 182)
+
+
+class QualityItem(models.Model):
+    """One problem found by the weekly run, as long as it lasts.
+
+    `key` names the object ("zaak:12", "signaal:7", "melding:3", "import:5",
+    "importtaak:<uuid>", "school:9"): database ids only, never a BSN. A run
+    inserts new items, keeps `first_seen` of items still there and resolves
+    the ones that are gone; an item open `escalation_days` or longer goes to
+    the coordinator too."""
+
+    kind = models.CharField("soort", max_length=30, choices=QualityKind.choices)
+    key = models.CharField("object", max_length=60)
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="gemeente",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="eigenaar",
+    )
+    first_seen = models.DateField("eerst gezien")
+    last_seen = models.DateField("laatst gezien")
+    resolved_on = models.DateField("opgelost op", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "punt datakwaliteit"
+        verbose_name_plural = "punten datakwaliteit"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                condition=models.Q(resolved_on__isnull=True),
+                name="one_open_quality_item",
+            )
+        ]
+        indexes = [models.Index(fields=["resolved_on", "kind"], name="quality_item_open")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"
+
+    def open_days(self, today: dt.date) -> int:
+        return (today - self.first_seen).days
+
+
+class QualityMail(models.Model):
+    """The weekly mail sent to one user for one week (Monday): a second run in
+    the same week sends that user nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="aan"
+    )
+    week = models.DateField("week (maandag)")
+    sent_at = models.DateTimeField("verstuurd")
+    items = models.PositiveIntegerField("punten", default=0)
+    escalated = models.PositiveIntegerField("geëscaleerde punten", default=0)
+
+    class Meta:
+        verbose_name = "mail datakwaliteit"
+        verbose_name_plural = "mails datakwaliteit"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="one_quality_mail_a_week")
+        ]
