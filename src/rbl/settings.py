@@ -220,6 +220,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every error in Dutch, as JSON (also 404/500 outside the views: rbl.web.views.errors).
+    "EXCEPTION_HANDLER": "rbl.api.errors.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
