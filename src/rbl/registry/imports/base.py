@@ -57,8 +57,11 @@ class ImportResult:
     moved_out: int = 0
     aged_out: int = 0
     stale: int = 0
+    #: Rejected rows: each line counts once, however many of its cells are wrong.
     rejected: int = 0
     errors: list[RowError] = field(default_factory=list)
+    #: All errors found (a row may have several; `errors` keeps the first MAX_ERRORS).
+    error_count: int = 0
     log_id: int | None = None
     #: Which path read the file: "python" (row by row) or "bulk" (in SQL, bulk.py).
     via: str = "python"
@@ -73,8 +76,13 @@ class ImportResult:
         "stale",
     )
 
+    _bad_lines: set[int] = field(default_factory=set, repr=False)
+
     def add_error(self, line: int, column: str, value: str, reason: str) -> None:
-        self.rejected += 1
+        self.error_count += 1
+        if line not in self._bad_lines:
+            self._bad_lines.add(line)
+            self.rejected += 1
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(RowError(line, column, value, reason))
 

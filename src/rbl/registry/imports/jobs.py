@@ -235,6 +235,7 @@ def run_import_job(context: TaskContext, job_id: str) -> dict[str, Any] | None:
     data = result.as_json()
     errors = data.pop("errors")
     data["errors"] = [{k: e[k] for k in ("line", "column", "reason")} for e in errors]
+    data["error_count"] = result.error_count
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportJobState.DONE,
         phase=progress.phase,

@@ -75,15 +75,39 @@ def _job(request: HttpRequest, job_id: UUID):
     return job
 
 
+def rows_with_errors(count: int) -> str:
+    """The rejected rows in Dutch: 1 regel met een fout, 2 regels met fouten
+    (rows, not errors: one row may have several)."""
+    return "1 regel met een fout" if count == 1 else f"{count} regels met fouten"
+
+
+def rejected_rows(count: int) -> str:
+    """The rows left out in Dutch: 1 afgekeurde regel, 2 afgekeurde regels."""
+    return "1 afgekeurde regel" if count == 1 else f"{count} afgekeurde regels"
+
+
 @login_required
 @require_GET
 def import_job(request: HttpRequest, job_id: UUID) -> HttpResponse:
     job = _job(request, job_id)
     errors, values_shown = jobs.shown_errors(job)
+    result = job.result or {}
+    rejected = int(result.get("rejected") or 0)
+    # Jobs stored before error_count existed counted one error per rejected row.
+    error_count = int(result.get("error_count") or rejected)
     return render(
         request,
         "web/import_job.html",
-        {"job": job, "result": job.result, "errors": errors, "values_shown": values_shown},
+        {
+            "job": job,
+            "result": job.result,
+            "errors": errors,
+            "values_shown": values_shown,
+            "rows_with_errors": rows_with_errors(rejected),
+            "rejected_rows": rejected_rows(rejected),
+            "errors_cut": error_count > len(errors),
+            "error_count": error_count,
+        },
     )
 
 

@@ -51,7 +51,8 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps({"errors": errors}, ensure_ascii=False))
             return
-        self.stderr.write(f"Bestand AFGEKEURD, niets gewijzigd ({len(errors)} fout(en)):")
+        count = "1 fout" if len(errors) == 1 else f"{len(errors)} fouten"
+        self.stderr.write(f"Bestand AFGEKEURD, niets gewijzigd ({count}):")
         for error in errors:
             self.stderr.write(f"  {error}")
 

@@ -59,7 +59,8 @@ class Command(BaseCommand):
     def _print(self, result, skip_invalid: bool) -> None:
         out = self.stdout.write
         if result.rejected and not skip_invalid:
-            out(f"Bestand {result.file} AFGEKEURD: niets gewijzigd ({result.rejected} fout(en)).")
+            rows = "1 regel" if result.rejected == 1 else f"{result.rejected} regels"
+            out(f"Bestand {result.file} AFGEKEURD: niets gewijzigd ({rows} met fouten).")
         else:
             out(f"Bestand {result.file} verwerkt ({result.rows} regels).")
         labels = {
@@ -80,5 +81,6 @@ class Command(BaseCommand):
             column = f", kolom {error.column}" if error.column else ""
             value = f" (waarde: {error.value})" if error.value else ""
             out(f"  regel {error.line}{column}: {error.reason}{value}")
-        if result.rejected > len(result.errors):
-            out(f"  … en nog {result.rejected - len(result.errors)} fout(en)")
+        more = result.error_count - len(result.errors)
+        if more > 0:
+            out(f"  … en nog {more} {'fout' if more == 1 else 'fouten'}")
