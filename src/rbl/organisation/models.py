@@ -27,7 +27,7 @@ class Region(models.Model):
     control_term_days = models.PositiveIntegerField(
         "termijn controlebrief (dagen)",
         default=14,
-        help_text="Termijn voor een antwoord op de controlebrief bij absoluut verzuim (R-13).",
+        help_text="Termijn voor een antwoord op de controlebrief bij absoluut verzuim.",
     )
     office_phone = models.CharField(
         "telefoon bureau leerplicht", max_length=30, blank=True, help_text="Staat op brieven."

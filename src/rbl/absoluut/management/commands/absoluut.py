@@ -15,7 +15,7 @@ from rbl.law.dates import dutch_date, parse_date
 
 class Command(BaseCommand):
     help = (
-        "Controle absoluut verzuim (R-13): elke leerplichtige of kwalificatieplichtige "
+        "Controle absoluut verzuim: elke leerplichtige of kwalificatieplichtige "
         "inwoner zonder inschrijving en zonder vrijstelling op de peildatum krijgt een "
         "signaal; signalen die niet meer gelden worden gesloten met een reden."
     )

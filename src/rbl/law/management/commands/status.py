@@ -13,7 +13,7 @@ from rbl.law.status import ImpossibleDate, StatusOnDate, status_on
 class Command(BaseCommand):
     help = (
         "Berekent de status (leerplichtig, kwalificatieplichtig, rmc of geen) van één "
-        "jongere op een peildatum, met de begin- en einddata van elke periode (R-12). "
+        "jongere op een peildatum, met de begin- en einddata van elke periode. "
         "Gebruikt geen database."
     )
     requires_system_checks: list[str] = []
