@@ -52,8 +52,12 @@ def _case_list(
     build: Callable[[], QuerySet],
     intro: str,
     filters: bool = True,
-    extra: dict[str, Any] | None = None,
+    extra: Callable[[], dict[str, Any]] | None = None,
 ) -> HttpResponse:
+    """The list page, or with `?export=csv|xlsx` its download. The download is
+    written to the access log once, by `exports.list_download`, and nothing
+    else is logged then: `extra` (more for the page, which may log what it
+    shows) is only built for the page."""
     if not does_casework(request.user) and not request.user.owned_cases.exists():
         raise PermissionDenied
     qs = build()
@@ -84,7 +88,7 @@ def _case_list(
             "cases": cases,
             "columns": exports.CASE_COLUMNS,
             "query": query.urlencode(),
-            **(extra or {}),
+            **(extra() if extra else {}),
         },
     )
 
@@ -120,7 +124,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
         slug="termijn-verstreken",
         build=lambda: queries.overdue_cases(request.user, today),
         intro="Open zaken met een taak waarvan de termijn is verstreken.",
-        extra={"late_signals": _signals_without_letter(request, today)},
+        extra=lambda: {"late_signals": _signals_without_letter(request, today)},
     )
 
 
