@@ -32,6 +32,8 @@ CASEWORK = {
 }
 SEES_CASES = {Role.COORDINATOR, Role.ADMINISTRATIE, Role.LPA, Role.KPA, Role.RMC, Role.AUDITOR}
 EDITS_CASES = {Role.COORDINATOR, Role.ADMINISTRATIE}
+# Register a verlofaanvraag or vrijstelling for a youth of their municipality.
+REGISTERS = {Role.COORDINATOR, Role.ADMINISTRATIE, Role.LPA, Role.KPA}
 IMPORTS = {Role.COORDINATOR, Role.ADMINISTRATIE}
 FINANCE = {Role.BELEID, Role.COORDINATOR, Role.BEHEER}
 # The dashboard: every role with the aggregates grant.
@@ -91,12 +93,13 @@ def case_change():
 
 def person_change():
     """POST an empty registration form on the person page: 404 when the youth
-    is invisible, 403 when the role may not open cases, 400 otherwise."""
+    is invisible, 403 when the role may not register leave or exemptions, 400
+    (form errors, nothing changed) otherwise."""
 
     def inner(role: str, target: str) -> int:
         if role not in CASEWORK or target != "own":
             return 404
-        return 400 if role in EDITS_CASES else 403
+        return 400 if role in REGISTERS else 403
 
     return _login_required(inner)
 

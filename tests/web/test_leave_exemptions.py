@@ -200,7 +200,8 @@ def test_stale_version_answers_409_and_keeps_the_other_decision(client, world):
 def test_reader_gets_no_forms_and_403(client, world):
     leave = register_leave(world)
     person = world.persons["own"]
-    login(client, world, "lpa-aalten")  # reads Aalten, changes only own cases
+    # Reads Aalten and changes only own cases; RMC registers no leave or exemption.
+    login(client, world, "rmc-regio")
     page = client.get(reverse("web:person", args=[person.pk])).content.decode()
     assert "Verlofaanvraag registreren" not in page and "Vrijstelling registreren" not in page
     assert (

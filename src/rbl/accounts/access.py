@@ -8,16 +8,25 @@ CSV export always agree.
 The rules (interfaces.md, "Who may see what"), per role and municipality,
 are the table `ROLE_RULES` below:
 
-| role          | persons of its municipalities | cases of its municipalities | changes cases of its municipalities | Halt/PV | figures | access log | configures |
-|---------------|-------------------------------|-----------------------------|-------------------------------------|---------|---------|------------|------------|
-| coordinator   | yes                           | all                         | yes (assigns, reassigns)            | changes | yes     | no         | no         |
-| administratie | yes                           | all                         | yes (prepares dossiers)             | changes | yes     | no         | no         |
-| lpa, kpa, rmc | yes                           | all (read)                  | only own cases                      | reads   | yes     | no         | no         |
-| boa           | yes                           | Halt/PV cases only          | no (owner stays owner)              | changes | no      | no         | no         |
-| auditor       | yes                           | all (read)                  | no                                  | reads   | yes     | no         | no         |
-| beleid        | no                            | no                          | no                                  | no      | yes     | no         | no         |
-| privacy       | no                            | no                          | no                                  | no      | no      | yes        | no         |
-| beheer        | no                            | no                          | no                                  | no      | no      | no         | yes        |
+| role          | persons of its municipalities | cases of its municipalities | changes cases of its municipalities | registers leave/exemption | Halt/PV | figures | access log | configures |
+|---------------|-------------------------------|-----------------------------|-------------------------------------|---------------------------|---------|---------|------------|------------|
+| coordinator   | yes                           | all                         | yes (assigns, reassigns)            | yes (owner by the rules)  | changes | yes     | no         | no         |
+| administratie | yes                           | all                         | yes (prepares dossiers)             | yes (owner by the rules)  | changes | yes     | no         | no         |
+| lpa, kpa      | yes                           | all (read)                  | only own cases                      | yes (becomes the owner)   | reads   | yes     | no         | no         |
+| rmc           | yes                           | all (read)                  | only own cases                      | no                        | reads   | yes     | no         | no         |
+| boa           | yes                           | Halt/PV cases only          | no (owner stays owner)              | no                        | changes | no      | no         | no         |
+| auditor       | yes                           | all (read)                  | no                                  | no                        | reads   | yes     | no         | no         |
+| beleid        | no                            | no                          | no                                  | no                        | no      | yes     | no         | no         |
+| privacy       | no                            | no                          | no                                  | no                        | no      | no      | yes        | no         |
+| beheer        | no                            | no                          | no                                  | no                        | no      | no      | no         | yes        |
+
+"Registers leave/exemption": opens a verlofaanvraag or vrijstelling case for a
+youth living in one of its municipalities. The leerplichtambtenaar decides on
+leave of more than ten school days and on exemptions (Leerplichtwet art. 5,
+11, 14), so the lpa and kpa officers register them, and work the new case as
+its owner (`owns_registered_case`); coordinators and the administration
+register on the team's behalf and the region's assignment rules choose the
+owner. RMC youth (18+) are past the Leerplichtwet: no leave or exemption.
 
 Besides the roles, every staff user:
 - sees and changes the cases they own (the fixed school contact gets the
@@ -65,6 +74,7 @@ class RoleRule:
     cases: CaseScope = CaseScope.NONE
     edits_cases: bool = False
     edits_handhaving: bool = False
+    registers: bool = False
     aggregates: bool = False
     access_log: bool = False
     configures: bool = False
@@ -76,6 +86,7 @@ ROLE_RULES: dict[str, RoleRule] = {
         cases=CaseScope.ALL,
         edits_cases=True,
         edits_handhaving=True,
+        registers=True,
         aggregates=True,
     ),
     Role.ADMINISTRATIE: RoleRule(
@@ -83,10 +94,11 @@ ROLE_RULES: dict[str, RoleRule] = {
         cases=CaseScope.ALL,
         edits_cases=True,
         edits_handhaving=True,
+        registers=True,
         aggregates=True,
     ),
-    Role.LPA: RoleRule(persons=True, cases=CaseScope.ALL, aggregates=True),
-    Role.KPA: RoleRule(persons=True, cases=CaseScope.ALL, aggregates=True),
+    Role.LPA: RoleRule(persons=True, cases=CaseScope.ALL, registers=True, aggregates=True),
+    Role.KPA: RoleRule(persons=True, cases=CaseScope.ALL, registers=True, aggregates=True),
     Role.RMC: RoleRule(persons=True, cases=CaseScope.ALL, aggregates=True),
     Role.BOA: RoleRule(persons=True, cases=CaseScope.HANDHAVING, edits_handhaving=True),
     Role.AUDITOR: RoleRule(persons=True, cases=CaseScope.ALL, aggregates=True),
@@ -108,6 +120,8 @@ class Grants:
     aggregates: frozenset[str]
     access_log: bool
     configures: bool
+    # Last, with a default: who registers leave requests and exemptions.
+    registers: frozenset[str] = frozenset()
 
 
 _NO_GRANTS = Grants(
@@ -124,7 +138,7 @@ def grants(user: Any) -> Grants:
     if not _active(user):
         return _NO_GRANTS
     sets: dict[str, set[str]] = {
-        k: set() for k in ("persons", "all", "handhaving", "edit", "edit_h", "agg")
+        k: set() for k in ("persons", "all", "handhaving", "edit", "edit_h", "reg", "agg")
     }
     access_log = configures = False
     for role, code in user.role_assignments.values_list("role", "municipality_id"):
@@ -141,6 +155,8 @@ def grants(user: Any) -> Grants:
             sets["edit"].add(code)
         if rule.edits_handhaving:
             sets["edit_h"].add(code)
+        if rule.registers:
+            sets["reg"].add(code)
         if rule.aggregates:
             sets["agg"].add(code)
         access_log = access_log or rule.access_log
@@ -154,6 +170,7 @@ def grants(user: Any) -> Grants:
         aggregates=frozenset(sets["agg"]),
         access_log=access_log,
         configures=configures,
+        registers=frozenset(sets["reg"]),
     )
 
 
@@ -279,6 +296,23 @@ def visible_documents(user: Any, today: dt.date | None = None) -> QuerySet:
         Q(case_id__in=visible_cases(user, today).values("pk"))
         | Q(case__isnull=True, person_id__in=visible_persons(user, today).values("pk"))
     )
+
+
+def may_register(user: Any, person: Any, g: Grants | None = None) -> bool:
+    """May register a leave request or an exemption for `person` (it opens a
+    case on behalf of the youth's municipality). `g`: the user's grants, when
+    the caller has them at hand already."""
+    g = grants(user) if g is None else g
+    return person.municipality_id in g.registers
+
+
+def owns_registered_case(user: Any, municipality_code: str, g: Grants | None = None) -> bool:
+    """Whether the case `user` registers for a youth of `municipality_code`
+    becomes theirs: an officer who may not change every case there (lpa, kpa)
+    works it on as its owner; coordinators and the administration leave the
+    owner to the region's assignment rules."""
+    g = grants(user) if g is None else g
+    return municipality_code in g.registers and municipality_code not in g.edit_cases
 
 
 def can_make_letters(user: Any) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rbl.accounts.access import Grants, grants
+from rbl.accounts.access import Grants, grants, may_register, owns_registered_case
 from rbl.accounts.models import Role
 
 _CACHE = "_rbl_web_grants"
@@ -71,9 +71,15 @@ def may_see_thuiszitters(user: Any) -> bool:
 
 def may_register_for(user: Any, person: Any) -> bool:
     """May open a new case (verlofaanvraag, vrijstelling) for a youth the user
-    sees: the roles that change the cases of the youth's municipality, which
-    becomes the principal of the new case (R-23, R-24)."""
-    return person.municipality_id in user_grants(user).edit_cases
+    sees, on behalf of the youth's municipality: decided by
+    `rbl.accounts.access.may_register` (lpa, kpa, coordinator, administration)."""
+    return may_register(user, person, user_grants(user))
+
+
+def registers_as_owner(user: Any, municipality_code: str) -> bool:
+    """The registering officer works the new case as its owner
+    (`rbl.accounts.access.owns_registered_case`)."""
+    return owns_registered_case(user, municipality_code, user_grants(user))
 
 
 def may_see_registers(user: Any) -> bool:

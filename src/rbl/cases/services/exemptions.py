@@ -14,7 +14,7 @@ from django.utils import timezone
 from rbl.cases.models import Case, CaseType, EventKind, ExemptionReminder
 from rbl.cases.services.errors import CaseRuleError
 from rbl.cases.services.events import locked_case, record_event, save_case
-from rbl.cases.services.lifecycle import open_case
+from rbl.cases.services.lifecycle import BY_RULES, open_case
 from rbl.cases.services.settings import case_settings
 from rbl.registry.models import Exemption, ExemptionGround, Person
 
@@ -109,14 +109,16 @@ def open_exemption_case(
     decided_on: dt.date,
     actor: Any,
     today: dt.date | None = None,
+    owner: Any = BY_RULES,
 ) -> Case:
     """Open a vrijstelling case for `person` and record its exemption in the
-    registry in one transaction: a refused exemption leaves no empty case."""
+    registry in one transaction: a refused exemption leaves no empty case.
+    Its owner is `owner` when given, else chosen by the region's rules."""
     today = today or timezone.localdate()
     if decided_on > today:
         raise CaseRuleError("De besluitdatum kan niet in de toekomst liggen.")
     with transaction.atomic():
-        case = open_case(person, CaseType.VRIJSTELLING, actor=actor, today=today)
+        case = open_case(person, CaseType.VRIJSTELLING, actor=actor, today=today, owner=owner)
         record_exemption(
             case,
             ground=ground,

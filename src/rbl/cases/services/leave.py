@@ -23,7 +23,7 @@ from rbl.cases.models import (
 )
 from rbl.cases.services.errors import CaseRuleError
 from rbl.cases.services.events import locked_case, record_event, save_case
-from rbl.cases.services.lifecycle import add_task, close_case, open_case
+from rbl.cases.services.lifecycle import BY_RULES, add_task, close_case, open_case
 from rbl.cases.services.settings import case_settings
 from rbl.organisation.models import School
 from rbl.registry.models import Person
@@ -72,8 +72,10 @@ def register_leave_request(
     actor: Any,
     school: School | None = None,
     today: dt.date | None = None,
+    owner: Any = BY_RULES,
 ) -> LeaveRequest:
-    """Register a request: opens a verlof case with a task to decide by the due date."""
+    """Register a request: opens a verlof case with a task to decide by the due
+    date; its owner is `owner` when given, else chosen by the region's rules."""
     if article not in LeaveArticle.values:
         raise CaseRuleError("Onbekend wetsartikel voor verlof.")
     if end < start:
@@ -82,7 +84,9 @@ def register_leave_request(
     if requested_on > today:
         raise CaseRuleError("De aanvraagdatum kan niet in de toekomst liggen.")
     with transaction.atomic():
-        case = open_case(person, CaseType.VERLOF, actor=actor, today=today, school=school)
+        case = open_case(
+            person, CaseType.VERLOF, actor=actor, today=today, school=school, owner=owner
+        )
         terms = case_settings(case.principal)
         days = school_days(start, end)
         decider, due = decision_terms(
@@ -192,6 +196,7 @@ def register_leave_request_with_reason(
     actor: Any,
     school: School | None = None,
     today: dt.date | None = None,
+    owner: Any = BY_RULES,
 ) -> LeaveRequest:
     """Register a request (see `register_leave_request`) and keep the reason the
     parents gave in the case history, in the same transaction."""
@@ -205,6 +210,7 @@ def register_leave_request_with_reason(
             actor=actor,
             school=school,
             today=today,
+            owner=owner,
         )
         reason = (reason or "").strip()
         if reason:

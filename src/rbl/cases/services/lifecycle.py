@@ -35,6 +35,8 @@ from rbl.organisation.models import Municipality, School
 from rbl.registry.models import Person
 
 _UNSET = object()
+#: As `owner` of a new case: let the region's assignment rules choose (the default).
+BY_RULES: Any = _UNSET
 
 
 def open_case(

@@ -26,11 +26,17 @@ from rbl.audit.services import log_access
 from rbl.cases.services.errors import CaseRuleError
 from rbl.cases.services.exemptions import exemptions_of, open_exemption_case, reminder_horizon
 from rbl.cases.services.leave import open_leave_requests, register_leave_request_with_reason
+from rbl.cases.services.lifecycle import BY_RULES
 from rbl.organisation.models import Municipality
 from rbl.registry.models import Exemption, Person
 from rbl.web import exports
 from rbl.web.forms import ExemptionFilterForm, ExemptionForm, LeaveFilterForm, LeaveRequestForm
-from rbl.web.permissions import may_register_for, may_see_registers, user_grants
+from rbl.web.permissions import (
+    may_register_for,
+    may_see_registers,
+    registers_as_owner,
+    user_grants,
+)
 from rbl.web.views.persons import person_page
 
 PAGE_SIZE = 50
@@ -70,6 +76,12 @@ def _register(
     return person_page(request, youth, bound={key: form}, status=400)
 
 
+def _owner(request: HttpRequest, youth: Person) -> Any:
+    """The owner of the case the user registers: the registering lpa or kpa
+    officer works it on; otherwise the region's rules choose (access.py)."""
+    return request.user if registers_as_owner(request.user, youth.municipality_id) else BY_RULES
+
+
 @login_required
 @require_POST
 def register_leave_view(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -82,6 +94,7 @@ def register_leave_view(request: HttpRequest, person_id: int) -> HttpResponse:
             end=data["end"],
             reason=data["reason"],
             actor=request.user,
+            owner=_owner(request, youth),
         )
         return leave.case
 
@@ -101,6 +114,7 @@ def register_exemption_view(request: HttpRequest, person_id: int) -> HttpRespons
             end=data["end"],
             decided_on=data["decided_on"],
             actor=request.user,
+            owner=_owner(request, youth),
         )
 
     return _register(
