@@ -210,7 +210,7 @@ def test_handover_to_another_officer_leaves_the_former_owner_reading(client, wor
     assert case.owner == world.users["kpa-regio"]
     page = client.get(reverse("web:case", args=[case.pk])).content.decode()
     assert "U kunt deze zaak lezen maar niet wijzigen." in page
-    assert "Overgedragen (van Lpa Test naar Kpa Test)" in page and "Verhuisd" in page
+    assert "Overgedragen: van Lpa Test naar Kpa Test" in page and "Verhuisd" in page
     assert 'name="officer"' not in page  # no handover form for a reader
     again = client.post(
         url, {"version": _version(case), "to": "medewerker", "officer": "rmc-regio"}
@@ -251,7 +251,7 @@ def test_handover_to_rmc_at_18_continues_in_an_rmc_case(client, world):
     case.refresh_from_db()
     assert case.status == CaseStatus.AFGESLOTEN
     history = client.get(reverse("web:case", args=[case.pk])).content.decode()
-    assert "Overgedragen aan RMC (verder als RMC-zaak)" in history
+    assert "Overgedragen aan RMC: verder als RMC-zaak" in history
 
 
 def test_handover_to_rmc_of_a_minor_is_refused(client, world):

@@ -45,6 +45,7 @@ from rbl.letters.services.batch import start_batch
 from rbl.letters.services.documents import DocumentRejected, log_download, upload_document
 from rbl.letters.services.letters import (
     LetterError,
+    case_letter_kinds,
     current_template,
     exemptions_needing_letter,
     letter_for_case,
@@ -297,9 +298,16 @@ def case_documents_context(case: Any, *, editable: bool) -> dict[str, Any]:
         .order_by("-created_at", "-pk")
     )
     initial = {"version": case.version}
+    letter_form = None
+    if editable:
+        # Only the letters that fit the case's type (no warning on a leave request).
+        letter_form = MakeLetterForm(initial=initial, auto_id="brief_%s")
+        letter_form.fields["kind"].choices = [
+            (k, LetterKind(k).label) for k in case_letter_kinds(case.type)
+        ]
     return {
         "documents": documents,
-        "letter_form": MakeLetterForm(initial=initial, auto_id="brief_%s") if editable else None,
+        "letter_form": letter_form,
         "upload_form": UploadForm(initial=initial, auto_id="upl_%s") if editable else None,
     }
 

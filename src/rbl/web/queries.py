@@ -120,7 +120,9 @@ def case_for_page(user: Any, pk: int) -> Case | None:
     """One visible case with what its page shows, or None (the page answers 404)."""
     return (
         visible_cases(user)
-        .select_related("person", "person__municipality", "principal", "owner", "school")
+        .select_related(
+            "person", "person__municipality", "principal", "owner", "school", "exemption"
+        )
         .filter(pk=pk)
         .first()
     )

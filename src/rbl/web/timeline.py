@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from rbl.absoluut.models import Signal
 from rbl.cases.models import Activity, Case, CaseEvent, VerzuimMelding, VsvMelding
+from rbl.cases.services.history import describe_events
 from rbl.law.status import birthday, duty_periods
 from rbl.registry.models import Diploma, Enrolment, Exemption, Person
 
@@ -72,8 +73,8 @@ def _registry_items(person: Person) -> list[TimelineItem]:
     items: list[TimelineItem] = []
     first_day, _ = _age_window(person)
     for e in Enrolment.objects.filter(bsn=person.bsn).select_related("school"):
-        school = e.school.name if e.school_id else f"{e.brin}{e.vestiging}"
-        text = f"Ingeschreven bij {school} ({e.sector})"
+        school = _school(e)
+        text = f"Ingeschreven bij {school}" + (f" ({e.sector})" if e.sector else "")
         if e.start < first_day and (e.end is None or e.end >= first_day):
             # Enrolled before the 5th birthday (usual at 4): shown where the timeline starts.
             items.append(
@@ -88,8 +89,9 @@ def _registry_items(person: Person) -> list[TimelineItem]:
             )
     for d in Diploma.objects.filter(bsn=person.bsn):
         kind = "startkwalificatie" if d.startkwalificatie else "geen startkwalificatie"
-        label = " ".join(x for x in (d.programme, d.level) if x) or "diploma"
-        items.append(TimelineItem(d.date, "Diploma", f"Diploma {label} ({kind})"))
+        label = " ".join(x for x in (d.programme, d.level) if x)
+        text = f"Diploma {label} behaald" if label else "Diploma behaald"
+        items.append(TimelineItem(d.date, "Diploma", f"{text} ({kind})"))
     for x in Exemption.objects.filter(bsn=person.bsn):
         until = f" tot en met {x.end:%d-%m-%Y}" if x.end else ""
         items.append(TimelineItem(x.start, "Vrijstelling", f"{x.get_ground_display()}{until}"))
@@ -102,11 +104,9 @@ def _registry_items(person: Person) -> list[TimelineItem]:
             )
         )
         if s.closed_on:
-            items.append(
-                TimelineItem(
-                    s.closed_on, "Signaal", f"Signaal gesloten: {s.get_close_reason_display()}"
-                )
-            )
+            reason = s.get_close_reason_display() if s.close_reason else ""
+            text = f"Signaal gesloten: {reason}" if reason else "Signaal gesloten"
+            items.append(TimelineItem(s.closed_on, "Signaal", text))
     for v in VsvMelding.objects.filter(person=person):
         items.append(
             TimelineItem(
@@ -125,21 +125,23 @@ def _case_items(person: Person, cases: Iterable[Case]) -> list[TimelineItem]:
         return items
     ids = list(case_list)
     for m in VerzuimMelding.objects.filter(case_id__in=ids).select_related("school"):
-        school = m.school.name if m.school_id else f"{m.brin}{m.vestiging}"
+        school = _school(m)
+        what = m.get_soort_display() or "Verzuim"
         items.append(
             TimelineItem(
                 m.meldingsdatum,
                 "Verzuimmelding",
-                f"{m.get_soort_display()} gemeld door {school}",
+                f"{what} gemeld door {school}" if school else f"{what} gemeld",
                 case=case_list.get(m.case_id),
             )
         )
-    for ev in CaseEvent.objects.filter(case_id__in=ids).select_related("actor"):
+    events = list(CaseEvent.objects.filter(case_id__in=ids).select_related("actor"))
+    for ev, what in zip(events, describe_events(events), strict=True):
         items.append(
             TimelineItem(
                 timezone.localdate(ev.at),
                 "Zaak",
-                ev.get_kind_display() + (f": {ev.note}" if ev.note else ""),
+                what + (f" — {ev.note}" if ev.note else ""),
                 case=case_list[ev.case_id],
                 author=_name(ev.actor),
                 sort=5,
@@ -183,6 +185,13 @@ def _document_items(person: Person, visible: Iterable[Case]) -> list[TimelineIte
         )
         for d in documents
     ]
+
+
+def _school(row: Any) -> str:
+    """The school's name, else its BRIN and location code ("" when unknown)."""
+    if row.school_id:
+        return row.school.name
+    return f"{row.brin or ''}{row.vestiging or ''}"
 
 
 def _name(user: Any) -> str:

@@ -166,7 +166,7 @@ class Case(models.Model):
         "verzuim sinds",
         null=True,
         blank=True,
-        help_text="Eerste dag van het verzuim; basis voor de thuiszittersduur (R-25).",
+        help_text="Eerste dag van het verzuim; basis voor de thuiszittersduur.",
     )
     route = models.CharField("MAS-route", max_length=20, choices=MasRoute.choices, blank=True)
     route_chosen_on = models.DateField("route gekozen op", null=True, blank=True)
@@ -280,6 +280,8 @@ class EventKind(models.TextChoices):
     LEAVE = "verlof", "Verlofaanvraag bijgewerkt"
     LETTER = "brief", "Brief gemaakt"
     DOCUMENT = "document", "Document toegevoegd"
+    TASK_ADDED = "taak_toegevoegd", "Taak toegevoegd"
+    TASK_DONE = "taak_afgerond", "Taak afgerond"
 
 
 class CaseEvent(AppendOnlyModel):

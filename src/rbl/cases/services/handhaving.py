@@ -18,6 +18,7 @@ from rbl.cases.models import (
     MasRoute,
     TaskKind,
 )
+from rbl.cases.services.case_types import check_handhaving
 from rbl.cases.services.errors import CaseRuleError, ConcurrentEditError
 from rbl.cases.services.events import locked_case, record_event, save_case
 from rbl.cases.services.lifecycle import _check_halt_age, add_task, follow_up_due
@@ -43,6 +44,7 @@ def start_handhaving(
     with locked_case(case, expected_version) as locked:
         if locked.status == CaseStatus.AFGESLOTEN:
             raise CaseRuleError("Een afgesloten zaak kan niet worden gewijzigd.")
+        check_handhaving(locked.type)
         on = on or timezone.localdate()
         if kind == HandhavingKind.HALT:
             _check_halt_age(locked.person, on)

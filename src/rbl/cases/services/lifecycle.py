@@ -25,6 +25,7 @@ from rbl.cases.models import (
     Task,
     TaskKind,
 )
+from rbl.cases.services import case_types
 from rbl.cases.services.assignment import choose_owner, set_owner
 from rbl.cases.services.duo_status import sync_duo_status
 from rbl.cases.services.errors import CaseRuleError
@@ -189,6 +190,7 @@ def choose_route(
     with locked_case(case, expected_version) as locked:
         if locked.status == CaseStatus.AFGESLOTEN:
             raise CaseRuleError("Een afgesloten zaak kan niet worden gewijzigd.")
+        case_types.check_route(locked.type)
         chosen_on = chosen_on or timezone.localdate()
         if route == MasRoute.HALT:
             _check_halt_age(locked.person, chosen_on)
@@ -256,6 +258,7 @@ def add_activity(
     with locked_case(case, expected_version) as locked:
         if locked.status == CaseStatus.AFGESLOTEN:
             raise CaseRuleError("Een afgesloten zaak kan niet worden gewijzigd.")
+        case_types.check_activity(locked.type, kind)
         on = on or timezone.localdate()
         if on > timezone.localdate():
             raise CaseRuleError("De datum van een activiteit kan niet in de toekomst liggen.")

@@ -28,6 +28,7 @@ from rbl.cases.models import (
     Task,
     TaskKind,
 )
+from rbl.cases.services import case_types
 from rbl.cases.services.assignment import choose_owner
 from rbl.cases.services.errors import CaseRuleError
 from rbl.cases.services.events import locked_case, record_event, save_case
@@ -52,6 +53,25 @@ CASE_KINDS = (
     LetterKind.VERZUIMSTAAT,
     LetterKind.VERLOF_BESLUIT,
 )
+
+#: Letters of the MAS (a warning, asking the school for the absence record):
+#: not for a case outside it, such as a verlofaanvraag or a vrijstelling.
+MAS_KINDS = {
+    LetterKind.WAARSCHUWING: "Een waarschuwing",
+    LetterKind.VERZUIMSTAAT: "Een verzoek om de verzuimstaat",
+}
+
+
+def case_letter_kinds(case_type: str) -> tuple[str, ...]:
+    """The letters that can be made from a case of `case_type`: the decision
+    on leave only for a leave case, the MAS letters only for MAS cases."""
+    return tuple(
+        k
+        for k in CASE_KINDS
+        if (k != LetterKind.VERLOF_BESLUIT or case_type == CaseType.VERLOF)
+        and (k not in MAS_KINDS or case_types.has_mas(case_type))
+    )
+
 
 #: The MAS step a letter records on its case.
 ACTIVITY_OF = {
@@ -175,6 +195,8 @@ def letter_for_case(
     of the case owner (the author when the case has no owner)."""
     if kind not in CASE_KINDS:
         raise LetterError("Deze brief wordt niet vanuit een zaak gemaakt.")
+    if kind in MAS_KINDS and not case_types.has_mas(case.type):
+        raise LetterError(f"{MAS_KINDS[kind]} hoort niet bij {case_types.OUTSIDE_MAS[case.type]}.")
     values = dict(extra or {})
     if case.absent_since:
         values.setdefault("verzuim_sinds", long_date(case.absent_since))

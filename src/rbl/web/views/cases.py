@@ -2,7 +2,11 @@
 MAS route, close with a reason, hand the case over (R-26), add a task and
 mark it done (R-27). Each form carries the case version the user
 saw; a concurrent change answers with a Dutch conflict message (409) instead
-of overwriting it (R-64)."""
+of overwriting it (R-64).
+
+Only what applies to the case's type is shown (rbl.cases.services.case_types):
+a verlofaanvraag or vrijstelling has no MAS route and fewer activities; a
+form posted anyway is refused with the reason (400) and changes nothing."""
 
 from __future__ import annotations
 
@@ -23,7 +27,9 @@ from rbl.accounts.models import Role, User
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
 from rbl.cases.models import Case, CaseEvent, LeaveRequest
+from rbl.cases.services import case_types
 from rbl.cases.services.errors import CaseRuleError, ConcurrentEditError
+from rbl.cases.services.history import describe_events
 from rbl.cases.services.leave import decide_leave, register_objection
 from rbl.cases.services.lifecycle import (
     add_activity,
@@ -92,32 +98,10 @@ def _officers(case: Case) -> list[tuple[str, str]]:
 
 
 def _history(case: Case) -> list[tuple[CaseEvent, str]]:
-    """The case's events, newest first, each with who it went from and to
-    when it moved between officers (one extra query for the names)."""
+    """The case's events, newest first, each with what happened in plain Dutch
+    (rbl.cases.services.history; one extra query per kind of name)."""
     events = list(case.events.select_related("actor").order_by("-at", "-pk"))
-    ids = {
-        e.data.get(key)
-        for e in events
-        for key in ("van", "naar")
-        if isinstance(e.data, dict) and isinstance(e.data.get(key), int)
-    }
-    names = (
-        {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=ids)}
-        if ids
-        else {}
-    )
-    rows = []
-    for e in events:
-        detail = ""
-        data = e.data if isinstance(e.data, dict) else {}
-        if "naar" in data:
-            before = names.get(data.get("van"), "niemand")
-            after = names.get(data.get("naar"), "niemand")
-            detail = f"van {before} naar {after}"
-        if data.get("naar_zaak"):
-            detail = "verder als RMC-zaak"
-        rows.append((e, detail))
-    return rows
+    return list(zip(events, describe_events(events), strict=True))
 
 
 def _page(
@@ -131,12 +115,16 @@ def _page(
     editable = may_edit and not case.is_closed
     initial = {"version": case.version}
     leave = _leave_request(case)
-    forms_ = {
+    mas = case_types.has_mas(case.type)
+    forms_: dict[str, forms.Form] = {
         "activity": ActivityForm(initial=initial, auto_id="act_%s"),
-        "route": RouteForm(initial={**initial, "route": case.route or None}, auto_id="route_%s"),
         "close": CloseForm(initial=initial, auto_id="close_%s"),
         "task": TaskForm(initial=initial, auto_id="task_%s"),
     }
+    if mas:
+        forms_["route"] = RouteForm(
+            initial={**initial, "route": case.route or None}, auto_id="route_%s"
+        )
     if editable:
         forms_["handover"] = HandoverForm(
             initial=initial, auto_id="ho_%s", officers=_officers(case)
@@ -154,10 +142,13 @@ def _page(
                 auto_id="bezwaar_%s",
             )
     forms_.update(bound or {})
+    forms_["activity"].fields["kind"].choices = case_types.activity_kinds(case.type)
+    forms_["task"].fields["kind"].choices = case_types.task_kinds(case.type)
     context: dict[str, Any] = {
         "case": case,
         "person": case.person,
         "editable": editable,
+        "mas": mas,
         "leave": leave,
         "leave_overdue": bool(
             leave and not leave.decision and leave.decision_due_on < timezone.localdate()
@@ -189,7 +180,10 @@ def _act(
     apply: Callable[[Case, dict[str, Any], int], Any],
     done: str,
     form_kwargs: Callable[[Case], dict[str, Any]] | None = None,
+    applies: Callable[[Case], None] | None = None,
 ) -> HttpResponse:
+    """`applies` raises CaseRuleError when the form does not apply to this case
+    (its type): the reason is shown and nothing changes (400)."""
     case = _load(request, case_id)
     prefix = PREFIXES[key]
     extra = form_kwargs(case) if form_kwargs else {}
@@ -197,6 +191,12 @@ def _act(
     if not can_edit_case(request.user, case):
         messages.error(request, "U mag deze zaak niet wijzigen.")
         return _page(request, case, status=403)
+    if applies is not None:
+        try:
+            applies(case)
+        except CaseRuleError as exc:
+            messages.error(request, exc.message)
+            return _page(request, case, status=400)
     if not form.is_valid():
         return _page(request, case, bound={key: form}, status=400)
     data = form.cleaned_data
@@ -243,7 +243,15 @@ def choose_route_view(request: HttpRequest, case_id: int) -> HttpResponse:
             case, data["route"], actor=request.user, expected_version=version, note=data["note"]
         )
 
-    return _act(request, case_id, RouteForm, "route", apply, "Route vastgelegd.")
+    return _act(
+        request,
+        case_id,
+        RouteForm,
+        "route",
+        apply,
+        "Route vastgelegd.",
+        applies=lambda case: case_types.check_route(case.type),
+    )
 
 
 @login_required
@@ -302,7 +310,12 @@ def handover_view(request: HttpRequest, case_id: int) -> HttpResponse:
 def add_task_view(request: HttpRequest, case_id: int) -> HttpResponse:
     def apply(case: Case, data: dict[str, Any], version: int) -> Any:
         return schedule_task(
-            case, data["kind"], data["title"], data["due_on"], expected_version=version
+            case,
+            data["kind"],
+            data["title"],
+            data["due_on"],
+            expected_version=version,
+            actor=request.user,
         )
 
     return _act(request, case_id, TaskForm, "task", apply, "Taak toegevoegd.")
@@ -312,7 +325,7 @@ def add_task_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def task_done_view(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
     def apply(case: Case, data: dict[str, Any], version: int) -> Any:
-        return finish_task(task_id, case=case, expected_version=version)
+        return finish_task(task_id, case=case, expected_version=version, actor=request.user)
 
     return _act(request, case_id, TaskDoneForm, "task_done", apply, "Taak afgerond.")
 
