@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0003_region_office_email_region_office_phone'),
+        ("organisation", "0003_region_office_email_region_office_phone"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='region',
-            name='control_term_days',
-            field=models.PositiveIntegerField(default=14, help_text='Termijn voor een antwoord op de controlebrief bij absoluut verzuim.', verbose_name='termijn controlebrief (dagen)'),
+            model_name="region",
+            name="control_term_days",
+            field=models.PositiveIntegerField(
+                default=14,
+                help_text="Termijn voor een antwoord op de controlebrief bij absoluut verzuim.",
+                verbose_name="termijn controlebrief (dagen)",
+            ),
         ),
     ]
