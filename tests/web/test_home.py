@@ -68,3 +68,42 @@ def test_a_user_without_a_role_gets_a_plain_welcome(client, world):
     assert client.login(username="nieuw", password=PASSWORD)
     response = client.get("/")
     assert response.status_code == 200 and "Welkom" in response.content.decode()
+
+
+def test_officer_sees_what_is_overdue_and_due_this_week(client, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from rbl.cases.models import Task, TaskKind
+    from tests.cases.factories import CaseFactory
+    from tests.factories import PersonFactory
+
+    today = timezone.localdate()  # Wednesday 11 March 2026 on the fixed clock
+    officer = world.users["lpa-aalten"]
+    due = {}
+    for name, days in (("Vrijdag", 2), ("Zondag", 4), ("Maandag", 5)):
+        case = CaseFactory(
+            person=PersonFactory(municipality=world.aalten, surname=name),
+            owner=officer,
+            opened_on=today - dt.timedelta(days=10),
+        )
+        Task.objects.create(
+            case=case,
+            kind=TaskKind.OPVOLGING,
+            title="Gesprek met ouders",
+            due_on=today + dt.timedelta(days=days),
+            assignee=officer,
+        )
+        due[name] = case
+
+    assert client.login(username="lpa-aalten", password=PASSWORD)
+    html = client.get("/werk/").content.decode()
+    assert "<strong>1</strong> zaak met een verstreken termijn" in html
+    assert "<strong>2</strong> zaken met een termijn deze week" in html
+    assert "tot en met zondag 15 maart" in html
+
+    overdue = client.get("/werk/?termijn=verstreken").context["cases"]
+    assert overdue == [world.cases["own"]]
+    this_week = client.get("/werk/?termijn=deze_week").context["cases"]
+    assert {c.person.surname for c in this_week} == {"Vrijdag", "Zondag"}

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from rbl.cases.models import Case, CaseStatus, CaseType, Task, VerzuimMelding
+from rbl.cases.services.worklists import week_ahead_range
 from rbl.reporting.bands import AGE_BANDS, DURATION_BANDS, age_q, duration_q
 
 REGION = "regio"
@@ -52,7 +53,9 @@ class CaseFilter(django_filters.FilterSet):
         choices=[(b.key, b.label) for b in AGE_BANDS], method="filter_leeftijd", label="Leeftijd"
     )
     termijn = django_filters.ChoiceFilter(
-        choices=[("verstreken", "termijn verstreken")], method="filter_termijn", label="Termijn"
+        choices=[("verstreken", "termijn verstreken"), ("deze_week", "termijn deze week")],
+        method="filter_termijn",
+        label="Termijn",
     )
     geopend_vanaf = django_filters.DateFilter(
         field_name="opened_on", lookup_expr="gte", label="Geopend vanaf"
@@ -89,7 +92,13 @@ class CaseFilter(django_filters.FilterSet):
         return qs.filter(age_q(value, _today()))
 
     def filter_termijn(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return qs.filter(Exists(Task.objects.overdue(_today()).filter(case=OuterRef("pk"))))
+        today = _today()
+        if value == "deze_week":
+            week = week_ahead_range(today)
+            tasks = Task.objects.open().filter(due_on__gte=week[0], due_on__lte=week[1])
+        else:
+            tasks = Task.objects.overdue(today)
+        return qs.filter(Exists(tasks.filter(case=OuterRef("pk"))))
 
     def filter_melding_vanaf(self, qs: QuerySet, name: str, value) -> QuerySet:
         return qs.filter(

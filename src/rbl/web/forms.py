@@ -352,7 +352,9 @@ class CaseFilterForm(forms.Form):
         choices=[("", "alle"), *((b.key, b.label) for b in AGE_BANDS)],
     )
     termijn = forms.ChoiceField(
-        label="Termijn", required=False, choices=[("", "alle"), ("verstreken", "verstreken")]
+        label="Termijn",
+        required=False,
+        choices=[("", "alle"), ("verstreken", "verstreken"), ("deze_week", "deze week")],
     )
     geopend_vanaf = forms.DateField(
         label="Geopend vanaf", required=False, widget=forms.DateInput(attrs={"type": "date"})

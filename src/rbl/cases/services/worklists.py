@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from rbl.cases.models import Case, CaseType, Task
 from rbl.cases.services.exemptions import _add_months
@@ -24,6 +24,34 @@ def overdue_tasks(today: dt.date, *, assignee: Any = None, cases: QuerySet[Case]
     if cases is not None:
         qs = qs.filter(case__in=cases)
     return qs.order_by("due_on", "pk")
+
+
+@dataclass(frozen=True)
+class WeekAhead:
+    """An officer's open cases with a term: past, and falling in this week."""
+
+    overdue: int
+    due_this_week: int
+    week_end: dt.date
+
+
+def week_ahead_range(today: dt.date) -> tuple[dt.date, dt.date]:
+    """From today up to and including Sunday: the days of "deze week"."""
+    return today, today + dt.timedelta(days=6 - today.weekday())
+
+
+def week_ahead(cases: QuerySet[Case], today: dt.date) -> WeekAhead:
+    """Of `cases` (an officer's open cases): how many have a task whose term
+    has passed, and how many one that falls from today up to Sunday. One query."""
+    sunday = week_ahead_range(today)[1]
+    open_tasks = Task.objects.open().filter(case=OuterRef("pk"))
+    counts = cases.aggregate(
+        overdue=Count("pk", filter=Q(Exists(open_tasks.filter(due_on__lt=today)))),
+        week=Count(
+            "pk", filter=Q(Exists(open_tasks.filter(due_on__gte=today, due_on__lte=sunday)))
+        ),
+    )
+    return WeekAhead(counts["overdue"], counts["week"], sunday)
 
 
 @dataclass(frozen=True)

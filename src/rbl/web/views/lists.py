@@ -18,6 +18,7 @@ from rbl.accounts.access import visible_signals
 from rbl.accounts.models import CASEWORK_ROLES, User
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
+from rbl.cases.services.worklists import week_ahead
 from rbl.organisation.models import Municipality
 from rbl.web import exports, queries
 from rbl.web.filters import CaseFilter
@@ -101,6 +102,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
         slug="mijn-werk",
         build=lambda: queries.my_work(request.user),
         intro="Uw open zaken, de eerstvolgende termijn bovenaan.",
+        extra=lambda: {
+            "week": week_ahead(queries.my_work(request.user), timezone.localdate()),
+        },
     )
 
 
