@@ -111,8 +111,10 @@ def test_school_age_youth_are_enrolled_in_a_fitting_sector(generated):
         b for b, birth in persons.items() if duty_periods(birth).status_on(PEIL) == "leerplichtig"
     ]
     not_enrolled = [b for b in leerplichtig if b not in current and b not in exempt]
-    # Nearly everybody is at school; the few without a school are the signals of the demo.
-    assert 0 < len(not_enrolled) < 0.02 * len(leerplichtig)
+    # Nearly everybody is at school; the few without a school are the signals of the
+    # demo (a few per 1,000 in duty: at this scale maybe none of them leerplichtig).
+    assert len(not_enrolled) < 0.02 * len(leerplichtig)
+    assert generated.planned_gaps > 0
     for bsn in leerplichtig:
         age = (PEIL - persons[bsn]).days / 365.25
         if bsn in current and 6 <= age < 11:

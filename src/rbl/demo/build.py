@@ -9,13 +9,17 @@
    ago, the daily BRP mutations since (births, arrivals, moves, deaths), then
    the schools and DUO's enrolments, diplomas and exemptions.
 4. Run the absoluut-verzuim check on a few dates of the last three months, so
-   there are open signals and signals that were closed again.
+   there are open signals and signals that were closed again; after each
+   check the control letters go out and most parents answer them in time
+   (a school over the border, a move abroad, a new school), so that only the
+   unanswered signals become cases.
 5. Hand over to `populate_cases` for the cases.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +32,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from rbl.demo.cases import ensure_assignment_rules, populate_cases
 from rbl.demo.generator import FILE_ORDER, GeneratedRegion, generate_region
@@ -41,6 +46,18 @@ from rbl.registry.models import ImportLog, Person
 #: Days before the peildatum on which the absoluut check is run (chronologically);
 #: last week's signals have their letters and wait for an answer.
 CHECK_OFFSETS = (90, 60, 30, 7, 0)
+#: Share of the control letters that the parents answer satisfactorily within
+#: the term when the youth does not start at a new school soon; the rest
+#: become absoluut-verzuim cases.
+ANSWER_SHARE = 0.8
+#: Satisfactory answers: the note and how long it holds ("schooljaar": until
+#: the end of the school year, else days).
+ANSWERS = (
+    ("Gaat naar school in Duitsland; inschrijvingsbewijs van de school ontvangen.", "schooljaar"),
+    ("Ingeschreven op een school buiten de regio; de inschrijving bij DUO volgt.", 91),
+    ("Gezin vertrekt naar het buitenland; de uitschrijving uit de BRP volgt.", 61),
+    ("Vrijstelling aangevraagd; het advies van de jeugdarts volgt.", 91),
+)
 
 Progress = Callable[[int, int], None]
 
@@ -181,30 +198,117 @@ def build_demo(
         for code, name in summary.generated.swv_names.items():
             Samenwerkingsverband.objects.filter(code=code, name="").update(name=name)
 
-    _run_checks(peildatum, summary, step)
+    _run_checks(peildatum, summary, step, seed)
     with step("Zaken"):
         summary.cases = populate_cases(region, seed, peildatum=peildatum)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _run_checks(peildatum: dt.date, summary: DemoSummary, step) -> None:
+def _run_checks(peildatum: dt.date, summary: DemoSummary, step, seed: int = 1) -> None:
     try:
         from rbl.absoluut.check import run_check
         from rbl.absoluut.models import Signal
     except ImportError:  # the absoluut app is not there (yet)
         return
+    rng = random.Random(f"{seed}-controlebrieven")
+    last_day = min(peildatum, timezone.localdate())
+    answers: list[_Answer] = []
     with step("Controle absoluut verzuim"):
         for offset in CHECK_OFFSETS:
             day = peildatum - dt.timedelta(days=offset)
+            _record_answers(answers, before=day)
             result = run_check(day)
             summary.checks.append(result.as_json())
             if offset:
                 # The central administration sent the control letters two days after
                 # each earlier check; this week's signals still wait for theirs.
-                _control_letters(min(day + dt.timedelta(days=2), peildatum))
+                letter_day = min(day + dt.timedelta(days=2), peildatum)
+                _control_letters(letter_day)
+                answers += _answers_to_letters(rng, day, letter_day, last_day)
+        _record_answers(answers, before=last_day + dt.timedelta(days=1))
         summary.open_signals = Signal.objects.open().count()
         summary.closed_signals = Signal.objects.filter(closed_on__isnull=False).count()
+
+
+@dataclass(frozen=True)
+class _Answer:
+    day: dt.date
+    signal_id: int
+    until: dt.date
+    note: str
+
+
+def _answers_to_letters(
+    rng: random.Random, check_day: dt.date, letter_day: dt.date, last_day: dt.date
+) -> list[_Answer]:
+    """The parents' satisfactory answers to the letters of `letter_day`. A youth
+    who starts at a school within the term needs none (the next check closes
+    the signal); a later start is answered with the new school; of the others
+    most answer with a reason, the rest do not answer and get a case."""
+    from rbl.absoluut.models import Signal, control_term_days
+    from rbl.law.status import school_year_end
+    from rbl.registry.models import Enrolment
+
+    answers = []
+    for signal in (
+        Signal.objects.open()
+        .filter(control_letter_on=letter_day)
+        .select_related("person", "municipality__region")
+        .order_by("pk")
+    ):
+        day = letter_day + dt.timedelta(days=rng.randint(2, 12))
+        draw = rng.random()
+        term_end = letter_day + dt.timedelta(days=control_term_days(signal.municipality))
+        starts = (
+            Enrolment.objects.filter(bsn=signal.person.bsn, start__gt=check_day)
+            .order_by("start")
+            .values_list("start", flat=True)
+            .first()
+        )
+        if starts is not None and starts <= term_end:
+            continue
+        if starts is not None:
+            note = (
+                f"Ingeschreven op een nieuwe school per {starts:%d-%m-%Y}; "
+                "de inschrijving bij DUO volgt."
+            )
+            until = max(starts, day) + dt.timedelta(days=7)
+        elif draw < ANSWER_SHARE:
+            note, holds = ANSWERS[rng.randrange(len(ANSWERS))]
+            until = (
+                school_year_end(day)
+                if holds == "schooljaar"
+                else day + dt.timedelta(days=int(holds))
+            )
+        else:
+            continue
+        if day <= last_day:
+            answers.append(_Answer(day, signal.pk, until, note))
+    return answers
+
+
+def _record_answers(answers: list[_Answer], *, before: dt.date) -> None:
+    """Record, in date order, the answers dated before `before` (and drop them
+    from `answers`); a signal a check closed in the meantime needs none."""
+    from django.contrib.auth import get_user_model
+
+    from rbl.absoluut.models import Signal
+    from rbl.letters.services.letters import record_satisfactory_answer
+
+    due = sorted((a for a in answers if a.day < before), key=lambda a: (a.day, a.signal_id))
+    if not due:
+        return
+    answers[:] = [a for a in answers if a.day >= before]
+    actor = get_user_model().objects.filter(username="administratie").first()
+    with transaction.atomic():
+        for answer in due:
+            signal = Signal.objects.get(pk=answer.signal_id)
+            if signal.closed_on is not None:
+                continue
+            record_satisfactory_answer(
+                signal, until=answer.until, actor=actor, day=answer.day, note=answer.note
+            )
 
 
 def _control_letters(day: dt.date) -> None:

@@ -7,15 +7,24 @@ Everything goes through the real services, as a region's year would:
 
 1. the region's assignment rules (LP to the municipality's own officer, KP to
    the kwalificatieplicht officer, RMC to the RMC officer);
-2. a year of DUO absence reports and VSV lists, loaded month by month through
-   `run_import` (so cases open on the day their report came in), a handful
-   for BSNs the registry does not know ("niet gekoppeld");
-3. each month's new cases are worked: verzuimstaat, conversations, a MAS
-   route (a few Halt referrals and PVs handled by the BOA), follow-up tasks
-   (some overdue) and, for most of the older ones, closing with a reason;
-4. absoluut signals past their control term become cases;
-5. leave requests (most decided), vrijstelling cases, handovers to another
-   officer and to RMC at 18.
+2. a year of DUO absence reports, loaded week by week through `run_import`
+   (so cases open in the week their report came in), a handful for BSNs the
+   registry does not know ("niet gekoppeld"), and DUO's VSV list every four
+   weeks; besides, the schools' preventive questions and care reports;
+3. absoluut signals whose control letter went unanswered become cases in the
+   week their term passes;
+4. each new case gets a course that fits its kind (`_plan`): most youth are
+   back at school within weeks, a few escalate (Halt, PV, jeugdbescherming)
+   or stay away for months; the steps up to the peildatum are recorded
+   (verzuimstaat, conversations, a MAS route, closing with a reason), and a
+   case still open gets its next follow-up, a few of them overdue;
+5. leave requests (decided within their term), vrijstelling cases, handovers
+   to the KP officer and to RMC at 18.
+
+The volumes follow the reference figures: on the peildatum each case-work
+officer carries a caseload of a few dozen, thuiszitters are about two per
+1,000 youth under the duty, and only a few cases wait for an overdue step
+(`rbl.demo.realism` reports these figures).
 """
 
 from __future__ import annotations
@@ -23,6 +32,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 import tempfile
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +46,8 @@ from rbl.demo.meldingen import (
     age_on,
     make_meldingen,
     make_vsv,
+    report_weight,
+    weighted_picker,
     write_meldingen,
     write_vsv,
 )
@@ -44,19 +57,28 @@ from rbl.organisation.models import Region
 
 RMC_OFFICER = "rmc-regio"
 BOA = "boa-regio"
-MONTHS = 12
-DAYS_PER_MONTH = 30
+WEEKS = 52
+#: DUO's VSV list comes every four weeks; the last one two weeks before the peildatum.
+VSV_EVERY_WEEKS = 4
+VSV_WEEK = 1
 # Reports per case: a youth's second report of the same kind joins the open case.
 REPORTS_PER_CASE = 1.15
 UNKNOWN_REPORTS = 5
-CLOSE_SHARE_OF_OLDER = 0.58  # of cases older than six weeks (with leave decisions ≈ 60 %)
+#: Preventive contacts (a school's question about absence below the 16 hours)
+#: and care reports, per case of the curative caseload.
+PREVENTIEF_PER_CASE = 0.55
+ZORG_PER_CASE = 0.3
+#: Leave requests and exemption requests per year, at full scale.
+LEAVE_REQUESTS = 150
+EXEMPTION_REQUESTS = 25
+#: Share of the cases open on the peildatum whose next follow-up is overdue.
+OVERDUE_SHARE = 0.05
 
 
 def populate_cases(region: Region, seed: int, *, peildatum: dt.date | None = None) -> int:
     """Create the demo cases for `region`; returns how many cases there are."""
     try:
         from rbl.cases.models import Case
-        from rbl.cases.services.absoluut import open_cases_for_due_signals
     except ImportError:  # the cases app is not there
         return 0
     peildatum = peildatum or timezone.localdate()
@@ -67,11 +89,10 @@ def populate_cases(region: Region, seed: int, *, peildatum: dt.date | None = Non
     year = _DemoYear(rng, seed, peildatum, users)
     year.run()
     with transaction.atomic():
-        for case in open_cases_for_due_signals(peildatum):
-            year.work_case(case, case.opened_on)
         year.leave_requests()
         year.exemptions()
         year.handovers()
+        year.follow_ups()
     return Case.objects.count()
 
 
@@ -92,10 +113,21 @@ def ensure_assignment_rules(codes: list[str], users: dict[str, Any]) -> None:
                 )
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """The course of one case: closed `days` after opening (when that is past
+    the peildatum, the case is still open), by `route`, with `reason`."""
+
+    days: int
+    route: str = ""  # vrijwillig, jeugdbescherming, halt, pv
+    reason: str = ""
+
+
 class _DemoYear:
     def __init__(
         self, rng: random.Random, seed: int, peildatum: dt.date, users: dict[str, Any]
     ) -> None:
+        from rbl.organisation.models import School
         from rbl.registry.models import Diploma, Enrolment, Person
 
         self.rng = rng
@@ -105,6 +137,9 @@ class _DemoYear:
         self.last_day = min(peildatum, timezone.localdate())
         self.users = users
         self.boa = users.get(BOA)
+        # Open cases and the day of their last step, for `follow_ups`.
+        self.worked_until: dict[int, dt.date] = {}
+        self.schools = {(s.brin, s.vestiging): s for s in School.objects.all()}
         persons = {
             bsn: (birth, code)
             for bsn, birth, code in Person.objects.filter(
@@ -135,6 +170,7 @@ class _DemoYear:
             if 18 <= age_on(birth, peildatum) <= 22 and bsn not in with_sk
         ]
         self.lp_pupils = [p for p in pupils if 5 <= age_on(p.birth_date, peildatum) <= 15]
+        self.duty_pupils = [p for p in pupils if 5 <= age_on(p.birth_date, peildatum) <= 17]
         reference = load_reference()
         in_reference = sum(
             f.inhabitants_5_15 + f.inhabitants_16_17 + f.inhabitants_18_22 for f in reference
@@ -148,9 +184,11 @@ class _DemoYear:
 
     def run(self) -> None:
         from rbl.cases.models import Case
+        from rbl.cases.services.absoluut import open_cases_for_due_signals
         from rbl.registry.imports import run_import
+        from rbl.registry.models import Person
 
-        first = self.peildatum - dt.timedelta(days=MONTHS * DAYS_PER_MONTH - 1)
+        first = self.peildatum - dt.timedelta(days=WEEKS * 7 - 1)
         reports = make_meldingen(
             self.rng,
             self.pupils,
@@ -164,36 +202,169 @@ class _DemoYear:
         vsv = make_vsv(
             self.rng, self.leavers, count=self.vsv, first_day=first, last_day=self.peildatum
         )
+        contacts = self._school_contacts(first)
+        persons = Person.objects.in_bulk(
+            {pupil.bsn for items in contacts.values() for _, _, pupil in items}, field_name="bsn"
+        )
+        signals_due = self._signal_due_days()
+        listed_until = first - dt.timedelta(days=1)
         with tempfile.TemporaryDirectory(prefix="rbl-demo-duo-") as tmp:
             out = Path(tmp)
-            for month in range(MONTHS):
-                start = first + dt.timedelta(days=month * DAYS_PER_MONTH)
-                end = start + dt.timedelta(days=DAYS_PER_MONTH - 1)
+            for week in range(WEEKS):
+                start = first + dt.timedelta(days=week * 7)
+                end = start + dt.timedelta(days=6)
                 before = set(Case.objects.values_list("pk", flat=True))
                 batch = [m for m in reports if start <= m.meldingsdatum <= end]
                 if batch:
-                    path = write_meldingen(out / f"verzuimmeldingen-{month:02d}.csv", batch)
+                    path = write_meldingen(out / f"verzuimmeldingen-{week:02d}.csv", batch)
                     run_import("verzuimmeldingen", path, peildatum=end, actor="demo")
-                # DUO's VSV list comes quarterly.
-                quarter_start = first + dt.timedelta(days=(month - 2) * DAYS_PER_MONTH)
-                leavers = [r for r in vsv if quarter_start <= r.left_on <= end]
-                if leavers and month % 3 == 2:
-                    path = write_vsv(out / f"vsv-{month:02d}.csv", leavers, end)
-                    run_import("vsv", path, peildatum=end, actor="demo")
-                new = (
-                    Case.objects.exclude(pk__in=before)
-                    .select_related("person", "owner")
-                    .order_by("pk")
-                )
-                with transaction.atomic():  # one commit per month: fast on SQLite
+                if week % VSV_EVERY_WEEKS == VSV_WEEK:
+                    leavers = [r for r in vsv if listed_until < r.left_on <= end]
+                    if leavers:
+                        path = write_vsv(out / f"vsv-{week:02d}.csv", leavers, end)
+                        run_import("vsv", path, peildatum=end, actor="demo")
+                    listed_until = end
+                with transaction.atomic():  # one commit per week: fast on SQLite
+                    for day, case_type, pupil in contacts.get(week, ()):
+                        self._open_contact(day, case_type, pupil, persons.get(pupil.bsn))
+                    # Signals whose control letter went unanswered past the term.
+                    if any(start <= due <= end for due in signals_due):
+                        open_cases_for_due_signals(end)
+                    new = (
+                        Case.objects.exclude(pk__in=before)
+                        .select_related("person", "owner")
+                        .order_by("pk")
+                    )
                     for case in new:
                         self.work_case(case, case.opened_on)
 
+    def _school_contacts(self, first: dt.date) -> dict[int, list[tuple[dt.date, str, Pupil]]]:
+        """The year's preventive contacts and care reports, per week."""
+        from rbl.cases.models import CaseType
+
+        by_week: dict[int, list[tuple[dt.date, str, Pupil]]] = {}
+        if not self.duty_pupils:
+            return by_week
+        # Both come through the officers' consultation hours and care-team meetings
+        # at their schools: about as many for every officer, whatever the number
+        # of pupils (the curative reports follow the pupils).
+        contact = {
+            key: school.contact_id for key, school in self.schools.items() if school.contact_id
+        }
+        officer = [contact.get((p.brin, p.vestiging)) for p in self.duty_pupils]
+        weight_of: Counter[int | None] = Counter()
+        for pupil, who in zip(self.duty_pupils, officer, strict=True):
+            weight_of[who] += report_weight(age_on(pupil.birth_date, self.peildatum))
+        pick = weighted_picker(
+            self.rng,
+            self.duty_pupils,
+            self.peildatum,
+            weight=lambda i: 1 / weight_of[officer[i]] if officer[i] else 0.0,
+        )
+        for case_type, per_case in (
+            (CaseType.PREVENTIEF, PREVENTIEF_PER_CASE),
+            (CaseType.ZORG, ZORG_PER_CASE),
+        ):
+            for _ in range(round(self.caseload * per_case)):
+                offset = self.rng.randint(0, WEEKS * 7 - 1)
+                day = first + dt.timedelta(days=offset)
+                by_week.setdefault(offset // 7, []).append((day, case_type, pick()))
+        for items in by_week.values():
+            items.sort(key=lambda item: (item[0], item[1], item[2].bsn))
+        return by_week
+
+    def _signal_due_days(self) -> set[dt.date]:
+        """The first days on which the open signals' control terms have passed."""
+        from rbl.absoluut.models import Signal
+
+        term = Region.objects.values_list("control_term_days", flat=True).first() or 14
+        letters = (
+            Signal.objects.open()
+            .filter(control_letter_on__isnull=False, case__isnull=True)
+            .values_list("control_letter_on", flat=True)
+            .distinct()
+        )
+        return {day + dt.timedelta(days=term + 1) for day in letters}
+
+    def _open_contact(self, day: dt.date, case_type: str, pupil: Pupil, person: Any) -> None:
+        from rbl.cases.models import CaseType
+        from rbl.cases.services.lifecycle import open_case
+
+        if person is None or person.municipality_id is None:
+            return
+        note = (
+            "School maakt zich zorgen over het verzuim (onder de 16 uur); vraagt om een "
+            "preventief gesprek."
+            if case_type == CaseType.PREVENTIEF
+            else "Zorgmelding van school via het zorgadviesteam."
+        )
+        open_case(person, case_type, today=day, school=self._school(pupil), note=note)
+
     # -- working one case ----------------------------------------------------
 
-    def _day(self, start: dt.date, low: int, high: int) -> dt.date | None:
+    def _plan(self, case_type: str, age: int) -> _Plan:
+        """How this case goes; `days` from opening to closing."""
+        from rbl.cases.models import CaseType, MasRoute
+
+        rng = self.rng
+        r = rng.random()
+        young = age < 18
+        if case_type in (CaseType.RELATIEF_16UUR, CaseType.OVERIG):
+            if self.boa and 12 <= age <= 16 and r < 0.04:
+                return _Plan(rng.randint(50, 110), "halt", "handhaving_afgerond")
+            if self.boa and 12 <= age <= 17 and r < 0.06:
+                return _Plan(rng.randint(80, 170), "pv", "handhaving_afgerond")
+            if young and r < 0.08:
+                return _Plan(rng.randint(90, 240), MasRoute.JEUGDBESCHERMING, _reason(rng, "", age))
+            if r < 0.11:  # stays away for months
+                return _Plan(rng.randint(60, 200), MasRoute.VRIJWILLIG, _reason(rng, "", age))
+            return _Plan(rng.randint(12, 40), MasRoute.VRIJWILLIG, _reason(rng, "", age))
+        if case_type == CaseType.SIGNAAL:
+            days = rng.randint(40, 90) if r < 0.04 else rng.randint(7, 28)
+            return _Plan(days, MasRoute.VRIJWILLIG, _reason(rng, "signaal", age))
+        if case_type == CaseType.LUXE:
+            if self.boa and r < 0.3:  # the parents get a PV
+                return _Plan(rng.randint(60, 150), "pv", "handhaving_afgerond")
+            return _Plan(rng.randint(14, 56), MasRoute.VRIJWILLIG, _reason(rng, "luxe", age))
+        if case_type == CaseType.LANGDURIG:
+            route = MasRoute.JEUGDBESCHERMING if young and r < 0.3 else MasRoute.VRIJWILLIG
+            return _Plan(rng.randint(45, 200), route, _reason(rng, "", age))
+        if case_type == CaseType.ABSOLUUT:
+            days = (
+                rng.randint(14, 50)
+                if r < 0.55
+                else rng.randint(50, 120)
+                if r < 0.85
+                else rng.randint(120, 300)
+            )
+            reason = rng.choices(
+                ("ingeschreven", "verhuisd", "vrijstelling", "overig"), (70, 12, 8, 10)
+            )[0]
+            return _Plan(days, MasRoute.VRIJWILLIG, reason)
+        if case_type == CaseType.RMC:
+            if r < 0.65:  # already working, back at school or out of the target group
+                reason = rng.choices(
+                    ("werk", "andere_opleiding", "buiten_leeftijd", "overig"), (40, 35, 15, 10)
+                )[0]
+                return _Plan(rng.randint(7, 35), reason=reason)
+            return _Plan(rng.randint(50, 200), reason=_reason(rng, "rmc", age))
+        if case_type == CaseType.PLUS18:
+            return _Plan(rng.randint(14, 60), reason=_reason(rng, "18plus", age))
+        if case_type == CaseType.PREVENTIEF:
+            reason = rng.choice(("ter_kennisgeving", "terug_naar_school", "overig"))
+            return _Plan(rng.randint(60, 90), reason=reason)
+        if case_type == CaseType.ZORG:
+            reason = rng.choice(("overig", "terug_naar_school", "ter_kennisgeving"))
+            return _Plan(rng.randint(90, 180), reason=reason)
+        return _Plan(rng.randint(14, 60), reason="overig")
+
+    def _day(self, start: dt.date, low: int, high: int, before: dt.date | None) -> dt.date | None:
+        """A day `low`–`high` days after `start`, if it is before `before` (the
+        closing day) and not after the last day of the demo."""
         day = start + dt.timedelta(days=self.rng.randint(low, high))
-        return day if day <= self.last_day else None
+        if day > self.last_day or (before is not None and day >= before):
+            return None
+        return day
 
     def work_case(self, case: Any, opened: dt.date) -> None:
         from rbl.cases.models import (
@@ -201,7 +372,6 @@ class _DemoYear:
             ActivityKind,
             CaseType,
             HandhavingKind,
-            HandhavingOutcome,
             MasRoute,
             Task,
             TaskKind,
@@ -209,7 +379,6 @@ class _DemoYear:
         from rbl.cases.services.handhaving import record_outcome, start_handhaving
         from rbl.cases.services.lifecycle import (
             add_activity,
-            add_task,
             choose_route,
             close_case,
             complete_task,
@@ -220,112 +389,153 @@ class _DemoYear:
         if owner is None:
             return
         age = age_on(case.person.birth_date, opened)
-        worked = opened
-        day = self._day(opened, 1, 6)
+        plan = self._plan(case.type, age)
+        closing: dt.date | None = opened + dt.timedelta(days=plan.days)
+        if closing > self.last_day:
+            closing = None
+
+        def activity(kind: str, day: dt.date) -> None:
+            add_activity(case, kind, author=owner, expected_version=None, on=day, notes=_note(rng))
+
+        # The first step: the school's absence record, or a first contact.
+        if case.type == CaseType.ABSOLUUT:
+            first_kind = rng.choice((ActivityKind.HUISBEZOEK, ActivityKind.GESPREK_OUDERS))
+        elif case.type in RMC_TYPES or case.type in (CaseType.PREVENTIEF, CaseType.ZORG):
+            first_kind = ActivityKind.SCHOOLCONTACT
+        else:
+            first_kind = ActivityKind.VERZUIMSTAAT
+        day = self._day(opened, 1, 5, closing)
+        if day is None and closing is not None:
+            day = opened  # a short case: worked on the day it came in
         if day is None:
             return
-        kind = ActivityKind.SCHOOLCONTACT if case.type in RMC_TYPES else ActivityKind.VERZUIMSTAAT
-        add_activity(case, kind, author=owner, expected_version=None, on=day, notes=_note(rng))
-        for task in Task.objects.filter(
-            case=case, kind=TaskKind.VERZUIMSTAAT, done_on__isnull=True
-        ):
-            complete_task(task, done_on=day)
+        activity(first_kind, day)
+        if first_kind == ActivityKind.VERZUIMSTAAT or case.type == CaseType.PLUS18:
+            for task in Task.objects.filter(
+                case=case, kind=TaskKind.VERZUIMSTAAT, done_on__isnull=True
+            ):
+                complete_task(task, done_on=day)
         worked = day
-        day = self._day(worked, 3, 20)
-        if day is not None and rng.random() < 0.85:
+        # A conversation with the youth or the parents.
+        day = self._day(worked, 2, 12, closing)
+        if day is not None and plan.days > 21 and rng.random() < 0.8:
             talk = rng.choice(
                 (ActivityKind.GESPREK_JONGERE, ActivityKind.GESPREK_OUDERS, ActivityKind.HUISBEZOEK)
             )
-            if age >= 18:
+            if age >= 18 or case.type in RMC_TYPES:
                 talk = ActivityKind.GESPREK_JONGERE
-            add_activity(case, talk, author=owner, expected_version=None, on=day, notes=_note(rng))
+            activity(talk, day)
             worked = day
+        # The MAS route, possibly with Halt or a PV handled by the BOA.
         handhaving = None
-        day = self._day(worked, 5, 25)
-        relatief = case.type in (CaseType.RELATIEF_16UUR, CaseType.LUXE, CaseType.LANGDURIG)
-        if day is not None and rng.random() < 0.55:
-            draw = rng.random()
-            if relatief and self.boa and 12 <= age < 18 and draw < 0.08:
-                handhaving = start_handhaving(
-                    case,
-                    HandhavingKind.HALT,
-                    actor=owner,
-                    handler=self.boa,
-                    expected_version=None,
-                    on=day,
-                )
-            elif relatief and self.boa and age >= 12 and draw < 0.12:
-                add_activity(
-                    case, ActivityKind.WAARSCHUWING, author=owner, expected_version=None, on=day
-                )
-                handhaving = start_handhaving(
-                    case,
-                    HandhavingKind.PV,
-                    actor=owner,
-                    handler=self.boa,
-                    expected_version=None,
-                    on=day,
-                )
-            elif draw < 0.2 and age < 18:
-                choose_route(
-                    case,
-                    MasRoute.JEUGDBESCHERMING,
-                    actor=owner,
-                    expected_version=None,
-                    chosen_on=day,
-                )
-            else:
-                choose_route(
-                    case, MasRoute.VRIJWILLIG, actor=owner, expected_version=None, chosen_on=day
-                )
+        # (A short case is closed before a route is needed.)
+        if (
+            plan.route
+            and plan.days > 21
+            and case.type not in (CaseType.VERLOF, CaseType.VRIJSTELLING)
+        ):
+            day = self._day(worked, 1, 7, closing)
+            if day is not None:
+                if plan.route == "halt":
+                    handhaving = start_handhaving(
+                        case,
+                        HandhavingKind.HALT,
+                        actor=owner,
+                        handler=self.boa,
+                        expected_version=None,
+                        on=day,
+                    )
+                elif plan.route == "pv":
+                    activity(ActivityKind.WAARSCHUWING, day)
+                    later = self._day(day, 14, 28, closing)
+                    if later is not None:
+                        handhaving = start_handhaving(
+                            case,
+                            HandhavingKind.PV,
+                            actor=owner,
+                            handler=self.boa,
+                            expected_version=None,
+                            on=later,
+                        )
+                        day = later
+                else:
+                    choose_route(
+                        case, plan.route, actor=owner, expected_version=None, chosen_on=day
+                    )
+                    if plan.route == MasRoute.JEUGDBESCHERMING:
+                        activity(ActivityKind.RVDK, day)
+                worked = day
+        # A long course of absence: a step every month or two.
+        while case.type not in (CaseType.PREVENTIEF, CaseType.ZORG):
+            day = self._day(worked, 35, 70, closing)
+            if day is None:
+                break
+            activity(
+                rng.choice(
+                    (
+                        ActivityKind.SCHOOLCONTACT,
+                        ActivityKind.GESPREK_JONGERE,
+                        ActivityKind.DOORVERWIJZING,
+                        ActivityKind.OVERIG,
+                    )
+                ),
+                day,
+            )
             worked = day
-        older = (self.peildatum - opened).days > 42
-        if older and rng.random() < CLOSE_SHARE_OF_OLDER:
-            closed_on = self._day(worked, 14, 90) or self.last_day
+        if closing is not None:
             if handhaving is not None:
-                outcome = (
-                    rng.choice(
-                        (
-                            HandhavingOutcome.HALT_GESLAAGD,
-                            HandhavingOutcome.HALT_GESLAAGD,
-                            HandhavingOutcome.HALT_NIET_GESLAAGD,
-                        )
-                    )
-                    if handhaving.kind == HandhavingKind.HALT
-                    else rng.choice(
-                        (
-                            HandhavingOutcome.TAAKSTRAF,
-                            HandhavingOutcome.BOETE,
-                            HandhavingOutcome.SEPOT,
-                        )
-                    )
-                )
+                outcome_on = max(worked, closing - dt.timedelta(days=rng.randint(2, 9)))
                 record_outcome(
-                    handhaving, outcome, actor=self.boa, expected_version=None, on=closed_on
+                    handhaving,
+                    _outcome(rng, handhaving.kind),
+                    actor=self.boa,
+                    expected_version=None,
+                    on=outcome_on,
                 )
-                reason = "handhaving_afgerond"
-            else:
-                reason = _closing_reason(rng, case.type, age)
             close_case(
                 case,
-                reason,
+                plan.reason or "overig",
                 actor=owner,
                 expected_version=None,
-                closed_on=closed_on,
-                note=_closing_note(reason),
+                closed_on=closing,
+                note=_closing_note(plan.reason),
             )
             return
-        due = worked + dt.timedelta(days=rng.randint(14, 75))
-        add_task(case, TaskKind.OPVOLGING, "Opvolging: stand van zaken bij school navragen", due)
+        # Still open on the peildatum: its next follow-up is planned at the end.
+        self.worked_until[case.pk] = worked
+
+    def follow_ups(self) -> None:
+        """Every worked case still open gets its next follow-up; for a few of the
+        cases open on the peildatum (`OVERDUE_SHARE`) it is overdue."""
+        from rbl.cases.models import Case, TaskKind
+        from rbl.cases.services.lifecycle import add_task
+
+        still_open = set(
+            Case.objects.open().filter(pk__in=list(self.worked_until)).values_list("pk", flat=True)
+        )
+        cases = sorted(still_open)
+        # Overdue only where the last step lies more than a week back.
+        eligible = [pk for pk in cases if (self.last_day - self.worked_until[pk]).days > 7]
+        wanted = max(1, round(OVERDUE_SHARE * Case.objects.open().count()))
+        overdue = set(self._sample(eligible, wanted))
+        for pk in cases:
+            if pk in overdue:
+                room = (self.last_day - self.worked_until[pk]).days - 7
+                due = self.last_day - dt.timedelta(days=self.rng.randint(1, min(21, room)))
+            else:
+                due = self.last_day + dt.timedelta(days=self.rng.randint(1, 28))
+            add_task(pk, TaskKind.OPVOLGING, "Opvolging: stand van zaken bij school navragen", due)
 
     # -- other work of the year ----------------------------------------------
 
     def leave_requests(self) -> None:
+        """Requests over the year, each decided within its term (eight weeks
+        and before the leave starts); the last weeks' wait for their decision."""
         from rbl.cases.models import LeaveArticle, LeaveDecision
         from rbl.cases.services.leave import decide_leave, register_leave_request
         from rbl.registry.models import Person
 
-        count = max(3, round(150 * self.ratio))
+        count = max(3, round(LEAVE_REQUESTS * self.ratio))
         for pupil in self._sample(self.lp_pupils, count):
             person = Person.objects.get(bsn=pupil.bsn)
             requested = self.last_day - dt.timedelta(days=self.rng.randint(0, 330))
@@ -344,27 +554,30 @@ class _DemoYear:
                 school=_school(pupil),
                 today=requested,
             )
-            decided = requested + dt.timedelta(days=self.rng.randint(3, 30))
-            if decided <= self.last_day and self.rng.random() < 0.85:
-                decision = self.rng.choices(
-                    (LeaveDecision.TOEGEKEND, LeaveDecision.DEELS, LeaveDecision.AFGEWEZEN),
-                    (50, 20, 30),
-                )[0]
-                decide_leave(
-                    request,
-                    decision,
-                    actor=request.case.owner,
-                    expected_version=None,
-                    decided_on=decided,
-                )
+            term = max(1, (request.decision_due_on - requested).days)
+            decided = requested + dt.timedelta(days=self.rng.randint(min(term, 3), min(term, 35)))
+            if decided > self.last_day:
+                continue  # waits for its decision, within the term
+            decision = self.rng.choices(
+                (LeaveDecision.TOEGEKEND, LeaveDecision.DEELS, LeaveDecision.AFGEWEZEN),
+                (50, 20, 30),
+            )[0]
+            decide_leave(
+                request,
+                decision,
+                actor=request.case.owner,
+                expected_version=None,
+                decided_on=decided,
+            )
 
     def exemptions(self) -> None:
+        """Exemption requests; a decided one closes its case."""
         from rbl.cases.models import CaseType
         from rbl.cases.services.exemptions import record_exemption
         from rbl.cases.services.lifecycle import close_case, open_case
         from rbl.registry.models import ExemptionGround, Person
 
-        count = max(2, round(25 * self.ratio))
+        count = max(2, round(EXEMPTION_REQUESTS * self.ratio))
         grounds = (ExemptionGround.ART_5A, ExemptionGround.ART_5B, ExemptionGround.ART_5C)
         for pupil in self._sample(self.lp_pupils, count):
             person = Person.objects.get(bsn=pupil.bsn)
@@ -385,10 +598,10 @@ class _DemoYear:
                 actor=case.owner,
                 expected_version=None,
             )
-            if self.rng.random() < 0.6:
-                close_case(
-                    case, "vrijstelling", actor=case.owner, expected_version=None, closed_on=decided
-                )
+            closed = min(self.last_day, decided + dt.timedelta(days=self.rng.randint(0, 10)))
+            close_case(
+                case, "vrijstelling", actor=case.owner, expected_version=None, closed_on=closed
+            )
 
     def handovers(self) -> None:
         """A few 16–17-year-olds go from the local officer to the KP officer; all
@@ -407,7 +620,15 @@ class _DemoYear:
                 c
                 for c in Case.objects.open()
                 .filter(owner__in=lpas)
-                .exclude(type__in=[*RMC_TYPES, CaseType.VERLOF, CaseType.VRIJSTELLING])
+                .exclude(
+                    type__in=[
+                        *RMC_TYPES,
+                        CaseType.VERLOF,
+                        CaseType.VRIJSTELLING,
+                        CaseType.PREVENTIEF,
+                        CaseType.ZORG,
+                    ]
+                )
                 .select_related("person")
                 .order_by("pk")
                 if 16 <= age_on(c.person.birth_date, self.peildatum) < 18
@@ -433,6 +654,9 @@ class _DemoYear:
     def _sample(self, items: list[Any], count: int) -> list[Any]:
         return self.rng.sample(items, min(count, len(items)))
 
+    def _school(self, pupil: Pupil) -> Any:
+        return self.schools.get((pupil.brin, pupil.vestiging))
+
 
 def _school(pupil: Pupil) -> Any:
     from rbl.organisation.models import School
@@ -454,7 +678,23 @@ def _note(rng: random.Random) -> str:
     return rng.choice(_NOTES)
 
 
-def _closing_reason(rng: random.Random, case_type: str, age: int) -> str:
+def _outcome(rng: random.Random, kind: str) -> str:
+    from rbl.cases.models import HandhavingKind, HandhavingOutcome
+
+    if kind == HandhavingKind.HALT:
+        return rng.choice(
+            (
+                HandhavingOutcome.HALT_GESLAAGD,
+                HandhavingOutcome.HALT_GESLAAGD,
+                HandhavingOutcome.HALT_NIET_GESLAAGD,
+            )
+        )
+    return rng.choice(
+        (HandhavingOutcome.TAAKSTRAF, HandhavingOutcome.BOETE, HandhavingOutcome.SEPOT)
+    )
+
+
+def _reason(rng: random.Random, case_type: str, age: int) -> str:
     if case_type == "signaal":
         return rng.choice(("ter_kennisgeving", "terug_naar_school", "terug_naar_school"))
     if case_type == "luxe":
@@ -475,4 +715,6 @@ def _closing_note(reason: str) -> str:
         "andere_opleiding": "Ingeschreven bij een andere opleiding.",
         "werk": "Jongere werkt; afspraak over een opleiding naast het werk.",
         "handhaving_afgerond": "Halt/PV afgerond; verzuim gestopt.",
+        "ingeschreven": "Jongere is ingeschreven op een school.",
+        "buiten_leeftijd": "Niet meer in de RMC-doelgroep.",
     }.get(reason, "")

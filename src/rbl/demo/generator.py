@@ -60,8 +60,11 @@ EXTRACT_DAYS = 30
 MUTATION_COLUMNS = (*BRP_COLUMNS, "mutatie", "mutatiedatum")
 
 #: Share of the curative caseload (art. 25) that shows up as youth without any
-#: enrolment on the peildatum; as many again were out of school for a while.
-ABSOLUUT_SHARE = 0.25
+#: enrolment on the peildatum (some 3 per 1,000 in duty, most of whom are at a
+#: school abroad or about to start somewhere and answer the control letter);
+#: a third as many again were out of school for a while.
+ABSOLUUT_SHARE = 0.15
+RESOLVED_PER_GAP = 1 / 3
 EXEMPTION_RATE = 0.005
 
 MBO_PROGRAMMES = (
@@ -516,7 +519,7 @@ def _add_gaps_and_exemptions(
         else:
             current.reason = rng.choice(GAP_REASONS)
         result.planned_gaps += 1
-    elif roll < 2 * gap_rate:
+    elif roll < (1 + RESOLVED_PER_GAP) * gap_rate:
         if current is None or (peildatum - current.start).days < 200:
             return
         current.end = peildatum - dt.timedelta(days=rng.randint(100, 140))
@@ -532,7 +535,7 @@ def _add_gaps_and_exemptions(
             return
         career.segments.append(Segment(school, again, None))
         result.planned_resolved_gaps += 1
-    elif roll < 2 * gap_rate + EXEMPTION_RATE:
+    elif roll < (1 + RESOLVED_PER_GAP) * gap_rate + EXEMPTION_RATE:
         _exemption(rng, birth, peildatum, periods, career)
 
 

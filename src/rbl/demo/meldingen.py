@@ -12,8 +12,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 from rbl.core.bsn import make_bsn
@@ -98,6 +99,36 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def report_weight(age: int) -> float:
+    """How likely a pupil of `age` is reported, relative to an 18+ MBO student:
+    absence peaks in secondary school and the first MBO years, primary school
+    pupils are reported far less often."""
+    if age < 5:
+        return 0.0
+    if age < 12:
+        return 0.45
+    if age < 18:
+        return 1.6
+    return 1.0
+
+
+def weighted_picker(
+    rng: random.Random,
+    pupils: Sequence[Pupil],
+    day: dt.date,
+    weight: Callable[[int], float] | None = None,
+) -> Callable[[], Pupil]:
+    """Draws pupils with `report_weight` of their age on `day`, times
+    `weight(index)` when given."""
+    cumulative = list(
+        accumulate(
+            report_weight(age_on(p.birth_date, day)) * (weight(i) if weight else 1.0)
+            for i, p in enumerate(pupils)
+        )
+    )
+    return lambda: rng.choices(pupils, cum_weights=cumulative)[0]
+
+
 def _pick_soort(rng: random.Random, pupil: Pupil, day: dt.date) -> str | None:
     age = age_on(pupil.birth_date, day)
     if age >= 18:
@@ -129,9 +160,10 @@ def make_meldingen(
     rows: list[Melding] = []
     number = 0
     attempts = 0
-    while len(rows) < count and pupils and attempts < count * 20:
+    pick = weighted_picker(rng, pupils, last_day) if pupils else None
+    while len(rows) < count and pick is not None and attempts < count * 20:
         attempts += 1
-        pupil = rng.choice(pupils)
+        pupil = pick()
         day = first_day + dt.timedelta(days=rng.randint(0, span))
         soort = _pick_soort(rng, pupil, day)
         if soort is None:
