@@ -192,3 +192,186 @@ class QualityMail(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "week"], name="one_quality_mail_a_week")
         ]
+
+
+# -- the yearly reports: national reference, targets and the annual report's text --------
+
+#: Room for a figure's value: counts up to a national total, rates to 3 decimals.
+VALUE_DIGITS = 12
+VALUE_DECIMALS = 3
+
+
+class ReferenceFigure(models.Model):
+    """A national reference value of one figure for one school year (R-32),
+    loaded by the coordinator or application management from a published
+    source (`rbl referentie`, /cijfers/referentie/). RBL never computes or
+    invents national figures: without rows there is no national column.
+    `is_sample` marks demo values, shown as "voorbeeldgegevens" everywhere."""
+
+    key = models.CharField("sleutel", max_length=80)
+    school_year = models.CharField("schooljaar", max_length=9)
+    value = models.DecimalField("waarde", max_digits=VALUE_DIGITS, decimal_places=VALUE_DECIMALS)
+    source = models.CharField("bron", max_length=300)
+    is_sample = models.BooleanField("voorbeeldgegevens", default=False)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="geladen door",
+    )
+    loaded_at = models.DateTimeField("geladen op")
+
+    class Meta:
+        verbose_name = "landelijke referentie"
+        verbose_name_plural = "landelijke referenties"
+        ordering = ["-school_year", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "school_year"], name="one_reference_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.school_year}: {self.value}"
+
+
+class Target(models.Model):
+    """A target (streefwaarde) for one figure in one school year, for one
+    municipality or, without a municipality, for the region. Whether it is
+    "at least" or "at most" follows from the figure (`higher_is_better`)."""
+
+    school_year = models.CharField("schooljaar", max_length=9)
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="gemeente (leeg: de regio)",
+    )
+    key = models.CharField("sleutel", max_length=80)
+    value = models.DecimalField("waarde", max_digits=VALUE_DIGITS, decimal_places=VALUE_DECIMALS)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="vastgesteld door",
+    )
+    set_at = models.DateTimeField("vastgesteld op")
+
+    class Meta:
+        verbose_name = "streefwaarde"
+        verbose_name_plural = "streefwaarden"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school_year", "municipality", "key"],
+                condition=models.Q(municipality__isnull=False),
+                name="one_target_per_municipality",
+            ),
+            models.UniqueConstraint(
+                fields=["school_year", "key"],
+                condition=models.Q(municipality__isnull=True),
+                name="one_target_for_the_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.school_year} {self.municipality_id or 'regio'}: {self.value}"
+
+
+class TargetChange(models.Model):
+    """One change of a target: the targets' own history (they are not personal
+    data, so they stay out of the access log). Empty old value: newly set;
+    empty new value: removed."""
+
+    school_year = models.CharField("schooljaar", max_length=9)
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="gemeente (leeg: de regio)",
+    )
+    key = models.CharField("sleutel", max_length=80)
+    old_value = models.DecimalField(
+        "oude waarde",
+        max_digits=VALUE_DIGITS,
+        decimal_places=VALUE_DECIMALS,
+        null=True,
+        blank=True,
+    )
+    new_value = models.DecimalField(
+        "nieuwe waarde",
+        max_digits=VALUE_DIGITS,
+        decimal_places=VALUE_DECIMALS,
+        null=True,
+        blank=True,
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="gewijzigd door",
+    )
+    username = models.CharField("gebruikersnaam", max_length=150)
+    changed_at = models.DateTimeField("gewijzigd op")
+
+    class Meta:
+        verbose_name = "wijziging streefwaarde"
+        verbose_name_plural = "wijzigingen streefwaarden"
+        ordering = ["-changed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["school_year", "municipality"], name="target_change_scope"),
+        ]
+
+
+class ReportText(models.Model):
+    """The municipality's (or, without one, the region's) own text in the
+    annual report of a school year: plain text, paragraphs separated by a blank
+    line, never trusted as HTML. `version` guards against lost updates: a save
+    based on an older version is refused."""
+
+    school_year = models.CharField("schooljaar", max_length=9)
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="gemeente (leeg: de regio)",
+    )
+    text = models.TextField("tekst", blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="gewijzigd door",
+    )
+    updated_at = models.DateTimeField("gewijzigd op")
+    version = models.PositiveIntegerField("versie", default=1)
+
+    class Meta:
+        verbose_name = "tekst jaarverslag"
+        verbose_name_plural = "teksten jaarverslag"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school_year", "municipality"],
+                condition=models.Q(municipality__isnull=False),
+                name="one_report_text_per_municipality",
+            ),
+            models.UniqueConstraint(
+                fields=["school_year"],
+                condition=models.Q(municipality__isnull=True),
+                name="one_report_text_for_the_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"jaarverslag {self.school_year} {self.municipality_id or 'regio'}"
