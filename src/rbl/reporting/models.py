@@ -375,3 +375,45 @@ class ReportText(models.Model):
 
     def __str__(self) -> str:
         return f"jaarverslag {self.school_year} {self.municipality_id or 'regio'}"
+
+
+class YearSnapshot(models.Model):
+    """The figures of a closed ("vastgesteld") school year, as counted when it
+    was closed, with the version of the definitions used; never changed."""
+
+    school_year = models.CharField("schooljaar", max_length=9, unique=True)
+    version = models.CharField("versie definities", max_length=20)
+    figures = models.JSONField("cijfers")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="vastgesteld door",
+    )
+    closed_at = models.DateTimeField("vastgesteld op")
+
+    class Meta:
+        verbose_name = "vastgesteld schooljaar"
+        verbose_name_plural = "vastgestelde schooljaren"
+        ordering = ["-school_year"]
+
+    def __str__(self) -> str:
+        return f"schooljaar {self.school_year}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Een vastgesteld schooljaar wordt niet gewijzigd.")
+        super().save(*args, **kwargs)
+
+    def figures_object(self):
+        from rbl.reporting.figures import YearFigures
+
+        figures = YearFigures.from_json(self.figures)
+        figures.closed_by = (
+            (self.closed_by.get_full_name() or self.closed_by.get_username())
+            if self.closed_by
+            else ""
+        )
+        return figures
