@@ -9,7 +9,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from rbl.accounts.models import RoleAssignment, User
-from rbl.cases.models import Case, OwnershipPeriod, VerzuimMelding
+from rbl.cases.models import Case, CaseEvent, OwnershipPeriod, PrincipalPeriod, VerzuimMelding
 from tests.factories import MunicipalityFactory, PersonFactory
 
 
@@ -39,7 +39,10 @@ def staff(username: str, role: str, *municipalities) -> User:
 
 
 class CaseFactory(DjangoModelFactory):
-    """A case created directly (no rules); `owner` also gets an ownership period."""
+    """A case created directly (no rules); `owner` also gets an ownership period,
+    and the principal its first PrincipalPeriod from `opened_on`, as `open_case`
+    writes them (`principal_period=False`: none, as a case from before the
+    periods existed)."""
 
     class Meta:
         model = Case
@@ -55,6 +58,27 @@ class CaseFactory(DjangoModelFactory):
     def ownership(obj, create, extracted, **kwargs):
         if create and obj.owner_id:
             OwnershipPeriod.objects.create(case=obj, user=obj.owner, start=timezone.now())
+
+    @factory.post_generation
+    def principal_period(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            PrincipalPeriod.objects.create(
+                case=obj, municipality_id=obj.principal_id, start=obj.opened_on
+            )
+
+
+class CaseEventFactory(DjangoModelFactory):
+    """An event written directly, e.g. the history of a case from before a
+    model that is back-filled from the events."""
+
+    class Meta:
+        model = CaseEvent
+
+    case = factory.SubFactory(CaseFactory)
+    at = factory.LazyFunction(timezone.now)
+    kind = "aangemaakt"
+    data = factory.LazyFunction(dict)
+    version = 1
 
 
 class VerzuimMeldingFactory(DjangoModelFactory):

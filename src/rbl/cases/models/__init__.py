@@ -15,11 +15,13 @@ from .case import (
     ImmutableError,
     MasRoute,
     OwnershipPeriod,
+    PrincipalChangeError,
     duo_reason_for,
 )
 from .handhaving import Handhaving, HandhavingKind, HandhavingOutcome
 from .leave import ExemptionReminder, LeaveArticle, LeaveDecider, LeaveDecision, LeaveRequest
 from .melding import DuoStatus, DuoStatusExport, MeldingSoort, VerzuimMelding, VsvMelding
+from .principal import PrincipalPeriod, count_per_principal, principal_at
 from .work import (
     AgeGroup,
     AssignmentRule,
@@ -58,10 +60,14 @@ __all__ = [
     "MasRoute",
     "MeldingSoort",
     "OwnershipPeriod",
+    "PrincipalChangeError",
+    "PrincipalPeriod",
     "Substitution",
     "Task",
     "TaskKind",
     "VerzuimMelding",
     "VsvMelding",
+    "count_per_principal",
     "duo_reason_for",
+    "principal_at",
 ]

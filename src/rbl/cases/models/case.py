@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class CaseType(models.TextChoices):
@@ -86,7 +87,58 @@ class MasRoute(models.TextChoices):
     STRAFRECHT = "strafrecht", "Strafrecht (proces-verbaal)"
 
 
+class PrincipalChangeError(Exception):
+    """`Case.principal` changed without the period that records it (see
+    rbl.cases.models.principal); change it with
+    rbl.cases.services.principal.change_principal."""
+
+
+_PRINCIPAL_FIELDS = frozenset({"principal", "principal_id"})
+
+
 class CaseQuerySet(models.QuerySet):
+    def update(self, **kwargs) -> int:
+        if _PRINCIPAL_FIELDS & kwargs.keys():
+            raise PrincipalChangeError(
+                "De opdrachtgever van zaken wijzigt niet in bulk "
+                "(rbl.cases.services.principal.change_principal)."
+            )
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None) -> int:
+        if _PRINCIPAL_FIELDS & set(fields):
+            raise PrincipalChangeError(
+                "De opdrachtgever van zaken wijzigt niet in bulk "
+                "(rbl.cases.services.principal.change_principal)."
+            )
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def principal_on(self, day: dt.date, *, name: str = "principal_on_id") -> CaseQuerySet:
+        """Annotate `name`: the CBS code of the municipality that was the
+        principal of the case on `day` (None for a case opened after `day`).
+
+        Read from the case's `PrincipalPeriod`s (`start <= day < end`, end
+        exclusive: on the day of a handover the new municipality is the
+        principal). Open or closed does not matter: a closed case stays with
+        its last principal; combine with a filter on `opened_on`/`closed_on`
+        for the cases open on `day`. One LEFT JOIN on the periods (at most one
+        covers a day), so it groups and filters in the database:
+        ``Case.objects.principal_on(d).values("principal_on_id").annotate(n=Count("pk"))``.
+        Pass another `name` to annotate a second day on the same queryset.
+        """
+        alias = f"_{name}_period"
+        covering = Q(principal_periods__start__lte=day) & (
+            Q(principal_periods__end__isnull=True) | Q(principal_periods__end__gt=day)
+        )
+        return self.alias(
+            **{alias: models.FilteredRelation("principal_periods", condition=covering)}
+        ).annotate(**{name: models.F(f"{alias}__municipality_id")})
+
+    def with_principal_on(self, day: dt.date, codes) -> CaseQuerySet:
+        """The cases whose principal on `day` was one of the municipalities
+        `codes` (CBS codes), annotated as `principal_on`."""
+        return self.principal_on(day).filter(principal_on_id__in=list(codes))
+
     def open(self) -> CaseQuerySet:
         return self.exclude(status=CaseStatus.AFGESLOTEN)
 
@@ -206,6 +258,10 @@ class Case(models.Model):
 
     objects = CaseQuerySet.as_manager()
 
+    # The principal as last read from or written to the database, so that a
+    # save that changes it can be checked against the open PrincipalPeriod.
+    _stored_principal_id: str | None = None
+
     class Meta:
         verbose_name = "zaak"
         verbose_name_plural = "zaken"
@@ -220,6 +276,48 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"zaak {self.pk} ({self.get_type_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        """Saves; a change of the principal of an existing case must come with
+        its PrincipalPeriod (rbl.cases.services.principal.change_principal),
+        else PrincipalChangeError and nothing is saved."""
+        fields = kwargs.get("update_fields")
+        writes_principal = (
+            fields is None or bool(_PRINCIPAL_FIELDS & set(fields))
+        ) and "principal_id" not in self.get_deferred_fields()
+        if (
+            writes_principal
+            and not self._state.adding
+            and self.principal_id != self._stored_principal_id
+        ):
+            self._check_principal_period()
+        super().save(*args, **kwargs)
+        if writes_principal:
+            self._stored_principal_id = self.principal_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_principal_id = instance.__dict__.get("principal_id")
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._stored_principal_id = self.__dict__.get("principal_id")
+
+    def _check_principal_period(self) -> None:
+        from .principal import PrincipalPeriod
+
+        open_municipality = (
+            PrincipalPeriod.objects.filter(case_id=self.pk, end__isnull=True)
+            .values_list("municipality_id", flat=True)
+            .first()
+        )
+        if open_municipality != self.principal_id:
+            raise PrincipalChangeError(
+                "De opdrachtgever van een zaak wijzigt alleen met een periode "
+                "(rbl.cases.services.principal.change_principal)."
+            )
 
     @property
     def is_closed(self) -> bool:

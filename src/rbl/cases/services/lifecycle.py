@@ -30,6 +30,7 @@ from rbl.cases.services.assignment import choose_owner, set_owner
 from rbl.cases.services.duo_status import sync_duo_status
 from rbl.cases.services.errors import CaseRuleError
 from rbl.cases.services.events import locked_case, record_event, save_case
+from rbl.cases.services.principal import change_principal, start_principal_history
 from rbl.cases.services.settings import case_settings
 from rbl.law.status import birthday
 from rbl.organisation.models import Municipality, School
@@ -82,6 +83,7 @@ def open_case(
             signal=signal,
             handed_over_from=handed_over_from,
         )
+        start_principal_history(case)
         set_owner(case, owner, at=now)
         case.save(update_fields=["owner"])
         record_event(
@@ -324,8 +326,8 @@ def handover_to_municipality(
     note: str = "",
 ) -> Case:
     """The youth moved within the region: the new residence municipality becomes
-    the principal and the case goes to its officer (by the rules unless given).
-    History stays on the case."""
+    the principal from today (a new PrincipalPeriod) and the case goes to its
+    officer (by the rules unless given). History stays on the case."""
     with locked_case(case, expected_version) as locked:
         if locked.status == CaseStatus.AFGESLOTEN:
             raise CaseRuleError("Een afgesloten zaak kan niet worden overgedragen.")
@@ -342,7 +344,7 @@ def handover_to_municipality(
             )
         previous = (locked.principal_id, locked.owner_id)
         now = timezone.now()
-        locked.principal = municipality
+        change_principal(locked, municipality, on=timezone.localdate(now))
         set_owner(locked, to_user, at=now)
         save_case(locked, ["principal", "owner"])
         record_event(
