@@ -19,6 +19,7 @@ MIGRATE_FIRST = {
     "demo",
     "export",
     "rapport",
+    "referentie",
     "retentie",
     "signalen",
     "runserver",

@@ -38,6 +38,8 @@ IMPORTS = {Role.COORDINATOR, Role.ADMINISTRATIE}
 FINANCE = {Role.BELEID, Role.COORDINATOR, Role.BEHEER}
 # The dashboard: every role with the aggregates grant.
 FIGURES = SEES_CASES | {Role.BELEID}
+# Set targets and write the annual report's text for their municipality.
+TARGETS = {Role.COORDINATOR, Role.BELEID}
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,15 @@ MATRIX: dict[str, Rule] = {
     "reporting:quality": Rule(screen(SEES_CASES)),
     # The absence reports waiting for their youth: the administration's queue.
     "reporting:unlinked": Rule(screen(EDITS_CASES)),
+    # The national reference: loaded by the coordinator and application management.
+    "reporting:reference": Rule(screen({Role.COORDINATOR, Role.BEHEER})),
+    # Targets and the annual report's text: the coordinator and the policy adviser of
+    # the municipality (the default is one they may set); another municipality: 404.
+    "reporting:targets": Rule(screen(TARGETS)),
+    "reporting:report-text": Rule(
+        _login_required(lambda role, t: (200 if t == "own" else 404) if role in TARGETS else 403),
+        args=lambda w, t: ["2025-2026", (w.aalten if t == "own" else w.winterswijk).code],
+    ),
     "letters:home": Rule(screen(EDITS_CASES)),
     # An empty form: back to the letters page with a message.
     "letters:start-batch": Rule(

@@ -201,6 +201,14 @@ def build_demo(
     _run_checks(peildatum, summary, step, seed)
     with step("Zaken"):
         summary.cases = populate_cases(region, seed, peildatum=peildatum)
+
+    # National reference figures for the annual report and benchmark: the
+    # sample file, marked "voorbeeldgegevens" on every screen.
+    with step("Landelijke referentie (voorbeeldgegevens)"):
+        from rbl.reporting.reference import load_sample_reference
+
+        load_sample_reference()
+
     summary.seconds = time.perf_counter() - started
     return summary
 
