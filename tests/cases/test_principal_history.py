@@ -308,6 +308,9 @@ def test_reports_count_for_the_principal_at_their_report_date(moved, aalten):
     }
     in_year = VerzuimMelding.objects.filter(meldingsdatum__gte=dt.date(2025, 9, 1))
     assert count_per_principal(in_year, "meldingsdatum") == {"0197": 1, "0294": 1, None: 1}
+    # A filter through the case joins the same case row: nothing counted twice.
+    of_type = VerzuimMelding.objects.filter(case__type="relatief_16uur", case__opened_on=OPENED)
+    assert count_per_principal(of_type, "meldingsdatum") == {"0197": 2, "0294": 1}
 
 
 def test_halt_pv_leave_and_exemption_count_at_their_own_date(moved, aalten):
@@ -507,6 +510,12 @@ def test_periods_are_only_appended(moved):
         PrincipalPeriod.objects.filter(case=moved).update(end=None)
     with pytest.raises(ImmutableError):
         PrincipalPeriod.objects.filter(case=moved).delete()
+
+
+def test_periods_go_with_their_case(aalten):
+    case = CaseFactory(principal=aalten)
+    Case.objects.filter(pk=case.pk).delete()
+    assert not PrincipalPeriod.objects.filter(case_id=case.pk).exists()
 
 
 def test_one_open_period_per_case_and_no_end_before_start(moved, aalten):
