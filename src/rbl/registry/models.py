@@ -8,10 +8,13 @@ they link to the person simply by sharing the BSN.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from rbl.core.fields import CodeField
@@ -19,12 +22,32 @@ from rbl.core.fields import CodeField
 
 class PersonQuerySet(models.QuerySet):
     def residents_on(self, day, municipality_codes=None) -> PersonQuerySet:
-        """Persons registered in a municipality on `day`: not moved out, not dead."""
+        """Persons registered in a municipality on `day`: not moved out, not dead.
+
+        By the persons' current registration: a person who has moved inside the
+        region since counts in their new municipality. For figures about a past
+        day use `resident_on`, which reads the residence history."""
         qs = self.filter(municipality__isnull=False).exclude(moved_out_on__lte=day)
         qs = qs.exclude(died_on__lte=day).exclude(aged_out_on__lte=day)
         if municipality_codes:
             qs = qs.filter(municipality_id__in=list(municipality_codes))
         return qs
+
+    def resident_on(
+        self, day: dt.date, municipality_codes: Iterable[str] | None = None
+    ) -> PersonQuerySet:
+        """Persons who lived in the region on `day` by the residence history, each
+        annotated with `municipality_on`: the code of the municipality they lived
+        in that day (optionally only those of `municipality_codes`).
+
+        Persons without a residence covering `day` are left out: before
+        `residence.history_starts_on()` the history is incomplete."""
+        qs = self.annotate(
+            residence_on=FilteredRelation("residences", condition=_covers("residences__", day))
+        ).filter(residence_on__isnull=False)
+        if municipality_codes is not None:
+            qs = qs.filter(residence_on__municipality__in=list(municipality_codes))
+        return qs.annotate(municipality_on=F("residence_on__municipality"))
 
 
 class Person(models.Model):
@@ -100,6 +123,91 @@ class Person(models.Model):
     def full_name(self) -> str:
         parts = [self.given_names, self.prefix, self.surname]
         return " ".join(p for p in parts if p)
+
+
+def _covers(prefix: str, day: dt.date | F) -> Q:
+    """Residences (through `prefix`) whose [start, end) holds `day`."""
+    return (Q(**{f"{prefix}start__isnull": True}) | Q(**{f"{prefix}start__lte": day})) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gt": day})
+    )
+
+
+class ResidenceQuerySet(models.QuerySet):
+    def on(self, day: dt.date) -> ResidenceQuerySet:
+        """The residences that cover `day` (at most one per person)."""
+        return self.filter(_covers("", day))
+
+
+class Residence(models.Model):
+    """Where a person lived in the region, and from when to when: the history of
+    `Person.municipality`, kept by the BRP imports (`residence.sync_residences`).
+
+    The period is half-open, [start, end): `start` is the first day the person
+    lived there (null: from before the history began), `end` the first day they
+    no longer did (null: they still live there). A move on day D closes the old
+    residence with end = D and opens the new one with start = D, so exactly one
+    residence covers any day the person lived in the region; moving out, death
+    and aging out close it on that day (`Person.moved_out_on`, `died_on` and
+    `aged_out_on` are first days of absence too). Rows are appended and closed,
+    never moved: a correction made the same day can leave a residence with
+    start = end, which covers no day.
+    """
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="residences",
+        verbose_name="persoon",
+        # The (person, start) index below serves the person's history and the delete.
+        db_index=False,
+    )
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="gemeente",
+        # Answered by the (municipality, start, end) index below.
+        db_index=False,
+    )
+    start = models.DateField("woont er sinds", null=True, blank=True)
+    end = models.DateField("woont er niet meer vanaf", null=True, blank=True)
+
+    objects = ResidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "woonperiode"
+        verbose_name_plural = "woonhistorie"
+        constraints = [
+            # One open residence per person; also how the imports find it.
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(end__isnull=True), name="residence_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="residence_end_not_before_start",
+            ),
+        ]
+        # "Who lived in municipality M on day D": the municipality, then the
+        # start (few rows start after a recent D; NULL starts are found by an
+        # OR'ed index condition) with the end tested inside the index.
+        indexes = [
+            models.Index(fields=["person", "start"], name="residence_person"),
+            models.Index(fields=["municipality", "start", "end"], name="residence_mun_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"woonperiode {self.pk}"
+
+    @classmethod
+    def municipality_at_expression(cls, bsn_field: str, day_field: str) -> Subquery:
+        """An expression for a query over rows with a BSN and a date: the code of
+        the municipality the person with that BSN lived in on that date (NULL
+        when none)."""
+        return Subquery(
+            cls.objects.filter(person__bsn=OuterRef(bsn_field))
+            .filter(_covers("", OuterRef(day_field)))
+            .values("municipality")[:1]
+        )
 
 
 class Enrolment(models.Model):

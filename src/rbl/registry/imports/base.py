@@ -117,6 +117,8 @@ class ImportContext:
     skip_invalid: bool
     now: dt.datetime
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Options the kind adds to those the import log records (no personal values).
+    log_options: dict[str, Any] = field(default_factory=dict)
 
 
 class Rejected(Exception):
@@ -147,6 +149,10 @@ class ImportKind:
     def apply(self, stage: Stage, ctx: ImportContext, result: ImportResult) -> None:
         """Merge the staged rows into the registry and fill in the counts."""
         raise NotImplementedError
+
+    def finish(self, ctx: ImportContext, result: ImportResult) -> None:
+        """Runs in the import's transaction once the rows are merged, by either
+        path (e.g. the BRP kinds keep the residence history)."""
 
 
 KINDS: dict[str, type[ImportKind]] = {}
@@ -358,6 +364,7 @@ def run_import(
             "gemeente": ctx.municipalities or [],
             "peildatum": ctx.peildatum.isoformat(),
             "skip_invalid": skip_invalid,
+            **ctx.log_options,
         },
         counts=result.counts(),
         errors=[e.for_log() for e in result.errors],
@@ -401,6 +408,7 @@ def _run(
             result.add_error(problem.line, problem.column, "", problem.reason)
             raise Rejected from None
         if bulk.try_bulk(kind, source, header, csv_file.delimiter, ctx, result, progress):
+            kind.finish(ctx, result)
             import_applied.send(sender=kind.name, result=result)
             return
         parse = _row_parser(kind, positions, width, result, ctx)
@@ -425,6 +433,7 @@ def _run(
             if result.rejected and not ctx.skip_invalid:
                 raise Rejected
             kind.apply(stage, ctx, result)
+            kind.finish(ctx, result)
             import_applied.send(sender=kind.name, result=result)
     finally:
         csv_file.close()

@@ -21,6 +21,7 @@ from rbl.registry.imports.base import ImportContext, ImportKind, ImportResult, r
 from rbl.registry.imports.reader import FileProblem
 from rbl.registry.imports.stage import STAGE, Stage, distinct_from, indexes_built_after_load
 from rbl.registry.models import Person
+from rbl.registry.residence import LOG_OPTION, sync_residences
 
 PERSON_COLUMNS: tuple[f.Column, ...] = (
     f.Column("bsn", f.bsn, required=True),
@@ -97,6 +98,14 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def keep_residences(ctx: ImportContext, result: ImportResult) -> None:
+    """The end of every BRP import: the residence history follows the persons it
+    changed (registry/residence.py), and the import log says it did."""
+    ctx.log_options[LOG_OPTION] = True
+    if result.created or result.updated or result.moved_out or result.aged_out:
+        sync_residences(ctx.peildatum, since=ctx.now)
+
+
 def mark_absent(
     execute: Callable[..., int],
     ctx: ImportContext,
@@ -158,6 +167,9 @@ class BrpImport(ImportKind):
 
     def bulk_apply(self, raw: bulk.Raw, ctx: ImportContext, result: ImportResult) -> None:
         _bulk_apply(raw, ctx, result)
+
+    def finish(self, ctx: ImportContext, result: ImportResult) -> None:
+        keep_residences(ctx, result)
 
     def apply(self, stage: Stage, ctx: ImportContext, result: ImportResult) -> None:
         cols = [col for _, col, _ in PERSON_FIELDS]

@@ -15,7 +15,12 @@ from django.db import connection
 
 from rbl.registry.imports import fields as f
 from rbl.registry.imports.base import ImportContext, ImportKind, ImportResult, register
-from rbl.registry.imports.kinds.brp import PERSON_COLUMNS, PERSON_FIELDS, check_person_row
+from rbl.registry.imports.kinds.brp import (
+    PERSON_COLUMNS,
+    PERSON_FIELDS,
+    check_person_row,
+    keep_residences,
+)
 from rbl.registry.imports.stage import STAGE, Stage
 from rbl.registry.models import Person
 
@@ -69,6 +74,9 @@ class BrpMutatiesImport(ImportKind):
             last_line = rows[-1][0]
             records = [dict(zip(names, r[1:], strict=True)) for r in rows]
             self._apply_chunk(records, ctx, result)
+
+    def finish(self, ctx: ImportContext, result: ImportResult) -> None:
+        keep_residences(ctx, result)
 
     def _apply_chunk(
         self, records: list[dict[str, Any]], ctx: ImportContext, result: ImportResult
