@@ -239,6 +239,13 @@ MATRIX: dict[str, Rule] = {
         _login_required(lambda role, t: (200 if t == "own" else 404) if role in TARGETS else 403),
         args=lambda w, t: ["2025-2026", (w.aalten if t == "own" else w.winterswijk).code],
     ),
+    # The art. 25 figures: every role with figures, for its own municipalities.
+    "reporting:art25": Rule(screen(FIGURES)),
+    # Closing a school year: only a coordinator of the whole region (the matrix
+    # users hold their role for Aalten alone).
+    "reporting:art25-close": Rule(
+        _login_required(lambda role, t: 403), method="post", data={"schooljaar": "2024-2025"}
+    ),
     "letters:home": Rule(screen(EDITS_CASES)),
     # An empty form: back to the letters page with a message.
     "letters:start-batch": Rule(
@@ -274,6 +281,9 @@ MATRIX: dict[str, Rule] = {
     "api:person-detail": Rule(person_record(api=True), args=person_arg, api=True),
     "api:case-list": Rule(api_any, api=True),
     "api:case-detail": Rule(case_record(api=True), args=case_arg, api=True),
+    "api:report-art25": Rule(
+        _login_required(lambda role, t: 200 if role in FIGURES else 403, api=True), api=True
+    ),
 }
 
 

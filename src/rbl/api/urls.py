@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from rbl.api import views
+from rbl.reporting import api as reporting_api
 
 app_name = "api"
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path("personen/<person:person_id>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("zaken/", views.CaseListView.as_view(), name="case-list"),
     path("zaken/<case:case_id>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path("rapportages/art25/", reporting_api.Art25View.as_view(), name="report-art25"),
 ]

@@ -86,6 +86,13 @@ FIGURES: tuple[Figure, ...] = (
         codes=SOORTEN,
     ),
     Figure(
+        "verzuimzaken",
+        "Verzuimzaken geopend",
+        "Zaken absoluut en relatief verzuim (16 uur, langdurig, luxe, signaal, overig) die in "
+        "het schooljaar zijn geopend.",
+        Section.LEERPLICHT,
+    ),
+    Figure(
         "verzuimmeldingen_niet_gekoppeld",
         "Verzuimmeldingen niet gekoppeld",
         "Verzuimmeldingen met een meldingsdatum in het schooljaar die (nog) bij geen zaak horen, "

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rbl.reporting.views import dashboard, quality, reference, report_text, targets
+from rbl.reporting.views import art25, dashboard, quality, reference, report_text, targets
 
 app_name = "reporting"
 
@@ -15,4 +15,6 @@ urlpatterns = [
         report_text.report_text_page,
         name="report-text",
     ),
+    path("art25/", art25.art25_page, name="art25"),
+    path("art25/vaststellen/", art25.close_year_view, name="art25-close"),
 ]

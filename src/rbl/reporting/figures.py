@@ -1,0 +1,517 @@
+"""The yearly figures of `definitions.FIGURES`, counted from dated facts.
+
+`count_year` counts one school year for a list of municipalities and, by its
+own queries over the same facts, for the region: every fact is attributed to
+one municipality at its own date (the principal of the case on that day, the
+residence on 1 October), so the region equals the sum of its municipalities,
+which the tests hold it to. A closed school year is served from its snapshot
+(`snapshots.py`), never counted again.
+
+Each figure is a handful of grouped aggregates; nothing here loops over
+persons or cases in Python except the thuiszitters, whose "on any day of the
+year" needs a few dates per case (at most a few thousand cases per region).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from rbl.cases.models import (
+    Case,
+    CaseType,
+    ClosingReason,
+    Handhaving,
+    HandhavingKind,
+    LeaveDecider,
+    LeaveDecision,
+    LeaveRequest,
+    VerzuimMelding,
+    VsvMelding,
+)
+from rbl.cases.models.case import RELATIEF_TYPES
+from rbl.cases.models.principal import PrincipalPeriod, principal_at
+from rbl.cases.services.exemptions import _add_months
+from rbl.law.status import duty_birth_range, leerplicht_birth_range
+from rbl.organisation.models import Municipality
+from rbl.registry.models import Diploma, Enrolment, Exemption, Person, Residence
+from rbl.reporting.definitions import (
+    BY_KEY,
+    COUNTS,
+    GRONDEN,
+    REGION_ONLY,
+    SOORTEN,
+    VERSION,
+    SchoolYear,
+)
+
+VERZUIM_TYPES = (
+    CaseType.ABSOLUUT,
+    CaseType.RELATIEF_16UUR,
+    CaseType.LUXE,
+    CaseType.SIGNAAL,
+    CaseType.OVERIG,
+    CaseType.LANGDURIG,
+)
+#: Closing reasons of an RMC traject, by outcome.
+RMC_SCHOOL = (
+    ClosingReason.TERUG_NAAR_SCHOOL,
+    ClosingReason.ANDERE_OPLEIDING,
+    ClosingReason.INGESCHREVEN,
+)
+RMC_WORK = (ClosingReason.WERK,)
+#: Weeks of relatief verzuim after which a youth is a thuiszitter (R-25).
+THUISZITTER_WEEKS = 4
+THUISZITTER_LONG_MONTHS = 3
+
+
+class Completeness:
+    COMPLETE = "volledig"
+    PARTIAL = "onvolledig"
+    NONE = "geen gegevens"
+
+
+@dataclass
+class YearFigures:
+    """One school year's figures: per municipality and for the region."""
+
+    school_year: SchoolYear
+    made_at: dt.datetime
+    names: dict[str, str]
+    municipalities: dict[str, dict[str, Any]]
+    region: dict[str, Any]
+    completeness: str = Completeness.COMPLETE
+    version: str = VERSION
+    closed: bool = False
+    closed_at: dt.datetime | None = None
+    closed_by: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The shape of `rbl rapport art25 --json` (interfaces.md)."""
+        return {
+            "schooljaar": str(self.school_year),
+            "gemaakt_op": self.made_at.isoformat(timespec="seconds"),
+            "definities_versie": self.version,
+            "vastgesteld": self.closed,
+            "vastgesteld_op": (
+                self.closed_at.isoformat(timespec="seconds") if self.closed_at else None
+            ),
+            "volledigheid": self.completeness,
+            "gemeenten": {
+                code: {"naam": self.names.get(code, code), **values}
+                for code, values in self.municipalities.items()
+            },
+            "regio": dict(self.region),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> YearFigures:
+        municipalities = {
+            code: {k: v for k, v in values.items() if k != "naam"}
+            for code, values in data["gemeenten"].items()
+        }
+        return cls(
+            school_year=SchoolYear.parse(data["schooljaar"]),
+            made_at=dt.datetime.fromisoformat(data["gemaakt_op"]),
+            names={code: values.get("naam", code) for code, values in data["gemeenten"].items()},
+            municipalities=municipalities,
+            region=dict(data["regio"]),
+            completeness=data.get("volledigheid", Completeness.COMPLETE),
+            version=data.get("definities_versie", VERSION),
+            closed=bool(data.get("vastgesteld")),
+            closed_at=(
+                dt.datetime.fromisoformat(data["vastgesteld_op"])
+                if data.get("vastgesteld_op")
+                else None
+            ),
+        )
+
+    def select(self, codes: Iterable[str]) -> YearFigures:
+        """The same figures for fewer municipalities (the region stays the region)."""
+        wanted = [c for c in codes if c in self.municipalities]
+        return YearFigures(
+            school_year=self.school_year,
+            made_at=self.made_at,
+            names={c: self.names[c] for c in wanted},
+            municipalities={c: self.municipalities[c] for c in wanted},
+            region=self.region,
+            completeness=self.completeness,
+            version=self.version,
+            closed=self.closed,
+            closed_at=self.closed_at,
+            closed_by=self.closed_by,
+            notes=list(self.notes),
+        )
+
+
+# -- where a fact belongs -------------------------------------------------------
+
+
+def at_principal(qs: QuerySet, date_field: str, case: str | None = "case") -> QuerySet:
+    """`qs` (dated facts of cases) annotated with `gemeente`: the principal of
+    the fact's case on the fact's own date (`rbl.cases.models.principal_at`)."""
+    return principal_at(qs, date_field, case=case, name="gemeente")
+
+
+def residents_on(day: dt.date, codes: list[str]) -> QuerySet[Person]:
+    """Persons who lived in one of `codes` on `day`, annotated with `gemeente`."""
+    return Person.objects.resident_on(day, codes).annotate(gemeente=_municipality_on())
+
+
+def _municipality_on():
+    from django.db.models import F
+
+    return F("municipality_on")
+
+
+# -- counting -------------------------------------------------------------------
+
+
+def _in_year(field: str, year: SchoolYear, until: dt.date) -> Q:
+    return Q(**{f"{field}__gte": year.start, f"{field}__lte": min(year.end, until)})
+
+
+def _grouped(qs: QuerySet, codes: list[str], *group: str) -> dict[Any, int]:
+    """{gemeente: n} or {(gemeente, group…): n} of a queryset annotated with `gemeente`."""
+    rows = qs.filter(gemeente__in=codes).values("gemeente", *group).annotate(n=Count("pk"))
+    out: dict[Any, int] = {}
+    for row in rows.order_by():
+        key = (row["gemeente"], *(row[g] for g in group)) if group else row["gemeente"]
+        out[key] = out.get(key, 0) + row["n"]
+    return out
+
+
+def _total(qs: QuerySet, codes: list[str], *group: str) -> dict[Any, int] | int:
+    """The region's own count: the same facts, not grouped by municipality."""
+    qs = qs.filter(gemeente__in=codes)
+    if not group:
+        return qs.count()
+    return {
+        tuple(row[g] for g in group) if len(group) > 1 else row[group[0]]: row["n"]
+        for row in qs.values(*group).annotate(n=Count("pk")).order_by()
+    }
+
+
+class _Counter:
+    """Collects per-municipality and regional values for one school year."""
+
+    def __init__(self, codes: list[str]) -> None:
+        self.codes = codes
+        self.per: dict[str, dict[str, Any]] = {c: {} for c in codes}
+        self.region: dict[str, Any] = {}
+
+    def simple(self, key: str, qs: QuerySet) -> None:
+        counts = _grouped(qs, self.codes)
+        for code in self.codes:
+            self.per[code][key] = counts.get(code, 0)
+        self.region[key] = _total(qs, self.codes)
+
+    def by_code(self, key: str, qs: QuerySet, field: str, codes: Iterable[str]) -> None:
+        codes = list(codes)
+        counts = _grouped(qs, self.codes, field)
+        for code in self.codes:
+            self.per[code][key] = {c: counts.get((code, c), 0) for c in codes}
+        total = _total(qs, self.codes, field)
+        self.region[key] = {c: total.get(c, 0) for c in codes}  # type: ignore[union-attr]
+
+    def values(self, key: str, per: dict[str, int], region: int) -> None:
+        for code in self.codes:
+            self.per[code][key] = per.get(code, 0)
+        self.region[key] = region
+
+
+def count_year(
+    year: SchoolYear, codes: list[str] | None = None, *, today: dt.date | None = None
+) -> YearFigures:
+    """Count the figures of `year` for `codes` (default: every municipality)
+    and for the region they form; facts after `today` are not counted."""
+    today = today or timezone.localdate()
+    names = dict(Municipality.objects.order_by("name").values_list("code", "name"))
+    codes = sorted(codes if codes is not None else names, key=lambda c: names.get(c, c))
+    until = min(year.end, today)
+    c = _Counter(codes)
+    _population(c, year)
+    _reports(c, year, until)
+    _cases(c, year, until)
+    _decisions(c, year, until)
+    _thuiszitters(c, year, until)
+    _rmc(c, year, until)
+    for values in [*c.per.values(), c.region]:
+        values.update(rates(values))
+    for key in REGION_ONLY:
+        for values in c.per.values():
+            values.pop(key, None)
+    return YearFigures(
+        school_year=year,
+        made_at=timezone.now(),
+        names={code: names.get(code, code) for code in codes},
+        municipalities=c.per,
+        region=c.region,
+        completeness=completeness(year, today),
+    )
+
+
+def completeness(year: SchoolYear, today: dt.date) -> str:
+    """Whether the registry covers the whole school year: the BRP history
+    must start on or before 1 August, and the year must have begun."""
+    from rbl.registry.residence import history_starts_on
+
+    since = history_starts_on()
+    if since is None or since > year.end or year.start > today:
+        return Completeness.NONE
+    if since > year.start or year.end > today:
+        return Completeness.PARTIAL
+    return Completeness.COMPLETE
+
+
+def _population(c: _Counter, year: SchoolYear) -> None:
+    day = year.count_day
+    residents = residents_on(day, c.codes)
+    lp = leerplicht_birth_range(day)
+    duty = duty_birth_range(day)
+    c.simple(
+        "leerplichtigen",
+        residents.filter(birth_date__gte=lp.earliest, birth_date__lte=lp.latest),
+    )
+    with_sk = Diploma.objects.filter(bsn=OuterRef("bsn"), startkwalificatie=True, date__lte=day)
+    c.simple(
+        "kwalificatieplichtigen",
+        residents.filter(birth_date__gte=duty.earliest, birth_date__lt=lp.earliest).exclude(
+            Exists(with_sk)
+        ),
+    )
+    # Aged 12 up to 23 on 1 October, enrolled at a school that day.
+    enrolled = Enrolment.objects.filter(bsn=OuterRef("bsn"), start__lte=day).filter(
+        Q(end__isnull=True) | Q(end__gte=day)
+    )
+    c.simple(
+        "deelnemers",
+        residents.filter(
+            birth_date__gt=_years_before(day, 23),
+            birth_date__lte=_years_before(day, 12),
+        ).filter(Exists(enrolled)),
+    )
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """The same day `years` earlier: born on it, one is `years` old on `day`."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _reports(c: _Counter, year: SchoolYear, until: dt.date) -> None:
+    in_year = VerzuimMelding.objects.filter(_in_year("meldingsdatum", year, until))
+    linked = at_principal(in_year.filter(case__isnull=False), "meldingsdatum")
+    c.by_code("verzuimmeldingen", linked, "soort", (code for code, _ in SOORTEN))
+    c.region["verzuimmeldingen_niet_gekoppeld"] = in_year.filter(case__isnull=True).count()
+
+
+def _cases(c: _Counter, year: SchoolYear, until: dt.date) -> None:
+    opened = at_principal(
+        Case.objects.filter(_in_year("opened_on", year, until)), "opened_on", None
+    )
+    c.simple("absoluut_verzuim", opened.filter(type=CaseType.ABSOLUUT))
+    c.simple("verzuimzaken", opened.filter(type__in=VERZUIM_TYPES))
+    handhaving = at_principal(
+        Handhaving.objects.filter(_in_year("opened_on", year, until)), "opened_on"
+    )
+    c.simple("halt", handhaving.filter(kind=HandhavingKind.HALT))
+    c.simple("pv", handhaving.filter(kind=HandhavingKind.PV))
+
+
+def _decisions(c: _Counter, year: SchoolYear, until: dt.date) -> None:
+    exemptions = Exemption.objects.filter(_in_year("decided_on", year, until)).annotate(
+        gemeente=_field("municipality_id")
+    )
+    c.by_code("vrijstellingen", exemptions, "ground", (code for code, _ in GRONDEN))
+    leave = at_principal(
+        LeaveRequest.objects.filter(_in_year("decided_on", year, until))
+        .filter(decider=LeaveDecider.LPA)
+        .exclude(decision=""),
+        "decided_on",
+    )
+    c.simple("verlof", leave)
+    c.simple(
+        "verlof_toegekend",
+        leave.filter(decision__in=[LeaveDecision.TOEGEKEND, LeaveDecision.DEELS]),
+    )
+    c.simple("verlof_afgewezen", leave.filter(decision=LeaveDecision.AFGEWEZEN))
+
+
+def _field(name: str):
+    from django.db.models import F
+
+    return F(name)
+
+
+@dataclass(frozen=True)
+class _Spell:
+    """The days of one case on which its youth was a thuiszitter in the year."""
+
+    person_id: int
+    case_id: int
+    first: dt.date
+    last: dt.date
+    since: dt.date  # first day of the absence
+
+    @property
+    def long(self) -> bool:
+        return _add_months(self.last, -THUISZITTER_LONG_MONTHS) >= self.since
+
+
+def thuiszitter_spells(year: SchoolYear, until: dt.date) -> list[_Spell]:
+    """Every case that made its youth a thuiszitter on a day from 1 August up
+    to `until` (at most 31 July): absoluut and langdurig verzuim from the
+    day it was opened, other relatief verzuim once the absence has lasted
+    more than four weeks; up to the day the case was closed."""
+    cases = (
+        Case.objects.filter(
+            Q(type=CaseType.ABSOLUUT) | Q(type__in=list(RELATIEF_TYPES)),
+            opened_on__lte=until,
+        )
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=year.start))
+        .values_list("pk", "person_id", "type", "opened_on", "closed_on", "absent_since")
+        .order_by("pk")
+    )
+    spells = []
+    for pk, person_id, case_type, opened, closed, absent_since in cases:
+        since = absent_since or opened
+        first = max(year.start, opened)
+        if case_type not in (CaseType.ABSOLUUT, CaseType.LANGDURIG):
+            first = max(first, since + dt.timedelta(weeks=THUISZITTER_WEEKS, days=1))
+        last = min(until, closed) if closed else until
+        if first <= last:
+            spells.append(_Spell(person_id, pk, first, last, since))
+    return spells
+
+
+def _thuiszitters(c: _Counter, year: SchoolYear, until: dt.date) -> None:
+    """Distinct youth; each counted once, for the principal of the case that
+    made them a thuiszitter first in the year; long when any of their spells
+    lasted three months or more."""
+    by_person: dict[int, list[_Spell]] = defaultdict(list)
+    for spell in thuiszitter_spells(year, until):
+        by_person[spell.person_id].append(spell)
+    firsts = {
+        min(spells, key=lambda s: (s.first, s.case_id)): any(s.long for s in spells)
+        for spells in by_person.values()
+    }
+    where = principals_on({s.case_id: s.first for s in firsts})
+    per_all: dict[str, int] = defaultdict(int)
+    per_long: dict[str, int] = defaultdict(int)
+    total = total_long = 0
+    for spell, long in firsts.items():
+        code = where.get(spell.case_id)
+        if code not in c.per:
+            continue
+        per_all[code] += 1
+        total += 1
+        if long:
+            per_long[code] += 1
+            total_long += 1
+    c.values("thuiszitters", per_all, total)
+    c.values("thuiszitters_lang", per_long, total_long)
+    c.values(
+        "thuiszitters_kort",
+        {code: per_all[code] - per_long.get(code, 0) for code in per_all},
+        total - total_long,
+    )
+
+
+def principals_on(days: dict[int, dt.date]) -> dict[int, str]:
+    """{case id: the principal of the case on its day}; a day before the first
+    period counts as the opening day (as `principal_at` does)."""
+    periods: dict[int, list[tuple[dt.date, dt.date | None, str]]] = defaultdict(list)
+    ids = list(days)
+    for chunk in range(0, len(ids), 5000):
+        for case_id, start, end, code in (
+            PrincipalPeriod.objects.filter(case_id__in=ids[chunk : chunk + 5000])
+            .order_by("case_id", "start", "pk")
+            .values_list("case_id", "start", "end", "municipality_id")
+        ):
+            periods[case_id].append((start, end, code))
+    out: dict[int, str] = {}
+    for case_id, day in days.items():
+        spans = periods.get(case_id)
+        if not spans:
+            continue
+        out[case_id] = spans[0][2]
+        for start, end, code in spans:
+            if start <= day and (end is None or day < end):
+                out[case_id] = code
+    return out
+
+
+def _rmc(c: _Counter, year: SchoolYear, until: dt.date) -> None:
+    vsv = (
+        VsvMelding.objects.filter(_in_year("uitschrijvingsdatum", year, until))
+        .order_by()
+        .annotate(gemeente=Residence.municipality_at_expression("bsn", "uitschrijvingsdatum"))
+    )
+    # One leaver per youth and year: DUO's lists repeat a leaver until the youth is back.
+    per: dict[str, set[str]] = defaultdict(set)
+    for code, bsn in vsv.filter(gemeente__in=c.codes).values_list("gemeente", "bsn"):
+        per[code].add(bsn)
+    region = vsv.filter(gemeente__in=c.codes).values("bsn").distinct().count()
+    c.values("vsv", {code: len(b) for code, b in per.items()}, region)
+
+    rmc = Case.objects.filter(type=CaseType.RMC)
+    c.simple(
+        "rmc_trajecten",
+        at_principal(rmc.filter(_in_year("opened_on", year, until)), "opened_on", None),
+    )
+    closed = at_principal(rmc.filter(_in_year("closed_on", year, until)), "closed_on", None)
+    c.simple("rmc_naar_school", closed.filter(closing_reason__in=RMC_SCHOOL))
+    c.simple("rmc_naar_werk", closed.filter(closing_reason__in=RMC_WORK))
+    c.simple("rmc_overig", closed.exclude(closing_reason__in=[*RMC_SCHOOL, *RMC_WORK]))
+
+
+# -- rates ----------------------------------------------------------------------
+
+
+def _rate(numerator: int, denominator: int, per: int, decimals: int) -> float | None:
+    if not denominator:
+        return None
+    value = Decimal(numerator * per) / Decimal(denominator)
+    return float(value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+def rates(values: dict[str, Any]) -> dict[str, float | None]:
+    """The rates of one municipality's (or the region's) counts; None where
+    the denominator is 0."""
+    population = values["leerplichtigen"] + values["kwalificatieplichtigen"]
+    reports = sum(values["verzuimmeldingen"].values())
+    exemptions = sum(values["vrijstellingen"].values())
+
+    def d(key: str) -> int:
+        return BY_KEY[key].decimals
+
+    return {
+        "verzuim_per_1000": _rate(reports, population, 1000, d("verzuim_per_1000")),
+        "absoluut_per_1000": _rate(
+            values["absoluut_verzuim"], values["leerplichtigen"], 1000, d("absoluut_per_1000")
+        ),
+        "vrijstellingen_per_1000": _rate(
+            exemptions, values["leerplichtigen"], 1000, d("vrijstellingen_per_1000")
+        ),
+        "pv_per_100_zaken": _rate(values["pv"], values["verzuimzaken"], 100, d("pv_per_100_zaken")),
+        "thuiszitters_per_1000": _rate(
+            values["thuiszitters"], population, 1000, d("thuiszitters_per_1000")
+        ),
+        "vsv_pct": _rate(values["vsv"], values["deelnemers"], 100, d("vsv_pct")),
+    }
+
+
+def count_keys() -> list[str]:
+    """The keys of the counts, in the order of the definitions."""
+    return [f.key for f in COUNTS]
