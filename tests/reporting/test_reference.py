@@ -320,3 +320,18 @@ def test_the_command_without_a_file_is_wrong_usage(tmp_path):
     with pytest.raises(CommandError) as caught:
         call_command("referentie", str(tmp_path / "er-niet.csv"))
     assert caught.value.returncode == 2
+
+
+def test_application_management_finds_the_reference_on_its_home(client, world):
+    login(client, world.users["beheer"])
+    assert '<a href="/cijfers/referentie/">' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_loads_the_sample_reference_marked_as_sample():
+    from rbl.demo.build import build_demo
+
+    build_demo(seed=3, scale=0.01, peildatum=dt.date(2026, 11, 2))
+    figures = ReferenceFigure.objects.all()
+    assert {f.school_year for f in figures} == {"2024-2025", "2025-2026"}
+    assert figures.count() == 12 and all(f.is_sample for f in figures)

@@ -208,3 +208,25 @@ def test_the_national_reference_is_shown_next_to_the_targets(client, world):
     assert "Landelijk 2025-2026" in html
     assert "2,02 <strong>(voorbeeldgegevens)</strong>" in html
     assert "Landelijk 2024-2025" not in client.get(url("0294", "2024-2025")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("username", "links"),
+    [
+        ("coordinator", {"Streefwaarden", "Landelijke referentie"}),
+        ("beleid-winterswijk", {"Streefwaarden"}),
+        ("lpa-aalten", set()),
+    ],
+)
+def test_the_dashboard_links_to_the_settings_its_reader_may_use(client, world, username, links):
+    login(client, world.users[username])
+    html = client.get("/cijfers/").content.decode()
+    shown = {
+        label
+        for label, href in (
+            ("Streefwaarden", URL),
+            ("Landelijke referentie", "/cijfers/referentie/"),
+        )
+        if f'<a href="{href}">{label}</a>' in html
+    }
+    assert shown == links

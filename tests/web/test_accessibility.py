@@ -75,6 +75,22 @@ def _quality_items(world):
             )
 
 
+def _yearly_settings(world):
+    """A sample national reference, a target and an annual-report text."""
+    from decimal import Decimal
+
+    from rbl.reporting.reference import load_sample_reference
+    from rbl.reporting.report_text import save_report_text
+    from rbl.reporting.targets import save_targets
+
+    load_sample_reference()
+    user = world.users["coordinator"]
+    save_targets("2025-2026", None, {"vsv_pct": Decimal("1.9")}, user=user)
+    save_report_text(
+        "2025-2026", "0294", "Eerste alinea.\n\nTweede.", expected_version=0, user=user
+    )
+
+
 def test_main_screens_have_no_wcag_violations(live_server):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
@@ -82,6 +98,7 @@ def test_main_screens_have_no_wcag_violations(live_server):
     world = build_world()
     waiting, rejected = _import_jobs(world.users["coordinator"])
     _quality_items(world)
+    _yearly_settings(world)
     pages = [
         reverse("web:home"),
         reverse("web:my-work"),
@@ -103,6 +120,9 @@ def test_main_screens_have_no_wcag_violations(live_server):
         f"{reverse('reporting:dashboard')}?gemeente=0197",
         reverse("reporting:quality"),
         reverse("reporting:unlinked"),
+        reverse("reporting:reference"),
+        f"{reverse('reporting:targets')}?schooljaar=2025-2026&gemeente=regio",
+        reverse("reporting:report-text", args=["2025-2026", "0294"]),
     ]
     axe = Axe()
     problems: dict[str, str] = {}
@@ -128,6 +148,7 @@ def test_main_screens_have_no_wcag_violations(live_server):
             ("administratie", reverse("web:home")),
             ("beheer", reverse("web:home")),
             ("beleid-winterswijk", "/financien/"),
+            ("beleid-winterswijk", reverse("reporting:targets")),
             ("beheer", reverse("letters:templates")),
             ("beheer", reverse("letters:template", args=["controlebrief"])),
         ):

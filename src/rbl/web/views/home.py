@@ -125,6 +125,17 @@ def setup_screens(user: Any) -> dict[str, Any]:
                 "De teksten van de standaardbrieven, het logo en de tekstblokken per gemeente.",
             )
         )
+    from rbl.reporting.editors import may_load_reference
+
+    if may_load_reference(user):
+        screens.append(
+            (
+                reverse("reporting:reference"),
+                "Landelijke referentie",
+                "De landelijke cijfers, met bron en schooljaar, waarmee jaarverslag en "
+                "benchmark de gemeenten vergelijken.",
+            )
+        )
     from rbl.finance.views import may_use_finance
 
     if may_use_finance(user):
