@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.reporting.yearly import region  # noqa: F401 - the fixture of the yearly tests
 from tests.web.world import World, build_world
 
 

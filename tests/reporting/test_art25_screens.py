@@ -18,7 +18,7 @@ from rbl.registry.models import Residence
 from rbl.reporting.models import YearSnapshot
 from tests.clock import AMSTERDAM
 from tests.factories import PersonFactory
-from tests.reporting.test_art25 import history_since
+from tests.reporting.yearly import history_since
 from tests.web.world import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -29,7 +29,10 @@ HOMES = {
     "kpa-regio": ("/werk/", "Mijn werk"),
     "rmc-regio": ("/werk/", "Mijn werk"),
     "boa-regio": ("/werk/", "Mijn werk"),
-    "beleid-winterswijk": ("/cijfers/", "Dashboard: Winterswijk"),
+    "beleid-winterswijk": (
+        "/cijfers/jaarverslag/2024-2025/0294/",
+        "Jaarverslag leerplicht en RMC gemeente Winterswijk, schooljaar 2024-2025",
+    ),
     "privacy": ("/toegangslog/", "Wie heeft dit dossier bekeken?"),
     "beheer": ("/", "Inrichting"),
 }
@@ -103,6 +106,7 @@ def test_policy_adviser_sees_only_winterswijk_figures(live_server, page):  # noq
     cases(world.winterswijk, 7, "verlof")
     cases(world.aalten, 12, "absoluut")
     log_in(page, live_server.url, "beleid-winterswijk")
+    page.goto(f"{live_server.url}/cijfers/")
     assert page.get_by_role("heading", level=1).inner_text() == "Dashboard: Winterswijk"
     main = page.locator("main")
     text = main.inner_text()

@@ -246,6 +246,15 @@ MATRIX: dict[str, Rule] = {
     "reporting:art25-close": Rule(
         _login_required(lambda role, t: 403), method="post", data={"schooljaar": "2024-2025"}
     ),
+    # The annual report, the benchmark (rates of every municipality) and the RMC
+    # figures: every role with figures; a report of another municipality is 404.
+    "reporting:annual": Rule(_login_required(lambda role, t: 302 if role in FIGURES else 403)),
+    "reporting:annual-report": Rule(
+        _login_required(lambda role, t: (200 if t == "own" else 404) if role in FIGURES else 403),
+        args=lambda w, t: ["2024-2025", (w.aalten if t == "own" else w.winterswijk).code],
+    ),
+    "reporting:benchmark": Rule(screen(FIGURES)),
+    "reporting:rmc": Rule(screen(FIGURES)),
     "letters:home": Rule(screen(EDITS_CASES)),
     # An empty form: back to the letters page with a message.
     "letters:start-batch": Rule(

@@ -15,7 +15,7 @@ LANDING = {
     "kpa-regio": "/werk/",
     "rmc-regio": "/werk/",
     "boa-regio": "/werk/",
-    "beleid-winterswijk": "/cijfers/",
+    "beleid-winterswijk": "/cijfers/jaarverslag/",
     "privacy": "/toegangslog/",
 }
 
@@ -26,7 +26,7 @@ def test_role_lands_on_its_work(client, world, username):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == LANDING[username]
-    assert client.get(response["Location"]).status_code == 200
+    assert client.get(response["Location"], follow=True).status_code == 200
 
 
 def test_administration_lands_on_the_week(client, world):

@@ -42,10 +42,12 @@ from rbl.cases.services.exemptions import _add_months
 from rbl.law.status import duty_birth_range, leerplicht_birth_range
 from rbl.organisation.models import Municipality
 from rbl.registry.models import Diploma, Enrolment, Exemption, Person, Residence
+from rbl.registry.residence import history_starts_on
 from rbl.reporting.definitions import (
     BY_KEY,
     COUNTS,
     GRONDEN,
+    RATES,
     REGION_ONLY,
     SOORTEN,
     VERSION,
@@ -244,7 +246,13 @@ def count_year(
     _decisions(c, year, until)
     _thuiszitters(c, year, until)
     _rmc(c, year, until)
+    state = completeness(year, today)
+    since = history_starts_on()
     for values in [*c.per.values(), c.region]:
+        if state == Completeness.NONE:
+            _unknown(values, values)  # no data for the year: unknown, not 0
+        elif since is None or since > year.count_day:
+            _unknown(values, POPULATION)  # the residence history began after 1 October
         values.update(rates(values))
     for key in REGION_ONLY:
         for values in c.per.values():
@@ -255,15 +263,25 @@ def count_year(
         names={code: names.get(code, code) for code in codes},
         municipalities=c.per,
         region=c.region,
-        completeness=completeness(year, today),
+        completeness=state,
     )
+
+
+#: The figures counted from the residence history on 1 October.
+POPULATION = ("leerplichtigen", "kwalificatieplichtigen", "deelnemers")
+
+
+def _unknown(values: dict[str, Any], keys: Iterable[str]) -> None:
+    for key in list(keys):
+        if isinstance(values.get(key), dict):
+            values[key] = {code: None for code in values[key]}
+        else:
+            values[key] = None
 
 
 def completeness(year: SchoolYear, today: dt.date) -> str:
     """Whether the registry covers the whole school year: the BRP history
     must start on or before 1 August, and the year must have begun."""
-    from rbl.registry.residence import history_starts_on
-
     since = history_starts_on()
     if since is None or since > year.end or year.start > today:
         return Completeness.NONE
@@ -489,6 +507,8 @@ def _rate(numerator: int, denominator: int, per: int, decimals: int) -> float | 
 def rates(values: dict[str, Any]) -> dict[str, float | None]:
     """The rates of one municipality's (or the region's) counts; None where
     the denominator is 0."""
+    if values["leerplichtigen"] is None or values["kwalificatieplichtigen"] is None:
+        return {f.key: None for f in RATES}
     population = values["leerplichtigen"] + values["kwalificatieplichtigen"]
     reports = sum(values["verzuimmeldingen"].values())
     exemptions = sum(values["vrijstellingen"].values())

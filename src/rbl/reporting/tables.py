@@ -49,19 +49,24 @@ class Cell:
     threshold: int = 0
     decimals: int = 0
     rate: bool = False
+    label: str = ""  # a text instead of a number ("ja", "nee")
+    signed: bool = False  # a change: "+3"
 
     @property
     def text(self) -> str:
         if self.hidden:
             return "klein aantal" if self.rate else f"< {self.threshold}"
+        if self.label:
+            return self.label
         if self.value is None:
             return "–"
-        return _nl_number(self.value, self.decimals)
+        text = _nl_number(self.value, self.decimals)
+        return f"+{text}" if self.signed and self.value > 0 else text
 
     @property
     def export_value(self) -> int | float | str | None:
         """A number stays a number in a spreadsheet; a hidden one is its text."""
-        return self.text if self.hidden else self.value
+        return self.text if self.hidden or self.label else self.value
 
     @property
     def json_value(self) -> int | float | None:
@@ -119,7 +124,9 @@ def _value(values: dict[str, Any], key: str) -> Any:
     name, _, code = key.partition(".")
     value = values.get(name)
     if isinstance(value, dict):
-        return value.get(code, 0) if code else sum(value.values())
+        if code:
+            return value.get(code, 0)
+        return None if None in value.values() else sum(value.values())
     return value
 
 
@@ -153,7 +160,7 @@ def year_table(
                 Row(
                     key,
                     label,
-                    definition or f"{fig.label}, {label.lower()}: zie {fig.label.lower()}.",
+                    definition,
                     fig.section.value,
                     cells,
                     level,

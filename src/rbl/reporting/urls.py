@@ -1,6 +1,15 @@
 from django.urls import path
 
-from rbl.reporting.views import art25, dashboard, quality, reference, report_text, targets
+from rbl.reporting.views import (
+    annual,
+    art25,
+    benchmark,
+    dashboard,
+    quality,
+    reference,
+    report_text,
+    targets,
+)
 
 app_name = "reporting"
 
@@ -17,4 +26,12 @@ urlpatterns = [
     ),
     path("art25/", art25.art25_page, name="art25"),
     path("art25/vaststellen/", art25.close_year_view, name="art25-close"),
+    path("jaarverslag/", annual.annual_index, name="annual"),
+    path(
+        "jaarverslag/<str:schooljaar>/<str:gemeente>/",
+        annual.annual_report,
+        name="annual-report",
+    ),
+    path("benchmark/", benchmark.benchmark_page, name="benchmark"),
+    path("rmc/", annual.rmc_page, name="rmc"),
 ]

@@ -29,7 +29,7 @@ HOME_BY_ROLE: tuple[tuple[str, str], ...] = (
     (Role.KPA, "web:my-work"),
     (Role.RMC, "web:my-work"),
     (Role.BOA, "web:my-work"),
-    (Role.BELEID, "reporting:dashboard"),
+    (Role.BELEID, "reporting:annual"),
     (Role.AUDITOR, "reporting:dashboard"),
     (Role.PRIVACY, "web:access-log"),
     (Role.BEHEER, "setup"),
