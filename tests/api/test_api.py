@@ -188,6 +188,12 @@ def test_a_search_without_result_is_logged_too(api, world):
 
 def test_schema_documents_the_endpoints_without_bsn_in_paths(client):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
-    for path in ("/api/v1/personen/zoeken/", "/api/v1/zaken/", "/api/v1/zaken/{case_id}/"):
+    for path in (
+        "/api/v1/personen/zoeken/",
+        "/api/v1/zaken/",
+        "/api/v1/zaken/{case_id}/",
+        "/api/v1/rapportages/art25/",
+    ):
         assert path in schema
+    assert "onderdrukt" in schema  # the suppressed figures are described
     assert "{bsn}" not in schema

@@ -4,21 +4,14 @@ screen by the coordinator only."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pytest
 from openpyxl import load_workbook
 
 from rbl.audit.models import AccessLogEntry, Action
-from rbl.cases.models import CaseType, HandhavingKind
-from rbl.cases.services.handhaving import start_handhaving
-from rbl.cases.services.lifecycle import open_case
-from rbl.registry.models import Residence
 from rbl.reporting.models import YearSnapshot
-from tests.clock import AMSTERDAM
-from tests.factories import PersonFactory
-from tests.reporting.yearly import history_since
+from tests.reporting.yearly import small_year
 from tests.web.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -28,27 +21,7 @@ URL = "/cijfers/art25/?schooljaar=2024-2025"
 
 @pytest.fixture
 def facts(world, clock):
-    """Winterswijk: 7 leerplichtigen, 1 PV; Aalten: 2 absoluut-verzuim cases."""
-    history_since(dt.date(2024, 6, 1))
-    for municipality, n in ((world.winterswijk, 7), (world.aalten, 2)):
-        for _ in range(n):
-            person = PersonFactory(municipality=municipality, birth_date=dt.date(2013, 5, 5))
-            Residence.objects.create(person=person, municipality=municipality, start=None)
-    day = dt.date(2024, 11, 4)
-    clock.move_to(dt.datetime.combine(day, dt.time(9), tzinfo=AMSTERDAM))
-    w_person = Residence.objects.filter(municipality=world.winterswijk).first().person
-    case = open_case(w_person, CaseType.RELATIEF_16UUR, today=day, owner=None)
-    start_handhaving(
-        case,
-        HandhavingKind.PV,
-        actor=None,
-        handler=world.users["boa-regio"],
-        expected_version=None,
-        on=day,
-    )
-    for residence in Residence.objects.filter(municipality=world.aalten)[:2]:
-        open_case(residence.person, CaseType.ABSOLUUT, today=day, owner=None)
-    clock.move_to(dt.datetime(2026, 3, 11, 10, tzinfo=AMSTERDAM))
+    small_year(world, clock)
 
 
 def login(client, username):

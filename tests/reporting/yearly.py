@@ -166,3 +166,27 @@ def region(clock):
     )
     at(clock, dt.date(2026, 3, 11))
     return {"aalten": aalten, "winterswijk": winterswijk, "c1": c1, "c2": c2, "officer": officer}
+
+
+def small_year(world, clock) -> None:
+    """Winterswijk: 7 leerplichtigen, 1 PV; Aalten: 2 absoluut-verzuim cases."""
+    history_since(dt.date(2024, 6, 1))
+    for municipality, n in ((world.winterswijk, 7), (world.aalten, 2)):
+        for _ in range(n):
+            person = PersonFactory(municipality=municipality, birth_date=dt.date(2013, 5, 5))
+            Residence.objects.create(person=person, municipality=municipality, start=None)
+    day = dt.date(2024, 11, 4)
+    clock.move_to(dt.datetime.combine(day, dt.time(9), tzinfo=AMSTERDAM))
+    w_person = Residence.objects.filter(municipality=world.winterswijk).first().person
+    case = open_case(w_person, CaseType.RELATIEF_16UUR, today=day, owner=None)
+    start_handhaving(
+        case,
+        HandhavingKind.PV,
+        actor=None,
+        handler=world.users["boa-regio"],
+        expected_version=None,
+        on=day,
+    )
+    for residence in Residence.objects.filter(municipality=world.aalten)[:2]:
+        open_case(residence.person, CaseType.ABSOLUUT, today=day, owner=None)
+    clock.move_to(dt.datetime(2026, 3, 11, 10, tzinfo=AMSTERDAM))

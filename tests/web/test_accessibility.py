@@ -123,6 +123,11 @@ def test_main_screens_have_no_wcag_violations(live_server):
         reverse("reporting:reference"),
         f"{reverse('reporting:targets')}?schooljaar=2025-2026&gemeente=regio",
         reverse("reporting:report-text", args=["2025-2026", "0294"]),
+        f"{reverse('reporting:art25')}?schooljaar=2024-2025",
+        reverse("reporting:annual-report", args=["2024-2025", "regio"]),
+        reverse("reporting:annual-report", args=["2024-2025", "0294"]),
+        f"{reverse('reporting:benchmark')}?schooljaar=2024-2025",
+        f"{reverse('reporting:rmc')}?schooljaar=2024-2025",
     ]
     axe = Axe()
     problems: dict[str, str] = {}
@@ -149,6 +154,8 @@ def test_main_screens_have_no_wcag_violations(live_server):
             ("beheer", reverse("web:home")),
             ("beleid-winterswijk", "/financien/"),
             ("beleid-winterswijk", reverse("reporting:targets")),
+            ("beleid-winterswijk", reverse("reporting:annual-report", args=["2024-2025", "0294"])),
+            ("beleid-winterswijk", reverse("reporting:benchmark")),
             ("beheer", reverse("letters:templates")),
             ("beheer", reverse("letters:template", args=["controlebrief"])),
         ):
