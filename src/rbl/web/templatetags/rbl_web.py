@@ -29,6 +29,7 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
     items: list[tuple[str, str]] = []
     if user_grants(user).aggregates:
         items.append((reverse("reporting:dashboard"), "Dashboard"))
+        items.append((reverse("reporting:annual"), "Jaarcijfers"))
     if does_casework(user):
         items += [
             (reverse("web:my-work"), "Mijn werk"),
