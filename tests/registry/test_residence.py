@@ -511,3 +511,26 @@ def test_figures_of_a_past_peildatum_never_change(region, write, plans, towns):
         periods = history(bsn)
         for (_, _, end), (_, start, _) in zip(periods, periods[1:], strict=False):
             assert end is not None and start is not None and end <= start
+
+
+def test_sync_puts_the_planner_settings_back(region, on_postgres):
+    """PostgreSQL: a big import turns nested loops off for its transaction; the
+    reconciliation turns them on (and hash joins off for a few persons among many
+    residences) only while it runs."""
+    if not on_postgres:
+        pytest.skip("planner settings: PostgreSQL only")
+    people = [PersonFactory(municipality__code=AALTEN) for _ in range(30)]
+    sync_residences(D(2026, 3, 1))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_residence")
+        cursor.execute("SET LOCAL enable_nestloop = off")
+        # The last one written: one person in scope among 30 residences.
+        Person.objects.filter(pk=people[-1].pk).update(municipality_id=WINTERSWIJK)
+        result = sync_residences(D(2026, 3, 1), since=people[-1].updated_at)
+        cursor.execute(
+            "SELECT current_setting('enable_nestloop'), current_setting('enable_hashjoin'), "
+            "current_setting('enable_mergejoin')"
+        )
+        assert cursor.fetchone() == ("off", "on", "on")
+    assert (result.opened, result.closed) == (1, 1)
+    assert history(people[-1].bsn)[-1] == (WINTERSWIJK, D(2026, 3, 1), None)

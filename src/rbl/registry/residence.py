@@ -77,64 +77,65 @@ def sync_residences(day: dt.date, *, since: dt.datetime | None = None) -> Reside
     unknown = day if history_starts_on() is not None else None
     scope, params = ("p.updated_at >= %s", [_moment(since)]) if since else ("TRUE", [])
     result = ResidenceSync()
-    with connection.cursor() as cursor, _planner_for_lookups():
+    with connection.cursor() as cursor, _settings(cursor, enable_nestloop="on"):
         if not Residence.objects.exists():
             result.opened = _first_fill(cursor, scope, params, unknown)
             return result
         _drop_scope(cursor)
+        # The persons in scope with their open residence (if any), and the day it
+        # is to end: on a move, where the new one will start (or when the person
+        # left, if that came first); else on the day the person left.
+        settled_later = (
+            "w.settled_on IS NOT NULL AND (w.open_start IS NULL OR w.settled_on > w.open_start)"
+        )
+        new_start = _case(settled_later, "w.settled_on", "%s")
+        moved_on = _not_before("w.open_start", _earlier("w.gone", new_start))
+        close_at = (
+            f"CASE WHEN w.open_id IS NULL THEN NULL "
+            f"WHEN w.open_mun <> w.municipality_id THEN {moved_on} "
+            f"WHEN w.gone IS NOT NULL THEN {_not_before('w.open_start', 'w.gone')} END"
+        )
+        # ... and for a person without one, the end of their last residence.
+        last_end = 'SELECT MAX(c."end") FROM registry_residence c WHERE c.person_id = p.id'
         gone = _earliest("p.moved_out_on", "p.died_on", "p.aged_out_on")
-        temp = "TEMP TABLE" + (" " + SCOPE + " ON COMMIT DROP" if _pg() else " " + SCOPE)
-        cursor.execute(
-            f"CREATE {temp} AS SELECT p.id, p.municipality_id, p.settled_on, {gone} AS gone "
-            f"FROM registry_person p WHERE {scope}",
-            params,
+        temp = f"TEMP TABLE {SCOPE}" + (" ON COMMIT DROP" if _pg() else "")
+        scoped = _execute(
+            cursor,
+            f"CREATE {temp} AS SELECT w.*, {close_at} AS close_at FROM (SELECT p.id, "
+            f"p.municipality_id, p.settled_on, {gone} AS gone, o.id AS open_id, "
+            f"o.municipality_id AS open_mun, o.start AS open_start, "
+            f"CASE WHEN o.id IS NULL THEN ({last_end}) END AS last_end "
+            f"FROM registry_person p LEFT JOIN registry_residence o "
+            f'ON o.person_id = p.id AND o."end" IS NULL WHERE {scope}) w',
+            [day] * close_at.count("%s") + params,
         )
         if _pg():
             cursor.execute(f"ANALYZE {SCOPE}")
-        # 1. A move: the open residence in another municipality ends where the new
-        #    one will start (or when the person left, if that came first).
-        new_start = _case(
-            "s.settled_on IS NOT NULL AND (r.start IS NULL OR s.settled_on > r.start)",
-            "s.settled_on",
-            "%s",
-        )
-        end = _case("s.gone IS NOT NULL AND s.gone < {e}", "s.gone", "{e}").format(e=new_start)
-        end = _not_before_start(end)
-        result.closed = _execute(
-            cursor,
-            f'UPDATE registry_residence AS r SET "end" = {end} FROM {SCOPE} s '
-            f'WHERE r.person_id = s.id AND r."end" IS NULL '
-            f"AND r.municipality_id <> s.municipality_id",
-            [day] * end.count("%s"),
-        )
-        # 2. Moved out, died or aged out: the open residence ends that day.
-        result.closed += _execute(
-            cursor,
-            f'UPDATE registry_residence AS r SET "end" = {_not_before_start("s.gone")} '
-            f'FROM {SCOPE} s WHERE r.person_id = s.id AND r."end" IS NULL '
-            f"AND s.gone IS NOT NULL",
-        )
-        # 3. No open residence (new, back, or just moved): a new one, from the
-        #    settling date when it is not before the end of the one before, else
-        #    from the peildatum. For a person who has left it is closed at once, and
-        #    only made when it covers a day and the history has not followed the
-        #    person up to their leaving already (idempotence).
-        first = "s.settled_on" if unknown is None else "COALESCE(s.settled_on, %s)"
+        with _lookups_only(cursor, scoped):
+            result.closed = _execute(
+                cursor,
+                f'UPDATE registry_residence AS r SET "end" = w.close_at FROM {SCOPE} w '
+                f"WHERE r.id = w.open_id AND w.close_at IS NOT NULL",
+            )
+        # No open residence (new, back, or just moved): a new one, from the settling
+        # date when it is not before the end of the one before, else from the
+        # peildatum. For a person who has left it is closed at once, and only made
+        # when it covers a day and the history has not followed the person up to
+        # their leaving already (idempotence).
+        first = "m.settled_on" if unknown is None else "COALESCE(m.settled_on, %s)"
         start = (
-            f"CASE WHEN l.last_end IS NULL THEN {first} "
-            f"WHEN s.settled_on >= l.last_end THEN s.settled_on "
-            f"WHEN %s > l.last_end THEN %s ELSE l.last_end END"
+            f"CASE WHEN m.last_end IS NULL THEN {first} "
+            f"WHEN m.settled_on >= m.last_end THEN m.settled_on "
+            f"WHEN %s > m.last_end THEN %s ELSE m.last_end END"
         )
         start_params = [unknown] if unknown is not None else []
         result.opened = _execute(
             cursor,
             f'INSERT INTO registry_residence (person_id, municipality_id, "start", "end") '
-            f"SELECT n.id, n.municipality_id, n.start, n.gone FROM ("
-            f"SELECT s.id, s.municipality_id, s.gone, {start} AS start FROM {SCOPE} s "
-            f'LEFT JOIN (SELECT c.person_id, MAX(c."end") AS last_end FROM registry_residence c '
-            f"WHERE c.person_id IN (SELECT id FROM {SCOPE}) GROUP BY c.person_id) l "
-            f"ON l.person_id = s.id WHERE NOT EXISTS (SELECT 1 FROM registry_residence o "
-            f'WHERE o.person_id = s.id AND o."end" IS NULL)) n '
+            f"SELECT n.id, n.municipality_id, n.start, n.gone FROM (SELECT m.id, "
+            f"m.municipality_id, m.gone, {start} AS start FROM (SELECT w.id, w.municipality_id, "
+            f"w.settled_on, w.gone, COALESCE(w.close_at, w.last_end) AS last_end "
+            f"FROM {SCOPE} w WHERE w.open_id IS NULL OR w.open_mun <> w.municipality_id) m) n "
             f"WHERE n.gone IS NULL OR ((n.start IS NULL OR n.start < n.gone) "
             f"AND NOT EXISTS (SELECT 1 FROM registry_residence c "
             f'WHERE c.person_id = n.id AND c."end" >= n.gone))',
@@ -187,9 +188,14 @@ def _case(test: str, then: str, otherwise: str) -> str:
     return f"(CASE WHEN {test} THEN {then} ELSE {otherwise} END)"
 
 
-def _not_before_start(end: str) -> str:
-    """An end for the residence r that is not before its start."""
-    return _case(f"r.start IS NOT NULL AND {end} < r.start", "r.start", end)
+def _not_before(start: str, day: str) -> str:
+    """`day`, or `start` when that is later (an end not before its start)."""
+    return _case(f"{start} IS NOT NULL AND {day} < {start}", start, day)
+
+
+def _earlier(gone: str, day: str) -> str:
+    """`day`, or `gone` (a day the person left, or NULL) when that is earlier."""
+    return _case(f"{gone} IS NOT NULL AND {gone} < {day}", gone, day)
 
 
 def _earliest(*dates: str) -> str:
@@ -202,18 +208,35 @@ def _earliest(*dates: str) -> str:
 
 
 @contextmanager
-def _planner_for_lookups() -> Iterator[None]:
-    """PostgreSQL: a big import turns nested loops off for its transaction
-    (imports/stage.py); the reconciliation of a few persons wants them (index
-    lookups of their residences). The setting is put back afterwards."""
-    if not _pg():
+def _settings(cursor: Any, **values: str) -> Iterator[None]:
+    """PostgreSQL: planner settings for the block, then back to what they were.
+
+    A big import turns nested loops off for its transaction (imports/stage.py);
+    the reconciliation of the persons it changed wants them (index lookups of
+    their residences). Not put back after an error: the transaction is rolled
+    back then, and the settings with it."""
+    if not _pg() or not values:
         yield
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('enable_nestloop')")
-        (before,) = cursor.fetchone()
-        cursor.execute("SELECT set_config('enable_nestloop', 'on', true)")
-        # Not in a `finally`: after an error the transaction is rolled back, the
-        # setting with it, and a statement here would only hide the error.
-        yield
-        cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [before])
+    before = {}
+    for name, value in values.items():
+        cursor.execute("SELECT current_setting(%s)", [name])
+        before[name] = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    yield
+    for name, value in before.items():
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
+def _lookups_only(cursor: Any, scoped: int) -> Any:
+    """Settings for joining the persons in scope with all residences: index lookups
+    when they are few (a twentieth of the residences or less). The planner would
+    hash the whole table for a few thousand persons: at 1M residences and 20,000
+    persons the UPDATE took twice as long that way (bench/RESULTS.md)."""
+    if not _pg():
+        return _settings(cursor)
+    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'registry_residence'::regclass")
+    (residences,) = cursor.fetchone()
+    if scoped * 20 > residences:
+        return _settings(cursor)
+    return _settings(cursor, enable_hashjoin="off", enable_mergejoin="off")
