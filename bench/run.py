@@ -118,7 +118,7 @@ def create_region(data: Path, env: dict[str, str]) -> dict:
 def empty_registry(db: str) -> None:
     from django.db import connection
 
-    tables = ["absoluut_signal", "registry_enrolment", "registry_person"]
+    tables = ["absoluut_signal", "registry_enrolment", "registry_residence", "registry_person"]
     with connection.cursor() as cursor:
         if db == "pg":
             cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
