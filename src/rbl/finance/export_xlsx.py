@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from rbl.core.xlsx import sheet_title
 from rbl.finance.report import (
     CENTS,
     COUNT,
@@ -32,24 +33,13 @@ NUMBER_FORMATS = {
 }
 
 
-def _sheet_title(title: str, used: set[str]) -> str:
-    base = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "Blad"
-    name, n = base, 2
-    while name in used:
-        suffix = f" {n}"
-        name = base[: 31 - len(suffix)] + suffix
-        n += 1
-    used.add(name)
-    return name
-
-
 def workbook(sections: list[Section], heading: str) -> Workbook:
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
     bold = Font(bold=True)
     for section in sections:
-        sheet = book.create_sheet(_sheet_title(section.title, used))
+        sheet = book.create_sheet(sheet_title(section.title, used))
         sheet.cell(row=1, column=1, value=heading).font = Font(bold=True, size=13)
         row = 2
         if section.intro:

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from rbl.core.xlsx import sheet_title
 from rbl.reporting.figures import YearFigures
 from rbl.reporting.tables import Table
 
@@ -33,23 +34,12 @@ class Document:
     made: dt.datetime = field(default_factory=timezone.now)
 
 
-def _sheet_title(title: str, used: set[str]) -> str:
-    base = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "Blad"
-    name, n = base, 2
-    while name in used:
-        suffix = f" {n}"
-        name = base[: 31 - len(suffix)] + suffix
-        n += 1
-    used.add(name)
-    return name
-
-
 def xlsx_bytes(doc: Document) -> bytes:
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
     for table in doc.tables:
-        sheet = book.create_sheet(_sheet_title(table.title or doc.title, used))
+        sheet = book.create_sheet(sheet_title(table.title or doc.title, used))
         sheet.append([doc.title])
         sheet["A1"].font = Font(bold=True, size=13)
         if table.title:
@@ -78,7 +68,7 @@ def xlsx_bytes(doc: Document) -> bytes:
         sheet.column_dimensions[get_column_letter(len(table.columns) + 2)].width = 90
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
     if doc.text:
-        sheet = book.create_sheet(_sheet_title("Toelichting", used))
+        sheet = book.create_sheet(sheet_title("Toelichting", used))
         sheet.column_dimensions["A"].width = 120
         for paragraph in paragraphs(doc.text):
             sheet.append([paragraph])

@@ -14,10 +14,9 @@ from rbl.reporting.annual import build_annual_report
 from rbl.reporting.definitions import SchoolYear, Section
 from rbl.reporting.documents import Document
 from rbl.reporting.editors import editable_for
-from rbl.reporting.scope import default_year, school_years
-from rbl.reporting.snapshots import figures_for
+from rbl.reporting.scope import school_years
 from rbl.reporting.tables import REGION, year_table
-from rbl.reporting.views.art25 import chosen_year, download, scope_or_404
+from rbl.reporting.views.art25 import chosen_year, download, scope_or_404, year_page
 
 
 @login_required
@@ -65,38 +64,19 @@ def annual_report(request: HttpRequest, schooljaar: str, gemeente: str) -> HttpR
 
 @login_required
 def rmc_page(request: HttpRequest) -> HttpResponse:
-    """VSV and RMC trajects per municipality (R-33)."""
-    gemeente = request.GET.get("gemeente", "")
-    scope = scope_or_404(request, gemeente)
-    year = chosen_year(request)
-    figures = figures_for(year, list(scope.codes))
-    table = year_table(
-        figures,
-        scope.columns,
-        threshold=scope.threshold,
-        sections=(Section.RMC,),
-        title=f"RMC-cijfers schooljaar {year}",
+    """VSV and RMC trajects per municipality (R-33), with the VSV percentage."""
+    page = year_page(request, "RMC-cijfers", sections=(Section.RMC,))
+    rates = year_table(
+        page.figures, page.scope.columns, threshold=page.scope.threshold, sections=(Section.RATES,)
     )
-    vsv = year_table(figures, scope.columns, threshold=scope.threshold, sections=(Section.RATES,))
-    table.rows += [r for r in vsv.rows if r.key == "vsv_pct"]
+    page.table.rows += [r for r in rates.rows if r.key == "vsv_pct"]
     document = Document(
-        title=f"RMC-cijfers: voortijdig schoolverlaters en trajecten, schooljaar {year}",
-        meta=[f"Definities versie {figures.version}."],
-        tables=[table],
+        title=f"RMC-cijfers: voortijdig schoolverlaters en trajecten, schooljaar {page.year}",
+        meta=[f"Definities versie {page.figures.version}."],
+        tables=[page.table],
     )
     kind = request.GET.get("export")
     if kind in ("pdf", "xlsx", "csv"):
-        return download(request, document, table, kind, f"rmc-{year}-{gemeente or 'alle'}")
-    return render(
-        request,
-        "reporting/rmc.html",
-        {
-            "scope": scope,
-            "gemeente": gemeente,
-            "year": year,
-            "years": school_years(timezone.localdate(), history_starts_on()),
-            "figures": figures,
-            "table": table,
-            "default_year": default_year(timezone.localdate()),
-        },
-    )
+        slug = f"rmc-{page.year}-{page.gemeente or 'alle'}"
+        return download(request, document, page.table, kind, slug)
+    return render(request, "reporting/rmc.html", page.context())

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,8 +20,9 @@ from django.views.decorators.http import require_POST
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
 from rbl.registry.residence import history_starts_on
-from rbl.reporting.definitions import SchoolYear
+from rbl.reporting.definitions import SchoolYear, Section
 from rbl.reporting.documents import Document, art25_document, pdf_bytes, xlsx_bytes
+from rbl.reporting.figures import YearFigures
 from rbl.reporting.scope import (
     UnknownMunicipality,
     YearScope,
@@ -82,8 +85,34 @@ def download(
     return response
 
 
-@login_required
-def art25_page(request: HttpRequest) -> HttpResponse:
+@dataclass
+class YearPage:
+    """What every yearly table page shows: the reader's scope, the school year,
+    its figures and their table."""
+
+    scope: YearScope
+    gemeente: str
+    year: SchoolYear
+    figures: YearFigures
+    table: Table
+
+    def context(self, **more: Any) -> dict[str, Any]:
+        return {
+            "scope": self.scope,
+            "gemeente": self.gemeente,
+            "year": self.year,
+            "years": school_years(timezone.localdate(), history_starts_on()),
+            "figures": self.figures,
+            "table": self.table,
+            "closed": closed_years(),
+            **more,
+        }
+
+
+def year_page(
+    request: HttpRequest, title: str, sections: tuple[Section, ...] | None = None
+) -> YearPage:
+    """The figures of `?schooljaar=` for `?gemeente=` as the reader may see them."""
     gemeente = request.GET.get("gemeente", "")
     scope = scope_or_404(request, gemeente)
     year = chosen_year(request)
@@ -92,27 +121,30 @@ def art25_page(request: HttpRequest) -> HttpResponse:
         figures,
         scope.columns,
         threshold=scope.threshold,
-        title=f"Art. 25 Leerplichtwet, schooljaar {year}",
+        sections=sections,
+        title=f"{title}, schooljaar {year}",
     )
-    document = art25_document(figures, table)
+    return YearPage(scope, gemeente, year, figures, table)
+
+
+@login_required
+def art25_page(request: HttpRequest) -> HttpResponse:
+    page = year_page(request, "Art. 25 Leerplichtwet")
+    document = art25_document(page.figures, page.table)
     kind = request.GET.get("export")
     if kind in ("pdf", "xlsx", "csv"):
-        return download(request, document, table, kind, f"art25-{year}-{gemeente or 'alle'}")
-    today = timezone.localdate()
+        slug = f"art25-{page.year}-{page.gemeente or 'alle'}"
+        return download(request, document, page.table, kind, slug)
+    figures, year = page.figures, page.year
     return render(
         request,
         "reporting/art25.html",
-        {
-            "scope": scope,
-            "gemeente": gemeente,
-            "year": year,
-            "years": school_years(today, history_starts_on()),
-            "figures": figures,
-            "table": table,
-            "document": document,
-            "can_close": scope.closes_years and not figures.closed and year.end < today,
-            "closed": closed_years(),
-        },
+        page.context(
+            document=document,
+            can_close=(
+                page.scope.closes_years and not figures.closed and year.end < timezone.localdate()
+            ),
+        ),
     )
 
 
