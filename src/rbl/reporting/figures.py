@@ -1,11 +1,14 @@
 """The yearly figures of `definitions.FIGURES`, counted from dated facts.
 
-`count_year` counts one school year for a list of municipalities and, by its
-own queries over the same facts, for the region: every fact is attributed to
-one municipality at its own date (the principal of the case on that day, the
-residence on 1 October), so the region equals the sum of its municipalities,
-which the tests hold it to. A closed school year is served from its snapshot
-(`snapshots.py`), never counted again.
+`count_year` counts one school year for a list of municipalities and for the
+region they form: every fact is attributed to one municipality at its own date
+(the principal of the case on that day, the residence on 1 October). A figure
+that counts facts is one grouped query per set of facts, and the region's
+count is the sum of its rows (each fact has one municipality, so the region's
+own COUNT over the same rows is that sum); a figure that counts youth once
+(thuiszitters, VSV) is counted for the region over its youth, not added up.
+The tests hold the region to the sum of its municipalities. A closed school
+year is served from its snapshot (`snapshots.py`), never counted again.
 
 Each figure is a handful of grouped aggregates; nothing here loops over
 persons or cases in Python except the thuiszitters, whose "on any day of the
@@ -21,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from rbl.cases.models import (
@@ -41,7 +44,7 @@ from rbl.cases.models.principal import PrincipalPeriod, principal_at
 from rbl.cases.services.exemptions import _add_months
 from rbl.law.status import duty_birth_range, leerplicht_birth_range
 from rbl.organisation.models import Municipality
-from rbl.registry.models import Diploma, Enrolment, Exemption, Person, Residence
+from rbl.registry.models import Diploma, Enrolment, Exemption, Residence
 from rbl.registry.residence import history_starts_on
 from rbl.reporting.definitions import (
     BY_KEY,
@@ -163,15 +166,11 @@ def at_principal(qs: QuerySet, date_field: str, case: str | None = "case") -> Qu
     return principal_at(qs, date_field, case=case, name="gemeente")
 
 
-def residents_on(day: dt.date, codes: list[str]) -> QuerySet[Person]:
-    """Persons who lived in one of `codes` on `day`, annotated with `gemeente`."""
-    return Person.objects.resident_on(day, codes).annotate(gemeente=_municipality_on())
-
-
-def _municipality_on():
-    from django.db.models import F
-
-    return F("municipality_on")
+def residences_on(day: dt.date) -> QuerySet[Residence]:
+    """The residences that cover `day`, annotated with `gemeente`: one per
+    person who lived in the region that day. Filters on the person go through
+    `person__`, which joins the person once."""
+    return Residence.objects.on(day).annotate(gemeente=F("municipality_id"))
 
 
 # -- counting -------------------------------------------------------------------
@@ -181,53 +180,69 @@ def _in_year(field: str, year: SchoolYear, until: dt.date) -> Q:
     return Q(**{f"{field}__gte": year.start, f"{field}__lte": min(year.end, until)})
 
 
-def _grouped(qs: QuerySet, codes: list[str], *group: str) -> dict[Any, int]:
-    """{gemeente: n} or {(gemeente, group…): n} of a queryset annotated with `gemeente`."""
-    rows = qs.filter(gemeente__in=codes).values("gemeente", *group).annotate(n=Count("pk"))
-    out: dict[Any, int] = {}
-    for row in rows.order_by():
-        key = (row["gemeente"], *(row[g] for g in group)) if group else row["gemeente"]
-        out[key] = out.get(key, 0) + row["n"]
-    return out
-
-
-def _total(qs: QuerySet, codes: list[str], *group: str) -> dict[Any, int] | int:
-    """The region's own count: the same facts, not grouped by municipality."""
-    qs = qs.filter(gemeente__in=codes)
-    if not group:
-        return qs.count()
-    return {
-        tuple(row[g] for g in group) if len(group) > 1 else row[group[0]]: row["n"]
-        for row in qs.values(*group).annotate(n=Count("pk")).order_by()
-    }
-
-
 class _Counter:
-    """Collects per-municipality and regional values for one school year."""
+    """Collects per-municipality and regional values for one school year.
+
+    A figure that counts facts is counted by one grouped query per set of
+    facts: per municipality, and for the region the sum of those rows. Each
+    fact has exactly one municipality (GROUP BY splits the rows), so a second
+    COUNT over the same rows for the whole region could only give that sum,
+    at the price of reading every fact again."""
 
     def __init__(self, codes: list[str]) -> None:
         self.codes = codes
         self.per: dict[str, dict[str, Any]] = {c: {} for c in codes}
         self.region: dict[str, Any] = {}
+        # Counts made by another figure's query, stored later in their own section.
+        self.held: dict[str, dict[str, int]] = {}
+
+    def counts(self, qs: QuerySet, **figures: Q | None) -> dict[str, dict[str, int]]:
+        """One query over `qs` (annotated with `gemeente`): per figure, the rows
+        that match its condition (None: all rows) per municipality of `codes`."""
+        rows = (
+            qs.filter(gemeente__in=self.codes)
+            .values("gemeente")
+            .annotate(
+                **{
+                    key: Count("pk", filter=condition) if condition is not None else Count("pk")
+                    for key, condition in figures.items()
+                }
+            )
+            .order_by()
+        )
+        out: dict[str, dict[str, int]] = {key: defaultdict(int) for key in figures}
+        for row in rows:
+            for key in figures:
+                out[key][row["gemeente"]] += row[key]
+        return out
 
     def simple(self, key: str, qs: QuerySet) -> None:
-        counts = _grouped(qs, self.codes)
-        for code in self.codes:
-            self.per[code][key] = counts.get(code, 0)
-        self.region[key] = _total(qs, self.codes)
+        self.values(key, self.counts(qs, n=None)["n"])
 
     def by_code(self, key: str, qs: QuerySet, field: str, codes: Iterable[str]) -> None:
+        """A figure per code of `field` (report kind, legal ground), every code present."""
         codes = list(codes)
-        counts = _grouped(qs, self.codes, field)
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        rows = (
+            qs.filter(gemeente__in=self.codes)
+            .values("gemeente", field)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            counts[row["gemeente"], row[field]] += row["n"]
         for code in self.codes:
             self.per[code][key] = {c: counts.get((code, c), 0) for c in codes}
-        total = _total(qs, self.codes, field)
-        self.region[key] = {c: total.get(c, 0) for c in codes}  # type: ignore[union-attr]
+        self.region[key] = {c: sum(self.per[m][key][c] for m in self.codes) for c in codes}
 
-    def values(self, key: str, per: dict[str, int], region: int) -> None:
+    def values(self, key: str, per: dict[str, int], region: int | None = None) -> None:
+        """Stores a figure; `region` is the region's own count where it is not
+        the sum of the municipalities' (youth counted once: thuiszitters, VSV)."""
         for code in self.codes:
             self.per[code][key] = per.get(code, 0)
-        self.region[key] = region
+        self.region[key] = (
+            region if region is not None else sum(self.per[m][key] for m in self.codes)
+        )
 
 
 def count_year(
@@ -291,30 +306,35 @@ def completeness(year: SchoolYear, today: dt.date) -> str:
 
 
 def _population(c: _Counter, year: SchoolYear) -> None:
+    """Residents on 1 October: one query per figure, each joining only the
+    persons born in its range (and, for two of them, their diplomas or
+    enrolments by an anti- or semi-join)."""
     day = year.count_day
-    residents = residents_on(day, c.codes)
+    residents = residences_on(day)
     lp = leerplicht_birth_range(day)
     duty = duty_birth_range(day)
     c.simple(
         "leerplichtigen",
-        residents.filter(birth_date__gte=lp.earliest, birth_date__lte=lp.latest),
+        residents.filter(person__birth_date__gte=lp.earliest, person__birth_date__lte=lp.latest),
     )
-    with_sk = Diploma.objects.filter(bsn=OuterRef("bsn"), startkwalificatie=True, date__lte=day)
+    with_sk = Diploma.objects.filter(
+        bsn=OuterRef("person__bsn"), startkwalificatie=True, date__lte=day
+    )
     c.simple(
         "kwalificatieplichtigen",
-        residents.filter(birth_date__gte=duty.earliest, birth_date__lt=lp.earliest).exclude(
-            Exists(with_sk)
-        ),
+        residents.filter(
+            person__birth_date__gte=duty.earliest, person__birth_date__lt=lp.earliest
+        ).exclude(Exists(with_sk)),
     )
     # Aged 12 up to 23 on 1 October, enrolled at a school that day.
-    enrolled = Enrolment.objects.filter(bsn=OuterRef("bsn"), start__lte=day).filter(
+    enrolled = Enrolment.objects.filter(bsn=OuterRef("person__bsn"), start__lte=day).filter(
         Q(end__isnull=True) | Q(end__gte=day)
     )
     c.simple(
         "deelnemers",
         residents.filter(
-            birth_date__gt=_years_before(day, 23),
-            birth_date__lte=_years_before(day, 12),
+            person__birth_date__gt=_years_before(day, 23),
+            person__birth_date__lte=_years_before(day, 12),
         ).filter(Exists(enrolled)),
     )
 
@@ -338,18 +358,30 @@ def _cases(c: _Counter, year: SchoolYear, until: dt.date) -> None:
     opened = at_principal(
         Case.objects.filter(_in_year("opened_on", year, until)), "opened_on", None
     )
-    c.simple("absoluut_verzuim", opened.filter(type=CaseType.ABSOLUUT))
-    c.simple("verzuimzaken", opened.filter(type__in=VERZUIM_TYPES))
+    counts = c.counts(
+        opened.filter(type__in=[*VERZUIM_TYPES, CaseType.RMC]),
+        absoluut_verzuim=Q(type=CaseType.ABSOLUUT),
+        verzuimzaken=Q(type__in=VERZUIM_TYPES),
+        rmc_trajecten=Q(type=CaseType.RMC),
+    )
+    c.values("absoluut_verzuim", counts["absoluut_verzuim"])
+    c.values("verzuimzaken", counts["verzuimzaken"])
+    c.held["rmc_trajecten"] = counts["rmc_trajecten"]  # stored with the RMC figures
     handhaving = at_principal(
         Handhaving.objects.filter(_in_year("opened_on", year, until)), "opened_on"
     )
-    c.simple("halt", handhaving.filter(kind=HandhavingKind.HALT))
-    c.simple("pv", handhaving.filter(kind=HandhavingKind.PV))
+    counts = c.counts(
+        handhaving.filter(kind__in=[HandhavingKind.HALT, HandhavingKind.PV]),
+        halt=Q(kind=HandhavingKind.HALT),
+        pv=Q(kind=HandhavingKind.PV),
+    )
+    c.values("halt", counts["halt"])
+    c.values("pv", counts["pv"])
 
 
 def _decisions(c: _Counter, year: SchoolYear, until: dt.date) -> None:
     exemptions = Exemption.objects.filter(_in_year("decided_on", year, until)).annotate(
-        gemeente=_field("municipality_id")
+        gemeente=F("municipality_id")
     )
     c.by_code("vrijstellingen", exemptions, "ground", (code for code, _ in GRONDEN))
     leave = at_principal(
@@ -358,18 +390,14 @@ def _decisions(c: _Counter, year: SchoolYear, until: dt.date) -> None:
         .exclude(decision=""),
         "decided_on",
     )
-    c.simple("verlof", leave)
-    c.simple(
-        "verlof_toegekend",
-        leave.filter(decision__in=[LeaveDecision.TOEGEKEND, LeaveDecision.DEELS]),
+    counts = c.counts(
+        leave,
+        verlof=None,
+        verlof_toegekend=Q(decision__in=[LeaveDecision.TOEGEKEND, LeaveDecision.DEELS]),
+        verlof_afgewezen=Q(decision=LeaveDecision.AFGEWEZEN),
     )
-    c.simple("verlof_afgewezen", leave.filter(decision=LeaveDecision.AFGEWEZEN))
-
-
-def _field(name: str):
-    from django.db.models import F
-
-    return F(name)
+    for key in ("verlof", "verlof_toegekend", "verlof_afgewezen"):
+        c.values(key, counts[key])
 
 
 @dataclass(frozen=True)
@@ -476,22 +504,31 @@ def _rmc(c: _Counter, year: SchoolYear, until: dt.date) -> None:
         .order_by()
         .annotate(gemeente=Residence.municipality_at_expression("bsn", "uitschrijvingsdatum"))
     )
-    # One leaver per youth and year: DUO's lists repeat a leaver until the youth is back.
+    # One leaver per youth and year: DUO's lists repeat a leaver until the youth is
+    # back. The municipality is looked up once per report (a subquery that a filter
+    # on it would run a second time), the ones of `codes` kept here.
+    wanted = set(c.codes)
     per: dict[str, set[str]] = defaultdict(set)
-    for code, bsn in vsv.filter(gemeente__in=c.codes).values_list("gemeente", "bsn"):
-        per[code].add(bsn)
-    region = vsv.filter(gemeente__in=c.codes).values("bsn").distinct().count()
+    for code, bsn in vsv.values_list("gemeente", "bsn"):
+        if code in wanted:
+            per[code].add(bsn)
+    region = len(set().union(*per.values()))
     c.values("vsv", {code: len(b) for code, b in per.items()}, region)
 
-    rmc = Case.objects.filter(type=CaseType.RMC)
-    c.simple(
-        "rmc_trajecten",
-        at_principal(rmc.filter(_in_year("opened_on", year, until)), "opened_on", None),
+    c.values("rmc_trajecten", c.held.pop("rmc_trajecten"))
+    closed = at_principal(
+        Case.objects.filter(type=CaseType.RMC).filter(_in_year("closed_on", year, until)),
+        "closed_on",
+        None,
     )
-    closed = at_principal(rmc.filter(_in_year("closed_on", year, until)), "closed_on", None)
-    c.simple("rmc_naar_school", closed.filter(closing_reason__in=RMC_SCHOOL))
-    c.simple("rmc_naar_werk", closed.filter(closing_reason__in=RMC_WORK))
-    c.simple("rmc_overig", closed.exclude(closing_reason__in=[*RMC_SCHOOL, *RMC_WORK]))
+    counts = c.counts(
+        closed,
+        rmc_naar_school=Q(closing_reason__in=RMC_SCHOOL),
+        rmc_naar_werk=Q(closing_reason__in=RMC_WORK),
+        rmc_overig=~Q(closing_reason__in=[*RMC_SCHOOL, *RMC_WORK]),
+    )
+    for key in ("rmc_naar_school", "rmc_naar_werk", "rmc_overig"):
+        c.values(key, counts[key])
 
 
 # -- rates ----------------------------------------------------------------------
