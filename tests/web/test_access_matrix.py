@@ -223,6 +223,8 @@ MATRIX: dict[str, Rule] = {
     "web:import-errors": Rule(screen(IMPORTS), args=lambda w, t: [w.import_log.pk]),
     "web:caseload": Rule(screen({Role.COORDINATOR})),
     "web:access-log": Rule(screen({Role.PRIVACY})),
+    # The security log: the privacy officer and application management.
+    "accounts:security-log": Rule(screen({Role.PRIVACY, Role.BEHEER})),
     "finance:scenario": Rule(screen(FINANCE)),
     "reporting:dashboard": Rule(screen(FIGURES)),
     # The data-quality report: every item of their municipalities for who changes

@@ -353,3 +353,11 @@ def can_read_access_log(user: Any) -> bool:
 
 def can_configure(user: Any) -> bool:
     return grants(user).configures
+
+
+def can_read_security_log(user: Any, g: Grants | None = None) -> bool:
+    """The security log (logins, lockouts, second factor, API keys, roles) is
+    for the privacy officer and application management. `g`: the user's grants,
+    when the caller has them at hand already."""
+    g = grants(user) if g is None else g
+    return g.access_log or g.configures

@@ -5,3 +5,8 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "rbl.accounts"
     label = "accounts"
+    verbose_name = "medewerkers en inloggen"
+
+    def ready(self) -> None:
+        # The security log's receivers (logins, failures, lockouts).
+        from rbl.accounts import security  # noqa: F401

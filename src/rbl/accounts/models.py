@@ -65,3 +65,80 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} {self.municipality_id}"
+
+
+class SecurityEventKind(models.TextChoices):
+    """What the security log records (R-63). Never a password, a code or a BSN."""
+
+    LOGIN = "login", "Ingelogd"
+    LOGIN_FAILED = "login_failed", "Inloggen mislukt"
+    LOCKED = "locked", "Geblokkeerd na te veel mislukte pogingen"
+    REFUSED_LOCKED = "refused_locked", "Poging geweigerd: geblokkeerd"
+    UNLOCKED = "unlocked", "Blokkade opgeheven"
+    LOGOUT = "logout", "Uitgelogd"
+    SECOND_FACTOR_FAILED = "2fa_failed", "Tweede factor onjuist"
+    SECOND_FACTOR_SETUP = "2fa_setup", "Tweede factor ingesteld"
+    SECOND_FACTOR_RESET = "2fa_reset", "Tweede factor teruggezet"
+    RECOVERY_CODE_USED = "recovery_used", "Herstelcode gebruikt"
+    RECOVERY_CODES_NEW = "recovery_new", "Nieuwe herstelcodes gemaakt"
+    OIDC_REFUSED = "oidc_refused", "Inloggen via identity provider geweigerd"
+    TOKEN_CREATED = "token_created", "API-sleutel gemaakt"
+    TOKEN_REVOKED = "token_revoked", "API-sleutel ingetrokken"
+    TOKEN_REFUSED = "token_refused", "API-sleutel onjuist"
+    TOKEN_THROTTLED = "token_throttled", "API geweigerd: te veel onjuiste sleutels"
+    ROLE_GRANTED = "role_granted", "Rol gegeven"
+    ROLE_REVOKED = "role_revoked", "Rol ingetrokken"
+    PASSWORD_CHANGED = "password_changed", "Wachtwoord gewijzigd"
+    SESSIONS_ENDED = "sessions_ended", "Andere sessies beëindigd"
+
+
+class SecurityEventImmutableError(Exception):
+    """The security log may only be appended to."""
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise SecurityEventImmutableError("Het beveiligingslog kan niet worden gewijzigd.")
+
+
+class SecurityEvent(models.Model):
+    """One line of the security log: who (or which attempted username), what, when.
+
+    `username` is the name as typed at the login (it need not exist; nine digits
+    are masked, a BSN is never stored); `user` the account it belongs to, when
+    there is one; `actor` who did it for someone else (a role change, a token,
+    an unlock), empty for the user themselves or a command."""
+
+    at = models.DateTimeField("tijdstip", db_index=True)
+    kind = models.CharField("gebeurtenis", max_length=20, choices=SecurityEventKind.choices)
+    username = models.CharField("gebruikersnaam", max_length=150, blank=True)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="medewerker",
+    )
+    actor = models.CharField("door", max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField("IP-adres", null=True, blank=True)
+    detail = models.CharField("toelichting", max_length=300, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "beveiligingslogregel"
+        verbose_name_plural = "beveiligingslog"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["username", "at"], name="securitylog_username_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise SecurityEventImmutableError("Het beveiligingslog kan niet worden gewijzigd.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SecurityEventImmutableError("Het beveiligingslog kan niet worden verwijderd.")

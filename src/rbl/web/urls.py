@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from rbl.accounts.views import LoginView
 from rbl.web.views import (
     accesslog,
     caseload,
@@ -17,7 +18,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("werk/", lists.my_work, name="my-work"),
     path("team/", lists.team, name="team"),

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
+from rbl.accounts.access import can_read_security_log
 from rbl.web import opaque
 from rbl.web.permissions import (
     does_casework,
@@ -53,6 +54,8 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
         items.append((reverse("web:caseload"), "Caseload"))
     if user_grants(user).access_log:
         items.append((reverse("web:access-log"), "Toegangslog"))
+    if can_read_security_log(user, user_grants(user)):
+        items.append((reverse("accounts:security-log"), "Beveiligingslog"))
     if may_import(user):
         items.append((reverse("web:import"), "Importeren"))
     if user_grants(user).edit_cases:  # accounts.access.can_make_letters, from the cache

@@ -136,6 +136,17 @@ def setup_screens(user: Any) -> dict[str, Any]:
                 "benchmark de gemeenten vergelijken.",
             )
         )
+    from rbl.accounts.access import can_read_security_log
+
+    if can_read_security_log(user):
+        screens.append(
+            (
+                reverse("accounts:security-log"),
+                "Beveiligingslog",
+                "Wie wanneer inlogde, mislukte pogingen en blokkades, de tweede factor, "
+                "API-sleutels en gewijzigde rollen.",
+            )
+        )
     from rbl.finance.views import may_use_finance
 
     if may_use_finance(user):
