@@ -534,3 +534,25 @@ def test_sync_puts_the_planner_settings_back(region, on_postgres):
         assert cursor.fetchone() == ("off", "on", "on")
     assert (result.opened, result.closed) == (1, 1)
     assert history(people[-1].bsn)[-1] == (WINTERSWIJK, D(2026, 3, 1), None)
+
+
+def test_person_page_shows_the_residence_history(db, client, settings):
+    from django.urls import reverse
+
+    from tests.web.world import build_world
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    world = build_world()
+    person = world.persons["own"]
+    Residence.objects.create(
+        person=person, municipality=world.winterswijk, start=D(2026, 2, 1), end=D(2026, 2, 1)
+    )  # covers no day: not shown
+    Residence.objects.create(person=person, municipality=world.aalten, start=D(2026, 2, 1))
+    Residence.objects.create(person=person, municipality=world.winterswijk, end=D(2026, 2, 1))
+    client.force_login(world.users["lpa-aalten"])
+    page = client.get(reverse("web:person", args=[person.pk])).content.decode()
+    table = page.split("Woonhistorie")[1].split("</table>")[0]
+    rows = [" ".join(r.split()) for r in table.split("<tr>")[2:]]
+    assert [r.count(world.winterswijk.name) for r in rows] == [1, 0]
+    assert "onbekend" in rows[0] and "01-02-2026" in rows[0]
+    assert "01-02-2026" in rows[1] and "nu" in rows[1] and world.aalten.name in rows[1]

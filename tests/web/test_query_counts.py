@@ -18,7 +18,7 @@ from tests.web.world import World
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 26  # the person page also lists the youth's exemptions and documents
+MAX_QUERIES = 27  # the person page also lists the exemptions, documents, residences
 
 
 def add_cases(world: World, count: int, start: int) -> None:

@@ -161,7 +161,10 @@ def _first_fill(cursor: Any, scope: str, params: list[Any], unknown: dt.date | N
         return _execute(cursor, sql, [*start_params, *params])
     from rbl.registry.imports.stage import indexes_built_after_load
 
-    with indexes_built_after_load(Residence):
+    # Memory for building the indexes and checking the foreign keys (PostgreSQL
+    # runs that check with maintenance_work_mem as its work_mem), as the bulk
+    # path gives its own first load (imports/bulk.py).
+    with _settings(cursor, maintenance_work_mem="512MB"), indexes_built_after_load(Residence):
         return _execute(cursor, sql, [*start_params, *params])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -59,6 +60,13 @@ def person_page(
                 .select_related("municipality")
                 .order_by("-start", "-pk")
             ),
+            "residences": [
+                r
+                for r in youth.residences.select_related("municipality").order_by(
+                    F("start").asc(nulls_first=True), "pk"
+                )
+                if r.start is None or r.end is None or r.start < r.end  # covers a day
+            ],
             "timeline": person_timeline(youth, cases),
             "legal_status": legal,
             "address": full_address(youth),
