@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -189,8 +189,9 @@ class _Counter:
     COUNT over the same rows for the whole region could only give that sum,
     at the price of reading every fact again."""
 
-    def __init__(self, codes: list[str]) -> None:
+    def __init__(self, codes: list[str], *, everywhere: bool = False) -> None:
         self.codes = codes
+        self.everywhere = everywhere  # `codes` holds every municipality
         self.per: dict[str, dict[str, Any]] = {c: {} for c in codes}
         self.region: dict[str, Any] = {}
         # Counts made by another figure's query, stored later in their own section.
@@ -254,7 +255,7 @@ def count_year(
     names = dict(Municipality.objects.order_by("name").values_list("code", "name"))
     codes = sorted(codes if codes is not None else names, key=lambda c: names.get(c, c))
     until = min(year.end, today)
-    c = _Counter(codes)
+    c = _Counter(codes, everywhere=set(codes) >= set(names))
     _population(c, year)
     _reports(c, year, until)
     _cases(c, year, until)
@@ -400,8 +401,7 @@ def _decisions(c: _Counter, year: SchoolYear, until: dt.date) -> None:
         c.values(key, counts[key])
 
 
-@dataclass(frozen=True)
-class _Spell:
+class _Spell(NamedTuple):
     """The days of one case on which its youth was a thuiszitter in the year."""
 
     person_id: int
@@ -415,26 +415,49 @@ class _Spell:
         return _add_months(self.last, -THUISZITTER_LONG_MONTHS) >= self.since
 
 
-def thuiszitter_spells(year: SchoolYear, until: dt.date) -> list[_Spell]:
+def thuiszitter_cases(
+    year: SchoolYear, until: dt.date, codes: list[str] | None = None
+) -> QuerySet[Case]:
+    """The cases that can make their youth a thuiszitter in the year: absoluut
+    and relatief verzuim, opened up to `until`, not closed before 1 August.
+
+    With `codes`, only those of youth who have such a case that has (or had)
+    one of `codes` as its principal: a youth counts for the principal of the
+    case of their first spell on its first day, so the others cannot count
+    for `codes`; all cases of the youth who can are kept (the first spell
+    and "three months or longer" look at all of them)."""
+    cases = Case.objects.filter(
+        Q(type=CaseType.ABSOLUUT) | Q(type__in=list(RELATIEF_TYPES)),
+        opened_on__lte=until,
+    ).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=year.start))
+    if codes is not None:
+        principal_here = cases.filter(principal_periods__municipality_id__in=codes)
+        cases = cases.filter(person_id__in=principal_here.values("person_id"))
+    return cases
+
+
+def thuiszitter_spells(
+    year: SchoolYear, until: dt.date, codes: list[str] | None = None
+) -> list[_Spell]:
     """Every case that made its youth a thuiszitter on a day from 1 August up
     to `until` (at most 31 July): absoluut and langdurig verzuim from the
     day it was opened, other relatief verzuim once the absence has lasted
-    more than four weeks; up to the day the case was closed."""
+    more than four weeks; up to the day the case was closed. With `codes`,
+    the cases of `thuiszitter_cases`."""
     cases = (
-        Case.objects.filter(
-            Q(type=CaseType.ABSOLUUT) | Q(type__in=list(RELATIEF_TYPES)),
-            opened_on__lte=until,
-        )
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=year.start))
+        thuiszitter_cases(year, until, codes)
         .values_list("pk", "person_id", "type", "opened_on", "closed_on", "absent_since")
-        .order_by("pk")
+        .order_by()
     )
     spells = []
+    start = year.start
+    after = dt.timedelta(weeks=THUISZITTER_WEEKS, days=1)
+    from_opening = (CaseType.ABSOLUUT, CaseType.LANGDURIG)
     for pk, person_id, case_type, opened, closed, absent_since in cases:
         since = absent_since or opened
-        first = max(year.start, opened)
-        if case_type not in (CaseType.ABSOLUUT, CaseType.LANGDURIG):
-            first = max(first, since + dt.timedelta(weeks=THUISZITTER_WEEKS, days=1))
+        first = max(start, opened)
+        if case_type not in from_opening:
+            first = max(first, since + after)
         last = min(until, closed) if closed else until
         if first <= last:
             spells.append(_Spell(person_id, pk, first, last, since))
@@ -444,25 +467,31 @@ def thuiszitter_spells(year: SchoolYear, until: dt.date) -> list[_Spell]:
 def _thuiszitters(c: _Counter, year: SchoolYear, until: dt.date) -> None:
     """Distinct youth; each counted once, for the principal of the case that
     made them a thuiszitter first in the year; long when any of their spells
-    lasted three months or more."""
-    by_person: dict[int, list[_Spell]] = defaultdict(list)
-    for spell in thuiszitter_spells(year, until):
-        by_person[spell.person_id].append(spell)
-    firsts = {
-        min(spells, key=lambda s: (s.first, s.case_id)): any(s.long for s in spells)
-        for spells in by_person.values()
-    }
-    where = principals_on({s.case_id: s.first for s in firsts})
+    lasted three months or more. For some municipalities only, only the
+    cases of youth who can count for them are read (`thuiszitter_cases`)."""
+    codes = None if c.everywhere else c.codes
+    first_of: dict[int, _Spell] = {}  # youth -> their first spell
+    long_youth: set[int] = set()
+    for spell in thuiszitter_spells(year, until, codes):
+        first = first_of.get(spell.person_id)
+        if first is None or (spell.first, spell.case_id) < (first.first, first.case_id):
+            first_of[spell.person_id] = spell
+        if spell.person_id not in long_youth and spell.long:
+            long_youth.add(spell.person_id)
+    where = principals_on(
+        {s.case_id: s.first for s in first_of.values()},
+        PrincipalPeriod.objects.filter(case__in=thuiszitter_cases(year, until, codes)),
+    )
     per_all: dict[str, int] = defaultdict(int)
     per_long: dict[str, int] = defaultdict(int)
     total = total_long = 0
-    for spell, long in firsts.items():
+    for person_id, spell in first_of.items():
         code = where.get(spell.case_id)
         if code not in c.per:
             continue
         per_all[code] += 1
         total += 1
-        if long:
+        if person_id in long_youth:
             per_long[code] += 1
             total_long += 1
     c.values("thuiszitters", per_all, total)
@@ -474,21 +503,32 @@ def _thuiszitters(c: _Counter, year: SchoolYear, until: dt.date) -> None:
     )
 
 
-def principals_on(days: dict[int, dt.date]) -> dict[int, str]:
+def principals_on(
+    days: dict[int, dt.date], periods: QuerySet[PrincipalPeriod] | None = None
+) -> dict[int, str]:
     """{case id: the principal of the case on its day}; a day before the first
-    period counts as the opening day (as `principal_at` does)."""
-    periods: dict[int, list[tuple[dt.date, dt.date | None, str]]] = defaultdict(list)
+    period counts as the opening day (as `principal_at` does). `periods`: a
+    query that holds (at least) the periods of these cases, read in one go;
+    else they are read by id, 5,000 cases at a time."""
+    spans_of: dict[int, list[tuple[dt.date, dt.date | None, str]]] = defaultdict(list)
     ids = list(days)
-    for chunk in range(0, len(ids), 5000):
-        for case_id, start, end, code in (
+    queries = (
+        [periods]
+        if periods is not None
+        else [
             PrincipalPeriod.objects.filter(case_id__in=ids[chunk : chunk + 5000])
-            .order_by("case_id", "start", "pk")
-            .values_list("case_id", "start", "end", "municipality_id")
+            for chunk in range(0, len(ids), 5000)
+        ]
+    )
+    for query in queries:
+        for case_id, start, end, code in query.order_by("case_id", "start", "pk").values_list(
+            "case_id", "start", "end", "municipality_id"
         ):
-            periods[case_id].append((start, end, code))
+            if case_id in days:
+                spans_of[case_id].append((start, end, code))
     out: dict[int, str] = {}
     for case_id, day in days.items():
-        spans = periods.get(case_id)
+        spans = spans_of.get(case_id)
         if not spans:
             continue
         out[case_id] = spans[0][2]
