@@ -184,10 +184,11 @@ class _Counter:
     """Collects per-municipality and regional values for one school year.
 
     A figure that counts facts is counted by one grouped query per set of
-    facts: per municipality, and for the region the sum of those rows. Each
-    fact has exactly one municipality (GROUP BY splits the rows), so a second
-    COUNT over the same rows for the whole region could only give that sum,
-    at the price of reading every fact again."""
+    facts per municipality, and for the region by its own query: a plain
+    COUNT(DISTINCT) over the same facts, not grouped by municipality and, when
+    the region is every municipality there is, not restricted to one either.
+    So a fact that got no municipality, or two, makes the region differ from
+    the sum of its municipalities, and the tests would see it."""
 
     def __init__(self, codes: list[str], *, everywhere: bool = False) -> None:
         self.codes = codes
@@ -196,6 +197,11 @@ class _Counter:
         self.region: dict[str, Any] = {}
         # Counts made by another figure's query, stored later in their own section.
         self.held: dict[str, dict[str, int]] = {}
+        # The region's own counts of the figures counted by `counts`.
+        self.own: dict[str, int] = {}
+
+    def _region_rows(self, qs: QuerySet) -> QuerySet:
+        return qs if self.everywhere else qs.filter(gemeente__in=self.codes)
 
     def counts(self, qs: QuerySet, **figures: Q | None) -> dict[str, dict[str, int]]:
         """One query over `qs` (annotated with `gemeente`): per figure, the rows
@@ -215,10 +221,20 @@ class _Counter:
         for row in rows:
             for key in figures:
                 out[key][row["gemeente"]] += row[key]
+        totals = self._region_rows(qs).aggregate(
+            **{
+                f"region_{key}": Count("pk", filter=condition, distinct=True)
+                if condition is not None
+                else Count("pk", distinct=True)
+                for key, condition in figures.items()
+            }
+        )
+        self.own.update({key: totals[f"region_{key}"] for key in figures})
         return out
 
     def simple(self, key: str, qs: QuerySet) -> None:
-        self.values(key, self.counts(qs, n=None)["n"])
+        per = self.counts(qs, n=None)["n"]
+        self.values(key, per, self.own.pop("n"))
 
     def by_code(self, key: str, qs: QuerySet, field: str, codes: Iterable[str]) -> None:
         """A figure per code of `field` (report kind, legal ground), every code present."""
@@ -234,16 +250,21 @@ class _Counter:
             counts[row["gemeente"], row[field]] += row["n"]
         for code in self.codes:
             self.per[code][key] = {c: counts.get((code, c), 0) for c in codes}
-        self.region[key] = {c: sum(self.per[m][key][c] for m in self.codes) for c in codes}
+        own = dict(
+            self._region_rows(qs)
+            .values(field)
+            .annotate(n=Count("pk", distinct=True))
+            .order_by()
+            .values_list(field, "n")
+        )
+        self.region[key] = {c: own.get(c, 0) for c in codes}
 
     def values(self, key: str, per: dict[str, int], region: int | None = None) -> None:
-        """Stores a figure; `region` is the region's own count where it is not
-        the sum of the municipalities' (youth counted once: thuiszitters, VSV)."""
+        """Stores a figure with the region's own count: `region`, or the one
+        `counts` made for it."""
         for code in self.codes:
             self.per[code][key] = per.get(code, 0)
-        self.region[key] = (
-            region if region is not None else sum(self.per[m][key] for m in self.codes)
-        )
+        self.region[key] = region if region is not None else self.own.pop(key)
 
 
 def count_year(
