@@ -24,3 +24,11 @@ extra=${1:-}
 spec="."
 [ -n "$extra" ] && spec=".[$extra]"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec"
+# The tests log in against a real OpenID Connect provider (npm oidc-provider, run by Node.js).
+if [ "$extra" = test ]; then
+  if command -v npm >/dev/null 2>&1; then
+    [ -d tests/oidc_provider/node_modules/oidc-provider ] || (cd tests/oidc_provider && npm ci --no-audit --no-fund --loglevel=error)
+  else
+    echo "Let op: Node.js/npm ontbreekt; de OIDC-tests worden overgeslagen (Debian: apt install nodejs npm)." >&2
+  fi
+fi

@@ -61,6 +61,37 @@ def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+@pytest.fixture(autouse=True)
+def _test_logins_include_the_second_factor(request, monkeypatch):
+    """`client.force_login(user)` and `client.login(...)` give a session as after
+    the whole login, second factor included (tests/secondfactor.py). Tests of
+    the login steps themselves post to /login/, or mark themselves
+    `real_second_factor` to get Django's plain methods."""
+    if "real_second_factor" in request.keywords:
+        return
+    from django.test import Client
+
+    from tests.secondfactor import verify_session
+
+    force_login, login = Client.force_login, Client.login
+
+    def verified_force_login(self, user, backend=None):
+        force_login(self, user, backend)
+        verify_session(self, user)
+
+    def verified_login(self, **credentials):
+        from django.contrib.auth import get_user_model
+
+        ok = login(self, **credentials)
+        if ok:
+            user = get_user_model().objects.get(pk=self.session["_auth_user_id"])
+            verify_session(self, user)
+        return ok
+
+    monkeypatch.setattr(Client, "force_login", verified_force_login)
+    monkeypatch.setattr(Client, "login", verified_login)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _session_clock():
     """Session- and module-scoped fixtures see the suite's moment too."""

@@ -41,8 +41,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "django_tasks",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "rbl.accounts.secondfactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -155,7 +159,23 @@ MEDIA_URL = "media/"
 AUTHENTICATION_BACKENDS = [
     "rbl.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "rbl.accounts.oidc.OidcBackend",
 ]
+# Login through the organisation's identity provider (OpenID Connect, rbl.accounts.oidc).
+# RBL_OIDC_ISSUER: the issuer URL (endpoints by discovery); empty turns it off.
+RBL_OIDC_ISSUER = os.environ.get("RBL_OIDC_ISSUER", "").strip().rstrip("/")
+# RBL_OIDC_CLIENT_ID, RBL_OIDC_CLIENT_SECRET: RBL's client registration there.
+RBL_OIDC_CLIENT_ID = os.environ.get("RBL_OIDC_CLIENT_ID", "")
+RBL_OIDC_CLIENT_SECRET = os.environ.get("RBL_OIDC_CLIENT_SECRET", "")
+# RBL_OIDC_USERNAME_CLAIM: the claim holding the RBL username; RBL_OIDC_SCOPES: scopes asked.
+RBL_OIDC_USERNAME_CLAIM = os.environ.get("RBL_OIDC_USERNAME_CLAIM", "preferred_username")
+RBL_OIDC_SCOPES = os.environ.get("RBL_OIDC_SCOPES", "openid profile")
+# RBL_OIDC_MFA_ACR / RBL_OIDC_MFA_AMR: comma-separated acr values and amr methods that
+# show a second factor at the provider; such a login skips RBL's own second factor.
+RBL_OIDC_MFA_ACR = os.environ.get("RBL_OIDC_MFA_ACR", "")
+RBL_OIDC_MFA_AMR = os.environ.get("RBL_OIDC_MFA_AMR", "mfa,otp,hwk,sms,sc")
+# RBL_OIDC_NAME: the provider's name on the login button ("Inloggen via ...").
+RBL_OIDC_NAME = os.environ.get("RBL_OIDC_NAME", "")
 AXES_FAILURE_LIMIT = int(os.environ.get("RBL_LOGIN_MAX_FAILURES", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("RBL_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -173,6 +193,11 @@ AXES_USERNAME_CALLABLE = "rbl.accounts.security.axes_username"  # masks a BSN ty
 # throttles per address on its own.
 SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W006"]
 
+# Second factor (django-otp, rbl.accounts.secondfactor): an authenticator app
+# (TOTP) with one-time recovery codes, for every role that sees persons, cases or
+# the access log, except on a demo database. RBL_OTP_ISSUER: the name the app shows.
+OTP_TOTP_ISSUER = os.environ.get("RBL_OTP_ISSUER", "RBL")
+
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
@@ -180,6 +205,8 @@ LOGOUT_REDIRECT_URL = "/login/"
 # RBL_SESSION_MINUTES: idle time after which a session expires (R-63).
 SESSION_COOKIE_AGE = int(os.environ.get("RBL_SESSION_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# Sessions know their user, so a password or role change ends the other ones.
+SESSION_ENGINE = "rbl.accounts.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 # RBL_SECURE_COOKIES: send cookies over HTTPS only (set to 1 behind TLS).
@@ -239,7 +266,8 @@ RBL_BASE_URL = os.environ.get("RBL_BASE_URL", "http://127.0.0.1:8000").rstrip("/
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # API keys of service accounts only, made by application management.
+        "rbl.accounts.tokens.ServiceTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -249,6 +277,11 @@ REST_FRAMEWORK = {
     # Every error in Dutch, as JSON (also 404/500 outside the views: rbl.web.views.errors).
     "EXCEPTION_HANDLER": "rbl.api.errors.exception_handler",
 }
+
+# RBL_API_MAX_FAILURES wrong API keys from one address within RBL_API_FAILURE_MINUTES:
+# every token request from there is answered 429 until the window has passed.
+RBL_API_MAX_FAILURES = int(os.environ.get("RBL_API_MAX_FAILURES", "10"))
+RBL_API_FAILURE_MINUTES = int(os.environ.get("RBL_API_FAILURE_MINUTES", "15"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "RBL API",

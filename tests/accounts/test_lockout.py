@@ -25,6 +25,14 @@ pytestmark = pytest.mark.django_db
 USER = "beleid-winterswijk"
 
 
+@pytest.fixture(autouse=True)
+def _policy_adviser_without_app(world):
+    """The policy adviser has set up no second factor (not required for the role)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user__username=USER).delete()
+
+
 def attempt(client, username: str, password: str):
     return client.post("/login/", {"username": username, "password": password})
 

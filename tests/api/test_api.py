@@ -4,7 +4,6 @@ see, the page envelope and filters, token auth, and access logging."""
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rbl.audit.models import AccessLogEntry, Action
@@ -143,10 +142,17 @@ def test_policy_officer_gets_no_person_through_the_api(world):
 
 
 def test_token_authentication(world):
-    token = Token.objects.create(user=world.users["lpa-winterswijk"])
+    from rbl.accounts.models import Role
+    from rbl.accounts.tokens import create_token
+    from tests.cases.factories import staff
+
+    account = staff("koppeling-winterswijk", Role.LPA, world.winterswijk)
+    account.is_service_account = True
+    account.save()
+    _, key = create_token(account, "koppeling", actor=world.users["beheer"])
     client = APIClient()
     assert client.get("/api/v1/zaken/").status_code in (401, 403)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     body = client.get("/api/v1/zaken/").json()
     assert [z["id"] for z in body["results"]] == [opaque.case_id(world.cases["other"].pk)]
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.test import APIClient
 from rest_framework.throttling import BaseThrottle
 
@@ -98,7 +97,9 @@ def test_403_for_a_wrong_token(world):
 def test_401_with_the_token_challenge_when_token_authentication_comes_first(world, monkeypatch):
     """With session authentication first (as configured) DRF answers 403; a
     view that asks for a token answers 401 with WWW-Authenticate, in Dutch."""
-    monkeypatch.setattr(CaseListView, "authentication_classes", [TokenAuthentication])
+    from rbl.accounts.tokens import ServiceTokenAuthentication
+
+    monkeypatch.setattr(CaseListView, "authentication_classes", [ServiceTokenAuthentication])
     response = APIClient().get("/api/v1/zaken/")
     assert dutch_json(response, 401) == {"detail": errors.NOT_AUTHENTICATED}
     assert response["WWW-Authenticate"] == "Token"

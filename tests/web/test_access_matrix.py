@@ -225,6 +225,28 @@ MATRIX: dict[str, Rule] = {
     "web:access-log": Rule(screen({Role.PRIVACY})),
     # The security log: the privacy officer and application management.
     "accounts:security-log": Rule(screen({Role.PRIVACY, Role.BEHEER})),
+    # The login's second step and the set-up: for a login waiting for its second
+    # factor; anyone else is sent on (to the login, or home when logged in with
+    # the factor already set up). The recovery codes show once, right after they
+    # were made; otherwise on to the Tweede factor page (or the login).
+    "accounts:second-factor": Rule(lambda role, t: 302),
+    "accounts:setup": Rule(lambda role, t: 302),
+    "accounts:recovery-codes": Rule(lambda role, t: 302),
+    # API keys of service accounts: application management. Revoking an unknown
+    # key: 404 for them.
+    "accounts:api-tokens": Rule(screen({Role.BEHEER})),
+    "accounts:api-token-revoke": Rule(
+        _login_required(lambda role, t: 404 if role == Role.BEHEER else 403),
+        args=lambda w, t: [999999],
+        method="post",
+    ),
+    # Login through the organisation's identity provider: off unless RBL_OIDC_ISSUER
+    # is set (tests/accounts/test_oidc.py runs it against a real provider).
+    "accounts:oidc-login": Rule(lambda role, t: 404),
+    "accounts:oidc-callback": Rule(lambda role, t: 404),
+    # Every user's own password and second factor.
+    "accounts:password-change": Rule(_login_required(lambda role, t: 200)),
+    "accounts:my-second-factor": Rule(_login_required(lambda role, t: 200)),
     "finance:scenario": Rule(screen(FINANCE)),
     "reporting:dashboard": Rule(screen(FIGURES)),
     # The data-quality report: every item of their municipalities for who changes

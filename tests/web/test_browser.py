@@ -79,12 +79,23 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def log_in(page, base: str, username: str) -> None:
+def log_in(page, base: str, username: str, password: str = PASSWORD) -> None:
+    """The whole login: password, then the code of the user's authenticator app
+    when RBL asks for it (tests/secondfactor.py)."""
     page.goto(f"{base}/login/")
     page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_load_state()
+    if page.url.split("?")[0].endswith("/login/code/"):
+        from django.contrib.auth import get_user_model
+
+        from tests.secondfactor import current_code
+
+        code = current_code(get_user_model().objects.get(username=username))
+        page.get_by_label("Code").fill(code)
+        page.get_by_role("button", name="Bevestigen").click()
+        page.wait_for_load_state()
 
 
 @closes_its_connections

@@ -18,7 +18,8 @@ from tests.web.world import World
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 27  # the person page also lists the exemptions, documents, residences
+MAX_QUERIES = 28  # the person page also lists the exemptions, documents, residences
+# (one more: the session's second-factor device, django-otp, R-63)
 
 
 def add_cases(world: World, count: int, start: int) -> None:

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rbl.accounts.models import Role, User
 from rbl.cases.models import Case, Task, TaskKind
@@ -41,6 +42,8 @@ def _user(username: str, role: str, *municipalities: Municipality) -> User:
     user.first_name = username.split("-")[0].capitalize()
     user.last_name = "Test"
     user.save()
+    # Every world user has an authenticator app; browser logins type its code.
+    TOTPDevice.objects.create(user=user, name="telefoon", confirmed=True)
     return user
 
 

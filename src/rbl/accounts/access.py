@@ -361,3 +361,13 @@ def can_read_security_log(user: Any, g: Grants | None = None) -> bool:
     when the caller has them at hand already."""
     g = grants(user) if g is None else g
     return g.access_log or g.configures
+
+
+def sees_personal_data(user: Any, g: Grants | None = None) -> bool:
+    """Whether `user` may see persons, cases or the access log: such a user
+    needs a second factor to log in (R-63, `accounts.secondfactor`). Besides
+    the roles, whoever owns a case (a school's fixed contact) sees it."""
+    g = grants(user) if g is None else g
+    if g.persons or g.all_cases or g.handhaving_cases or g.access_log:
+        return True
+    return _active(user) and user.owned_cases.exists()

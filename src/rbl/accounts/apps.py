@@ -10,3 +10,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # The security log's receivers (logins, failures, lockouts).
         from rbl.accounts import security  # noqa: F401
+        from rbl.accounts.sessions import connect
+
+        connect()  # a password or role change ends the user's sessions

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 
@@ -29,10 +30,27 @@ class User(AbstractUser):
     """A staff member of the executing municipality."""
 
     function = models.CharField("functie", max_length=100, blank=True)
+    # A service account is another system calling the API with a key made by
+    # application management (ServiceToken); it never logs in to the screens.
+    is_service_account = models.BooleanField("dienstaccount", default=False)
 
     class Meta:
         verbose_name = "medewerker"
         verbose_name_plural = "medewerkers"
+
+    def set_password(self, raw_password) -> None:
+        # A real change (not a rehash of the same password at login) ends the
+        # user's other sessions once saved (rbl.accounts.sessions).
+        from django.contrib.auth.hashers import check_password
+
+        if raw_password is None or not check_password(raw_password, self.password):
+            self._rbl_password_changed = True
+        super().set_password(raw_password)
+
+    def set_unusable_password(self) -> None:
+        if self.has_usable_password():
+            self._rbl_password_changed = True
+        super().set_unusable_password()
 
     def municipality_codes(self, roles: frozenset[str] | set[str] | None = None) -> set[str]:
         """Codes of the municipalities for which the user holds one of `roles`."""
@@ -142,3 +160,59 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise SecurityEventImmutableError("Het beveiligingslog kan niet worden verwijderd.")
+
+
+class UserSession(AbstractBaseSession):
+    """A web session with the user it belongs to (rbl.accounts.sessions), so a
+    password or role change can end that user's other sessions."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=True
+    )
+
+    class Meta:
+        verbose_name = "sessie"
+        verbose_name_plural = "sessies"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from rbl.accounts.sessions import SessionStore
+
+        return SessionStore
+
+
+class ServiceToken(models.Model):
+    """An API key of a service account (`Authorization: Token …`), made by
+    application management. Only a SHA-256 of the key is stored; the key is
+    shown once, when it is made. A revoked key stays listed."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="service_tokens", verbose_name="dienstaccount"
+    )
+    name = models.CharField("omschrijving", max_length=100)
+    prefix = models.CharField("begin van de sleutel", max_length=8)
+    key_hash = models.CharField("SHA-256 van de sleutel", max_length=64, unique=True)
+    created_at = models.DateTimeField("gemaakt")
+    created_by = models.CharField("gemaakt door", max_length=150)
+    last_used_at = models.DateTimeField("laatst gebruikt", null=True, blank=True)
+    revoked_at = models.DateTimeField("ingetrokken", null=True, blank=True)
+    revoked_by = models.CharField("ingetrokken door", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "API-sleutel"
+        verbose_name_plural = "API-sleutels"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"
+
+
+class ApiAuthFailure(models.Model):
+    """A request with a wrong API key, by client address: the throttle of the
+    API's token authentication counts these (rbl.accounts.tokens)."""
+
+    at = models.DateTimeField(db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_address", "at"], name="apiauthfailure_ip_at")]

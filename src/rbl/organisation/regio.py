@@ -244,6 +244,7 @@ def _sync_staff(spec: RegionSpec, result: RegionResult) -> None:
             "email": staff.email,
             "function": staff.function,
             "is_active": staff.active,
+            "is_service_account": staff.service_account,
         }
         user = User.objects.filter(username=staff.username).first()
         created = user is None
@@ -259,6 +260,9 @@ def _sync_staff(spec: RegionSpec, result: RegionResult) -> None:
                     setattr(user, k, values[k])
                 user.save(update_fields=fields)
                 fields_changed = True
+        if staff.service_account and user.has_usable_password():
+            user.set_unusable_password()  # a service account logs in with API keys only
+            user.save(update_fields=["password"])
         wanted = staff.assignments()
         have = {(a.role, a.municipality_id): a for a in user.role_assignments.all()}
         granted = wanted - have.keys()

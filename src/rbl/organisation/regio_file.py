@@ -14,7 +14,11 @@ In short::
          bouwstenen: {1: 2021-01-01, 2: {vanaf: 2021-01-01, tot: 2025-12-31}}}
     medewerkers:
       - {gebruikersnaam, voornaam, achternaam, email, functie, actief,
-         wachtwoord_instellen, rollen: {lpa: ["0197"], coordinator: alle}}
+         wachtwoord_instellen, dienstaccount, rollen: {lpa: ["0197"], coordinator: alle}}
+
+A `dienstaccount: true` is a service account for another system's API calls: it
+never logs in to the screens (no password) and works with API keys that
+application management makes (`/api-sleutels/`), with the roles given here.
 
 Applying (regio.py) is all-or-nothing: the whole file is checked first (every problem is
 reported, with its place in the file), then applied in one transaction. It is
@@ -59,6 +63,7 @@ MUNICIPALITY_KEYS = ("code", "naam", "logo", "ondertekening", "adres", "bouwsten
 PERIOD_KEYS = ("vanaf", "tot")
 STAFF_KEYS = (
     "gebruikersnaam",
+    "dienstaccount",
     "voornaam",
     "achternaam",
     "email",
@@ -103,6 +108,7 @@ class StaffSpec:
     function: str = ""
     active: bool = True
     set_password: bool = True
+    service_account: bool = False
     # role -> municipality codes ("alle" already expanded)
     roles: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
@@ -383,13 +389,17 @@ def _parse_staff(
             set_password = check.boolean(
                 data["wachtwoord_instellen"], key(path, "wachtwoord_instellen")
             )
+        service_account = False
+        if "dienstaccount" in data:
+            service_account = check.boolean(data["dienstaccount"], key(path, "dienstaccount"))
         roles = _parse_roles(check, data["rollen"], key(path, "rollen"), codes, known)
         if username and roles is not None and None not in fields.values():
             result.append(
                 StaffSpec(
                     username=username,
                     active=bool(active),
-                    set_password=bool(set_password),
+                    set_password=bool(set_password) and not service_account,
+                    service_account=bool(service_account),
                     roles=roles,
                     **fields,
                 )

@@ -63,6 +63,7 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
         items.append((reverse("reporting:quality"), "Datakwaliteit"))
     if user_grants(user).configures:
         items.append((reverse("letters:templates"), "Briefsjablonen"))
+        items.append((reverse("accounts:api-tokens"), "API-sleutels"))
     try:
         from rbl.finance.views import may_use_finance
 

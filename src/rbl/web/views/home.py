@@ -136,8 +136,17 @@ def setup_screens(user: Any) -> dict[str, Any]:
                 "benchmark de gemeenten vergelijken.",
             )
         )
-    from rbl.accounts.access import can_read_security_log
+    from rbl.accounts.access import can_configure, can_read_security_log
 
+    if can_configure(user):
+        screens.append(
+            (
+                reverse("accounts:api-tokens"),
+                "API-sleutels",
+                "Sleutels van de dienstaccounts waarmee andere systemen de API aanroepen: "
+                "maken, bekijken en intrekken.",
+            )
+        )
     if can_read_security_log(user):
         screens.append(
             (
