@@ -197,3 +197,17 @@ def test_without_an_issuer_there_is_no_provider_login(world, settings):
     assert Client().get("/oidc/login/").status_code == 404
     assert Client().get("/oidc/callback/?code=x&state=y").status_code == 404
     assert "Inloggen via" not in Client().get("/login/").content.decode()
+
+
+def test_an_unreachable_provider_gives_a_dutch_message(world, settings):
+    from rbl.accounts import oidc
+
+    settings.RBL_OIDC_ISSUER = "http://127.0.0.1:9"
+    settings.RBL_OIDC_CLIENT_ID = "rbl"
+    oidc._DISCOVERY.clear()
+    response = Client().get("/oidc/login/")
+    assert response.status_code == 403
+    assert "niet gelukt" in response.content.decode()
+    assert refusals() == ["discovery mislukt: ConnectionError"]
+    callback = Client().get("/oidc/callback/?error=access_denied&state=x")
+    assert callback.status_code == 403
