@@ -556,3 +556,21 @@ def test_person_page_shows_the_residence_history(db, client, settings):
     assert [r.count(world.winterswijk.name) for r in rows] == [1, 0]
     assert "onbekend" in rows[0] and "01-02-2026" in rows[0]
     assert "01-02-2026" in rows[1] and "nu" in rows[1] and world.aalten.name in rows[1]
+
+
+def test_a_big_first_fill_builds_the_indexes_afterwards(region, write, monkeypatch):
+    """A first fill of many persons drops the history's indexes (and on PostgreSQL
+    its keys) and builds them again: all are back, and still hold."""
+    from rbl.registry import residence
+
+    monkeypatch.setattr(residence, "BIG_FIRST_FILL", 1)
+    with connection.cursor() as cursor:
+        before = connection.introspection.get_constraints(cursor, "registry_residence")
+    extract(write, [row(PIET, AALTEN, D(2015, 5, 1)), row(ANNA, WINTERSWIJK)], D(2025, 10, 1))
+    with connection.cursor() as cursor:
+        after = connection.introspection.get_constraints(cursor, "registry_residence")
+    assert set(after) == set(before)
+    assert {"residence_one_open", "residence_person", "residence_mun_end"} <= set(after)
+    assert history(PIET) == [(AALTEN, D(2015, 5, 1), None)]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Residence.objects.create(person=Person.objects.get(bsn=PIET), municipality_id=AALTEN)

@@ -21,6 +21,10 @@ is known and not before the residence before it, else on the import's peildatum
 never seen and whose settling date is unknown starts on the peildatum too, or
 with an open start ("from before the history began") while the history has not
 begun: until the first full extract that kept it (`history_starts_on`).
+
+An import reconciles the persons it wrote (their `updated_at` is at or after the
+moment it started); `sync_residences(day)` without `since` reconciles everyone,
+e.g. after persons were changed some other way.
 """
 
 from __future__ import annotations
