@@ -11,9 +11,8 @@ Keys are those of `rbl rapport art25 --json` (interfaces.md); a figure with
 codes (report kinds, legal grounds) is a dict keyed by every code, 0 when
 none. Counts are per municipality: the municipality that was the principal of
 the case on the day of the fact counted (a report's meldingsdatum, the start
-of a Halt referral, the date of a decision). The region's count of a figure
-is the sum over its municipalities, each fact counted once; a youth counted
-once (thuiszitters, VSV) is counted once for the region too.
+of a Halt referral, the date of a decision); the region's figures are counted
+by their own query over the whole region, not added up.
 """
 
 from __future__ import annotations

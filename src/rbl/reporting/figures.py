@@ -1,14 +1,14 @@
 """The yearly figures of `definitions.FIGURES`, counted from dated facts.
 
-`count_year` counts one school year for a list of municipalities and for the
-region they form: every fact is attributed to one municipality at its own date
-(the principal of the case on that day, the residence on 1 October). A figure
-that counts facts is one grouped query per set of facts, and the region's
-count is the sum of its rows (each fact has one municipality, so the region's
-own COUNT over the same rows is that sum); a figure that counts youth once
-(thuiszitters, VSV) is counted for the region over its youth, not added up.
-The tests hold the region to the sum of its municipalities. A closed school
-year is served from its snapshot (`snapshots.py`), never counted again.
+`count_year` counts one school year for a list of municipalities and, by its
+own count over the same facts, for the region: every fact is attributed to
+one municipality at its own date (the principal of the case on that day, the
+residence on 1 October), so the region equals the sum of its municipalities,
+which the tests hold it to. A figure that counts facts is one grouped query
+per set of facts; the region's count is taken in the same statement on
+PostgreSQL (GROUPING SETS), by a query of its own elsewhere (`_Counter`). A
+closed school year is served from its snapshot (`snapshots.py`), never
+counted again.
 
 Each figure is a handful of grouped aggregates; nothing here loops over
 persons or cases in Python except the thuiszitters, whose "on any day of the
@@ -24,7 +24,17 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
 from rbl.cases.models import (
@@ -183,12 +193,13 @@ def _in_year(field: str, year: SchoolYear, until: dt.date) -> Q:
 class _Counter:
     """Collects per-municipality and regional values for one school year.
 
-    A figure that counts facts is counted by one grouped query per set of
-    facts per municipality, and for the region by its own query: a plain
-    COUNT(DISTINCT) over the same facts, not grouped by municipality and, when
-    the region is every municipality there is, not restricted to one either.
-    So a fact that got no municipality, or two, makes the region differ from
-    the sum of its municipalities, and the tests would see it."""
+    A figure that counts facts is counted per municipality by one grouped
+    query per set of facts, and for the region by its own count: COUNT
+    (DISTINCT) over the same facts, not grouped by municipality and, when the
+    region is every municipality there is, not restricted to one either. So a
+    fact that got no municipality, or two, makes the region differ from the
+    sum of its municipalities, and the tests would see it. On PostgreSQL both
+    come from one statement (`_tally_in_one`), which reads the facts once."""
 
     def __init__(self, codes: list[str], *, everywhere: bool = False) -> None:
         self.codes = codes
@@ -203,61 +214,113 @@ class _Counter:
     def _region_rows(self, qs: QuerySet) -> QuerySet:
         return qs if self.everywhere else qs.filter(gemeente__in=self.codes)
 
-    def counts(self, qs: QuerySet, **figures: Q | None) -> dict[str, dict[str, int]]:
-        """One query over `qs` (annotated with `gemeente`): per figure, the rows
-        that match its condition (None: all rows) per municipality of `codes`."""
+    def _tally(
+        self,
+        qs: QuerySet,
+        figures: dict[str, Q | None],
+        group: str | None = None,
+        *,
+        distinct: bool = True,
+    ) -> tuple[dict[tuple[str, Any], dict[str, int]], dict[Any, dict[str, int]]]:
+        """The rows of `qs` (annotated with `gemeente`) that match each figure's
+        condition (None: all rows), per (municipality of `codes`, value of
+        `group`), and the region's own count per value of `group`: COUNT
+        (DISTINCT pk) over the region's rows (`_region_rows`), or COUNT(pk)
+        when `distinct` is False, for rows that are each a fact of their own.
+
+        On PostgreSQL in one statement, GROUPING SETS ((gemeente, group),
+        (group)) over the ORM's rows, so the facts are read once; elsewhere a
+        grouped query and the region's query."""
+        region_rows = self._region_rows(qs).order_by()
+        by = [group] if group else []
+        if connection.vendor == "postgresql":
+            return self._tally_in_one(region_rows, figures, by, distinct)
+        per: dict[tuple[str, Any], dict[str, int]] = {}
         rows = (
             qs.filter(gemeente__in=self.codes)
-            .values("gemeente")
-            .annotate(
-                **{
-                    key: Count("pk", filter=condition) if condition is not None else Count("pk")
-                    for key, condition in figures.items()
-                }
-            )
+            .values("gemeente", *by)
+            .annotate(**{key: Count("pk", filter=cond) for key, cond in figures.items()})
             .order_by()
         )
-        out: dict[str, dict[str, int]] = {key: defaultdict(int) for key in figures}
         for row in rows:
+            counts = per.setdefault((row["gemeente"], row[group] if group else None), {})
             for key in figures:
-                out[key][row["gemeente"]] += row[key]
-        totals = self._region_rows(qs).aggregate(
-            **{
-                f"region_{key}": Count("pk", filter=condition, distinct=True)
-                if condition is not None
-                else Count("pk", distinct=True)
-                for key, condition in figures.items()
-            }
+                counts[key] = counts.get(key, 0) + row[key]
+        region: dict[Any, dict[str, int]] = {}
+        own = {key: Count("pk", filter=cond, distinct=distinct) for key, cond in figures.items()}
+        if group:
+            for row in region_rows.values(group).annotate(**own).order_by():
+                region[row[group]] = {key: row[key] for key in figures}
+        else:
+            region[None] = region_rows.aggregate(**own)
+        return per, region
+
+    def _tally_in_one(
+        self, rows: QuerySet, figures: dict[str, Q | None], by: list[str], distinct: bool
+    ) -> tuple[dict[tuple[str, Any], dict[str, int]], dict[Any, dict[str, int]]]:
+        flags = {
+            f"_figure_{i}": ExpressionWrapper(cond, output_field=BooleanField())
+            for i, cond in enumerate(figures.values())
+            if cond is not None
+        }
+        sql, params = (
+            rows.annotate(**flags)
+            .values_list("pk", "gemeente", *by, *flags)
+            .query.sql_with_params()
         )
-        self.own.update({key: totals[f"region_{key}"] for key in figures})
+        columns = ["fact", "gemeente", *(["grp"] if by else []), *flags]
+        per_counts, region_counts = [], []
+        for i, cond in enumerate(figures.values()):
+            only = f" FILTER (WHERE _figure_{i})" if cond is not None else ""
+            per_counts.append(f"COUNT(*){only}")
+            region_counts.append(f"COUNT({'DISTINCT ' if distinct else ''}fact){only}")
+        grp = ", grp" if by else ""
+        statement = (
+            f"SELECT GROUPING(gemeente), gemeente{grp}, {', '.join(per_counts + region_counts)} "
+            f"FROM ({sql}) AS facts ({', '.join(columns)}) "
+            f"GROUP BY GROUPING SETS ((gemeente{grp}), ({grp.lstrip(', ')}))"
+        )
+        wanted = set(self.codes)
+        n = len(figures)
+        per: dict[tuple[str, Any], dict[str, int]] = {}
+        region: dict[Any, dict[str, int]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            for row in cursor.fetchall():
+                whole, code, value = row[0], row[1], row[2] if by else None
+                counts = row[3:] if by else row[2:]
+                if whole:
+                    region[value] = dict(zip(figures, counts[n:], strict=True))
+                elif code in wanted:
+                    per[code, value] = dict(zip(figures, counts[:n], strict=True))
+        return per, region
+
+    def counts(
+        self, qs: QuerySet, *, distinct: bool = True, **figures: Q | None
+    ) -> dict[str, dict[str, int]]:
+        """Per figure, the rows of `qs` (annotated with `gemeente`) that match
+        its condition (None: all rows) per municipality of `codes`; the
+        region's own counts are kept for `values`."""
+        per, region = self._tally(qs, figures, distinct=distinct)
+        out: dict[str, dict[str, int]] = {key: defaultdict(int) for key in figures}
+        for (code, _), counts in per.items():
+            for key in figures:
+                out[key][code] += counts[key]
+        totals = region.get(None, {})
+        self.own.update({key: totals.get(key, 0) for key in figures})
         return out
 
-    def simple(self, key: str, qs: QuerySet) -> None:
-        per = self.counts(qs, n=None)["n"]
+    def simple(self, key: str, qs: QuerySet, *, distinct: bool = True) -> None:
+        per = self.counts(qs, distinct=distinct, n=None)["n"]
         self.values(key, per, self.own.pop("n"))
 
     def by_code(self, key: str, qs: QuerySet, field: str, codes: Iterable[str]) -> None:
         """A figure per code of `field` (report kind, legal ground), every code present."""
         codes = list(codes)
-        counts: dict[tuple[str, str], int] = defaultdict(int)
-        rows = (
-            qs.filter(gemeente__in=self.codes)
-            .values("gemeente", field)
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for row in rows:
-            counts[row["gemeente"], row[field]] += row["n"]
+        per, region = self._tally(qs, {"n": None}, field)
         for code in self.codes:
-            self.per[code][key] = {c: counts.get((code, c), 0) for c in codes}
-        own = dict(
-            self._region_rows(qs)
-            .values(field)
-            .annotate(n=Count("pk", distinct=True))
-            .order_by()
-            .values_list(field, "n")
-        )
-        self.region[key] = {c: own.get(c, 0) for c in codes}
+            self.per[code][key] = {c: per.get((code, c), {}).get("n", 0) for c in codes}
+        self.region[key] = {c: region.get(c, {}).get("n", 0) for c in codes}
 
     def values(self, key: str, per: dict[str, int], region: int | None = None) -> None:
         """Stores a figure with the region's own count: `region`, or the one
@@ -330,7 +393,9 @@ def completeness(year: SchoolYear, today: dt.date) -> str:
 def _population(c: _Counter, year: SchoolYear) -> None:
     """Residents on 1 October: one query per figure, each joining only the
     persons born in its range (and, for two of them, their diplomas or
-    enrolments by an anti- or semi-join)."""
+    enrolments by an anti- or semi-join). A residence joined to its person is
+    one row, so the region counts rows (`distinct=False`): the same number
+    as COUNT(DISTINCT), without sorting a million ids."""
     day = year.count_day
     residents = residences_on(day)
     lp = leerplicht_birth_range(day)
@@ -338,6 +403,7 @@ def _population(c: _Counter, year: SchoolYear) -> None:
     c.simple(
         "leerplichtigen",
         residents.filter(person__birth_date__gte=lp.earliest, person__birth_date__lte=lp.latest),
+        distinct=False,
     )
     with_sk = Diploma.objects.filter(
         bsn=OuterRef("person__bsn"), startkwalificatie=True, date__lte=day
@@ -347,6 +413,7 @@ def _population(c: _Counter, year: SchoolYear) -> None:
         residents.filter(
             person__birth_date__gte=duty.earliest, person__birth_date__lt=lp.earliest
         ).exclude(Exists(with_sk)),
+        distinct=False,
     )
     # Aged 12 up to 23 on 1 October, enrolled at a school that day.
     enrolled = Enrolment.objects.filter(bsn=OuterRef("person__bsn"), start__lte=day).filter(
@@ -358,6 +425,7 @@ def _population(c: _Counter, year: SchoolYear) -> None:
             person__birth_date__gt=_years_before(day, 23),
             person__birth_date__lte=_years_before(day, 12),
         ).filter(Exists(enrolled)),
+        distinct=False,
     )
 
 
