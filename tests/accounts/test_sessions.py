@@ -100,9 +100,11 @@ def test_a_role_granted_or_revoked_ends_the_users_sessions(world):
     user.role_assignments.filter(role="kpa").delete()
     assert first.get(MY_WORK).status_code == 302
     events = SecurityEvent.objects.filter(user=user).order_by("pk")
-    assert [(e.kind, e.detail) for e in events if e.detail == "kpa voor 0294"] == [
-        (SecurityEventKind.ROLE_GRANTED, "kpa voor 0294"),
-        (SecurityEventKind.ROLE_REVOKED, "kpa voor 0294"),
+    assert [
+        (e.kind, e.detail) for e in events if e.detail == "Kwalificatieplichtambtenaar voor 0294"
+    ] == [
+        (SecurityEventKind.ROLE_GRANTED, "Kwalificatieplichtambtenaar voor 0294"),
+        (SecurityEventKind.ROLE_REVOKED, "Kwalificatieplichtambtenaar voor 0294"),
     ]
 
 

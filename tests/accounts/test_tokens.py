@@ -132,4 +132,6 @@ def test_the_region_file_declares_service_accounts(db, tmp_path):
     call_command("regio", str(path))
     account = User.objects.get(username="zaaksysteem")
     assert account.is_service_account and not account.has_usable_password()
+    granted = SecurityEvent.objects.get(user=account, kind=SecurityEventKind.ROLE_GRANTED)
+    assert (granted.actor, granted.detail) == ("rbl regio", "Leerplichtambtenaar voor 0197")
     assert not User.objects.get(username="lpa1").is_service_account

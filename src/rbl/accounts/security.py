@@ -13,7 +13,10 @@ Role changes are recorded by `rbl.accounts.sessions` (they also end sessions).
 
 from __future__ import annotations
 
+import contextvars
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from axes.signals import user_locked_out
@@ -30,6 +33,21 @@ log = logging.getLogger("rbl.security")
 #: Set on a request whose failed attempt was a second-factor code, so the
 #: generic password-failure receiver does not record it a second time.
 SECOND_FACTOR_ATTEMPT = "rbl_second_factor_attempt"
+
+
+#: Who acts when no user is at hand (a command such as `rbl regio`): see `acting_as`.
+_ACTOR: contextvars.ContextVar[str] = contextvars.ContextVar("rbl_security_actor", default="")
+
+
+@contextmanager
+def acting_as(name: str) -> Iterator[None]:
+    """Record `name` as the actor of the security events inside the block
+    (role changes made by `rbl regio`, say)."""
+    token = _ACTOR.set(name)
+    try:
+        yield
+    finally:
+        _ACTOR.reset(token)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -53,6 +71,7 @@ def record(
     name = redact(str(name))[:150]
     if actor is not None and not isinstance(actor, str):
         actor = actor.get_username()
+    actor = actor or _ACTOR.get()
     event = SecurityEvent.objects.create(
         at=timezone.now(),
         kind=kind,

@@ -42,7 +42,10 @@ def end_sessions(user: Any, keep: str | None = None) -> int:
 
 
 def _role_text(assignment: Any) -> str:
-    return f"{assignment.role} voor {assignment.municipality_id}"
+    from rbl.accounts.models import Role
+
+    label = Role(assignment.role).label if assignment.role in Role.values else assignment.role
+    return f"{label} voor {assignment.municipality_id}"
 
 
 def _user_saved(sender, instance, created: bool, **kwargs) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from rbl.accounts.security import acting_as
 from rbl.organisation.regio import RegionResult, apply_region
 from rbl.organisation.regio_file import RegionFileError, read_region_file
 
@@ -32,7 +33,8 @@ class Command(BaseCommand):
     def handle(self, *args, **opts) -> None:
         try:
             spec = read_region_file(opts["file"])
-            result = None if opts["controleer"] else apply_region(spec)
+            with acting_as("rbl regio"):  # the actor of role changes in the security log
+                result = None if opts["controleer"] else apply_region(spec)
         except RegionFileError as exc:
             self._reject(exc.errors, opts["json"])
             sys.exit(1)
