@@ -8,9 +8,10 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from rbl.absoluut.models import Signal
-from rbl.demo.build import build_demo
+from rbl.demo.build import CHECK_EVERY_DAYS, build_demo, check_days
 from rbl.demo.reference import load_reference
 from rbl.organisation.models import Municipality, Participation, Region, School
 from rbl.registry.models import Enrolment, Exemption, ImportLog, Person
@@ -80,9 +81,14 @@ def test_demo_builds_the_region_through_the_imports(capsys):
         assert log.actor == "demo"
         if kind != "brp-mutaties":
             assert log.counts["created"] == log.counts["rows"] > 0, kind
-    # The extract is of a month ago; births and arrivals since came as mutations.
-    assert logs["brp"].options["peildatum"] == (PEIL - dt.timedelta(days=30)).isoformat()
+    # The extract is of 15 July before the completed school year (2025-2026 on
+    # this peildatum); births, arrivals and moves since came as mutations.
+    assert logs["brp"].options["peildatum"] == "2025-07-15"
+    # Closed when the clock has left 2025-2026 behind (the peildatum is ahead of it).
+    ended = timezone.localdate() > dt.date(2026, 7, 31)
+    assert summary["closed_school_year"] == ("2025-2026" if ended else None)
     assert logs["brp-mutaties"].counts["created"] > 0
+    assert logs["brp-mutaties"].counts["updated"] > 0
     assert summary["persons"] == Person.objects.count()
     assert Enrolment.objects.count() == summary["enrolments"]
     # The imported exemptions; the demo's vrijstelling cases decide a few more.
@@ -92,7 +98,11 @@ def test_demo_builds_the_region_through_the_imports(capsys):
     # The absoluut check ran and found the youth without a school.
     assert Signal.objects.open().exists()
     assert summary["signals"]["open"] == Signal.objects.open().count()
-    assert len(summary["checks"]) == 5  # weekly-ish: 90, 60, 30 and 7 days ago, and today
+    # Every eight weeks since the extract, a week ago and today.
+    days = [dt.date.fromisoformat(c["peildatum"]) for c in summary["checks"]]
+    assert days == check_days(PEIL)
+    assert days[0] - dt.timedelta(days=CHECK_EVERY_DAYS) <= dt.date(2025, 7, 15) < days[0]
+    assert days[-2:] == [PEIL - dt.timedelta(days=7), PEIL]
     # The earlier checks' signals got their control letters; today's wait for theirs.
     from rbl.letters.models import Document
 

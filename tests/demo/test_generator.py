@@ -24,12 +24,15 @@ def rows(path: Path) -> list[dict[str, str]]:
 
 
 def residents(g) -> list[dict[str, str]]:
-    """Everybody in the BRP: the extract plus those born or arrived since."""
+    """Everybody in the BRP: the extract plus those born or arrived since (as
+    they first came: some of them moved inside the region later)."""
     extract = rows(g.files["brp"])
     known = {r["bsn"] for r in extract}
-    arrivals = [
-        r for r in rows(g.files["brp-mutaties"]) if r["mutatie"] == "I" and r["bsn"] not in known
-    ]
+    arrivals = []
+    for r in rows(g.files["brp-mutaties"]):
+        if r["mutatie"] == "I" and r["bsn"] not in known:
+            known.add(r["bsn"])
+            arrivals.append(r)
     return extract + arrivals
 
 
@@ -119,6 +122,22 @@ def test_school_age_youth_are_enrolled_in_a_fitting_sector(generated):
         age = (PEIL - persons[bsn]).days / 365.25
         if bsn in current and 6 <= age < 11:
             assert current[bsn] & {"PO", "SO"}
+
+
+def test_the_extract_comes_before_the_completed_school_year_and_moves_follow(generated):
+    """On 2 November 2026 the demo covers 2025-2026 in full: the extract is of
+    15 July 2025 and the moves since come as mutations, over the whole period."""
+    assert generated.extract_day == dt.date(2025, 7, 15)
+    mutations = rows(generated.files["brp-mutaties"])
+    left = {r["bsn"]: r["mutatiedatum"] for r in mutations if r["mutatie"] == "V"}
+    came = {
+        (r["bsn"], r["mutatiedatum"]): r["gemeentecode"] for r in mutations if r["mutatie"] == "I"
+    }
+    within = [bsn for bsn, day in left.items() if (bsn, day) in came]
+    assert len(within) == generated.moves_within > 0
+    assert len(left) > len(within)  # and some left the region
+    days = sorted(left.values())
+    assert days[0] < "2025-10-01" and days[-1] > "2026-08-01"
 
 
 def test_diplomas_include_startkwalificaties(generated):

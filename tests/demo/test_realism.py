@@ -7,6 +7,11 @@ and the other figures are ratios. The old demo failed every one of these:
 at full scale 17 thuiszitters per 1,000, 44 % of the open cases overdue,
 undecided leave requests from months ago, no control letter answered and
 248 open cases for the one RMC officer.
+
+The same build holds two school years for the yearly reports: the completed
+one in full, closed by the coordinator, and the current one up to the
+peildatum, with work in every municipality in both and rates that differ
+between the municipalities (a benchmark with a spread).
 """
 
 from __future__ import annotations
@@ -16,10 +21,18 @@ from statistics import mean
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 
 from rbl.cases.models import Case, LeaveRequest
 from rbl.demo.build import build_demo
 from rbl.demo.realism import realism
+from rbl.demo.reference import load_reference
+from rbl.registry.models import Residence
+from rbl.registry.residence import history_starts_on
+from rbl.reporting.definitions import SchoolYear
+from rbl.reporting.figures import Completeness, count_year
+from rbl.reporting.models import YearSnapshot
+from rbl.reporting.snapshots import figures_for
 from tests.clock import AMSTERDAM
 
 PEIL = dt.date(2026, 11, 2)
@@ -40,7 +53,7 @@ CASELOAD = (30, 90)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_demo_region_looks_like_a_real_region(clock):
+def test_demo_region_looks_like_a_real_region(clock, client):
     # `rbl demo` as run on an ordinary morning: the peildatum is today.
     clock.move_to(dt.datetime.combine(PEIL, dt.time(9, 0), tzinfo=AMSTERDAM))
     build_demo(seed=1, scale=SCALE, peildatum=PEIL)
@@ -80,3 +93,75 @@ def test_demo_region_looks_like_a_real_region(clock):
         figures.closed_per_month
     )
     assert Case.objects.filter(opened_on__lt=PEIL - dt.timedelta(days=300)).exists()
+
+    # The period: the completed school year from its first day.
+    completed = SchoolYear.of(PEIL).previous
+    first_month = completed.start
+    while first_month < PEIL.replace(day=1):
+        assert figures.opened_per_month.get(f"{first_month:%Y-%m}", 0) > 0, first_month
+        first_month = (first_month + dt.timedelta(days=32)).replace(day=1)
+
+    assert_two_school_years(client, PEIL)
+
+
+def assert_two_school_years(client, today: dt.date) -> None:
+    """The completed school year is closed, by the coordinator and complete;
+    both school years have reports, cases, leave and thuiszitters in every
+    municipality; the years differ, and so do the municipalities' rates."""
+    current = SchoolYear.of(today)
+    completed = current.previous
+
+    # The residence history starts with the extract before the completed year;
+    # later moves inside the region came through the mutations.
+    since = history_starts_on()
+    assert since is not None and since < completed.start
+    movers = (
+        Residence.objects.values("person")
+        .annotate(places=Count("municipality", distinct=True))
+        .filter(places__gt=1)
+    )
+    assert movers.exists()
+    assert Residence.objects.filter(person__in=movers.values("person"), start__gt=since).exists()
+
+    snapshot = YearSnapshot.objects.select_related("closed_by").get()
+    assert snapshot.school_year == str(completed)
+    assert snapshot.figures["volledigheid"] == Completeness.COMPLETE
+    assert snapshot.closed_by.username == "coordinator"
+    assert figures_for(completed).closed and not figures_for(current).closed
+
+    years = {year: count_year(year, today=today) for year in (completed, current)}
+    assert years[completed].completeness == Completeness.COMPLETE
+    assert years[current].completeness == Completeness.PARTIAL
+    codes = {f.code for f in load_reference()}
+    for year, figures in years.items():
+        assert set(figures.municipalities) == codes
+        for code, values in figures.municipalities.items():
+            found = {
+                "verzuimmeldingen": sum(values["verzuimmeldingen"].values()),
+                "verzuimzaken": values["verzuimzaken"],
+                "verlof": values["verlof"],
+                "thuiszitters": values["thuiszitters"],
+            }
+            assert all(found.values()), (str(year), code, found)
+
+    rates = {
+        year: {code: v["verzuim_per_1000"] for code, v in figures.municipalities.items()}
+        for year, figures in years.items()
+    }
+    assert rates[completed] != rates[current]
+    assert years[completed].region["verzuimmeldingen"] != years[current].region["verzuimmeldingen"]
+    # A benchmark with a spread: the municipalities' rates differ, the highest
+    # well above the lowest.
+    for year in years:
+        spread = sorted(rates[year].values())
+        assert len(set(spread)) >= len(spread) - 2, (str(year), spread)
+        assert spread[-1] > 1.5 * spread[0] > 0, (str(year), spread)
+
+    # The art. 25 screen shows the completed year as closed.
+    assert client.login(username="coordinator", password="demo")
+    page = client.get(f"/cijfers/art25/?schooljaar={completed}")
+    assert page.status_code == 200
+    assert "Vastgesteld op" in page.content.decode()
+    assert "Nog niet vastgesteld" not in page.content.decode()
+    page = client.get(f"/cijfers/art25/?schooljaar={current}")
+    assert "Nog niet vastgesteld" in page.content.decode()

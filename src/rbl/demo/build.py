@@ -5,15 +5,22 @@
    same data).
 2. Set up the region and the demo users with the loader of `rbl regio`.
 3. Generate the BRP and DUO files and load them through the real import
-   pipeline (`run_import`), as a region would: a full BRP extract of a month
-   ago, the daily BRP mutations since (births, arrivals, moves, deaths), then
-   the schools and DUO's enrolments, diplomas and exemptions.
-4. Run the absoluut-verzuim check on a few dates of the last three months, so
-   there are open signals and signals that were closed again; after each
-   check the control letters go out and most parents answer them in time
-   (a school over the border, a move abroad, a new school), so that only the
-   unanswered signals become cases.
-5. Hand over to `populate_cases` for the cases.
+   pipeline (`run_import`), as a region would: the demo covers the last
+   completed school year in full and the current one up to the peildatum
+   (`generator.demo_period`), so the full BRP extract is of 15 July before the
+   completed school year (the residence history starts there) and the BRP
+   mutations since (births, arrivals, moves inside the region and out of it,
+   deaths) follow; then the schools and DUO's enrolments, diplomas and
+   exemptions.
+4. Hand over to `populate_cases` for the cases of the period, week by week;
+   in the same weeks the absoluut-verzuim check runs (`AbsoluutChecks`) every
+   eight weeks, a week before the peildatum and on it, so there are open
+   signals and signals that were closed again; after each check the control
+   letters go out and most parents answer them in time (a school over the
+   border, a move abroad, a new school), so that only the unanswered signals
+   become cases, in the week their term passes.
+5. Close the completed school year ("vaststellen", R-30) as the coordinator,
+   so the yearly reports show a closed year next to the current one.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rbl.demo.cases import ensure_assignment_rules, populate_cases
-from rbl.demo.generator import FILE_ORDER, GeneratedRegion, generate_region
+from rbl.demo.generator import FILE_ORDER, GeneratedRegion, demo_period, generate_region
 from rbl.demo.logos import install_demo_logos
 from rbl.demo.users import DEMO_PASSWORD, demo_region_spec
 from rbl.organisation.models import Municipality, Region, Samenwerkingsverband, School
@@ -43,13 +50,21 @@ from rbl.organisation.regio import apply_region
 from rbl.registry.imports import ImportResult, run_import
 from rbl.registry.models import ImportLog, Person
 
-#: Days before the peildatum on which the absoluut check is run (chronologically);
-#: last week's signals have their letters and wait for an answer.
-CHECK_OFFSETS = (90, 60, 30, 7, 0)
+#: The absoluut check runs every eight weeks back from the peildatum, as far
+#: as the extract, and besides a week before the peildatum (whose signals have
+#: their letters and wait for an answer) and on it.
+CHECK_EVERY_DAYS = 56
+#: The demo user who closes the completed school year.
+CLOSED_BY = "coordinator"
 #: Share of the control letters that the parents answer satisfactorily within
 #: the term when the youth does not start at a new school soon; the rest
-#: become absoluut-verzuim cases.
+#: become absoluut-verzuim cases. A second letter for the same youth (the
+#: first answer did not hold) is answered less often.
 ANSWER_SHARE = 0.8
+REPEAT_ANSWER_SHARE = 0.4
+#: A youth who starts at a new school within this many days of the letter is
+#: answered for with that school.
+STARTS_SOON_DAYS = 42
 #: Satisfactory answers: the note and how long it holds ("schooljaar": until
 #: the end of the school year, else days).
 ANSWERS = (
@@ -89,6 +104,8 @@ class DemoSummary:
     open_signals: int = 0
     closed_signals: int = 0
     cases: int = 0
+    #: the completed school year that the build closed ("2025-2026")
+    closed_year: str = ""
     seconds: float = 0.0
     files_kept_in: Path | None = None
 
@@ -100,6 +117,9 @@ class DemoSummary:
             "scale": self.scale,
             "peildatum": self.peildatum.isoformat(),
             "persons": g.persons if g else 0,
+            "brp_extract": g.extract_day.isoformat() if g and g.extract_day else None,
+            "mutations": g.mutations if g else 0,
+            "moves_within_region": g.moves_within if g else 0,
             "schools": g.schools if g else 0,
             "enrolments": g.enrolments if g else 0,
             "diplomas": g.diplomas if g else 0,
@@ -108,6 +128,7 @@ class DemoSummary:
             "checks": self.checks,
             "signals": {"open": self.open_signals, "closed": self.closed_signals},
             "cases": self.cases,
+            "closed_school_year": self.closed_year or None,
             "seconds": round(self.seconds, 1),
             "files": str(self.files_kept_in) if self.files_kept_in else None,
         }
@@ -198,9 +219,12 @@ def build_demo(
         for code, name in summary.generated.swv_names.items():
             Samenwerkingsverband.objects.filter(code=code, name="").update(name=name)
 
-    _run_checks(peildatum, summary, step, seed)
-    with step("Zaken"):
-        summary.cases = populate_cases(region, seed, peildatum=peildatum)
+    # The weeks of the period: DUO's reports, the absoluut checks with their
+    # letters and answers, and the case work, in the order they happened.
+    checks = AbsoluutChecks(peildatum, summary, seed)
+    with step("Zaken, controles absoluut verzuim en brieven"):
+        summary.cases = populate_cases(region, seed, peildatum=peildatum, on_week=checks.week)
+    checks.finish()
 
     # National reference figures for the annual report and benchmark (R-32): the
     # sample file, marked "voorbeeldgegevens" on every screen.
@@ -209,34 +233,79 @@ def build_demo(
 
         load_sample_reference()
 
+    with step("Schooljaar vaststellen"):
+        summary.closed_year = close_completed_year(peildatum)
+
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _run_checks(peildatum: dt.date, summary: DemoSummary, step, seed: int = 1) -> None:
-    try:
+def check_days(peildatum: dt.date) -> list[dt.date]:
+    """The days of the absoluut checks, in order: every eight weeks back from
+    the peildatum for as long as the demo's period runs, a week before it, and
+    the peildatum itself."""
+    extract_day = demo_period(peildatum).extract_day
+    days = [peildatum, peildatum - dt.timedelta(days=7)]
+    day = peildatum - dt.timedelta(days=CHECK_EVERY_DAYS)
+    while day > extract_day:
+        days.append(day)
+        day -= dt.timedelta(days=CHECK_EVERY_DAYS)
+    return sorted(days)
+
+
+def close_completed_year(peildatum: dt.date) -> str:
+    """Close ("vaststellen") the last completed school year as the coordinator,
+    counted as of the peildatum; returns it ("2025-2026"), or "" when that year
+    has not ended yet by the clock (a peildatum in the future)."""
+    from rbl.reporting.definitions import SchoolYear
+    from rbl.reporting.snapshots import close_year
+
+    year = SchoolYear.of(peildatum).previous
+    today = min(peildatum, timezone.localdate())
+    if year.end >= today:
+        return ""
+    actor = get_user_model().objects.get(username=CLOSED_BY)
+    close_year(year, actor=actor, today=today)
+    return str(year)
+
+
+class AbsoluutChecks:
+    """The absoluut-verzuim checks of the period (`check_days`), run by the
+    week of the case work (`week`): after each check the control letters go
+    out two days later and the parents' answers are recorded on their days,
+    so that a signal whose term passes unanswered becomes a case in its week."""
+
+    def __init__(self, peildatum: dt.date, summary: DemoSummary, seed: int = 1) -> None:
+        self.peildatum = peildatum
+        self.summary = summary
+        self.rng = random.Random(f"{seed}-controlebrieven")
+        self.last_day = min(peildatum, timezone.localdate())
+        self.days = check_days(peildatum)
+        self.answers: list[_Answer] = []
+
+    def week(self, start: dt.date, end: dt.date) -> None:
+        """The checks from `start` through `end`, and the answers up to `end`."""
         from rbl.absoluut.check import run_check
-        from rbl.absoluut.models import Signal
-    except ImportError:  # the absoluut app is not there (yet)
-        return
-    rng = random.Random(f"{seed}-controlebrieven")
-    last_day = min(peildatum, timezone.localdate())
-    answers: list[_Answer] = []
-    with step("Controle absoluut verzuim"):
-        for offset in CHECK_OFFSETS:
-            day = peildatum - dt.timedelta(days=offset)
-            _record_answers(answers, before=day)
-            result = run_check(day)
-            summary.checks.append(result.as_json())
-            if offset:
-                # The central administration sent the control letters two days after
-                # each earlier check; this week's signals still wait for theirs.
-                letter_day = min(day + dt.timedelta(days=2), peildatum)
+
+        for day in self.days:
+            if not start <= day <= end:
+                continue
+            _record_answers(self.answers, before=day)
+            self.summary.checks.append(run_check(day).as_json())
+            if day < self.peildatum:
+                # The central administration sends the control letters two days after
+                # each check; the peildatum's signals still wait for theirs.
+                letter_day = min(day + dt.timedelta(days=2), self.peildatum)
                 _control_letters(letter_day)
-                answers += _answers_to_letters(rng, day, letter_day, last_day)
-        _record_answers(answers, before=last_day + dt.timedelta(days=1))
-        summary.open_signals = Signal.objects.open().count()
-        summary.closed_signals = Signal.objects.filter(closed_on__isnull=False).count()
+                self.answers += _answers_to_letters(self.rng, day, letter_day, self.last_day)
+        _record_answers(self.answers, before=end + dt.timedelta(days=1))
+
+    def finish(self) -> None:
+        from rbl.absoluut.models import Signal
+
+        _record_answers(self.answers, before=self.last_day + dt.timedelta(days=1))
+        self.summary.open_signals = Signal.objects.open().count()
+        self.summary.closed_signals = Signal.objects.filter(closed_on__isnull=False).count()
 
 
 @dataclass(frozen=True)
@@ -252,9 +321,10 @@ def _answers_to_letters(
 ) -> list[_Answer]:
     """The parents' satisfactory answers to the letters of `letter_day`. A youth
     who starts at a school within the term needs none (the next check closes
-    the signal); a later start is answered with the new school; of the others
-    most answer with a reason, the rest do not answer and get a case."""
-    from rbl.absoluut.models import Signal, control_term_days
+    the signal); a start within a few weeks is answered with the new school;
+    of the others most answer with a reason (fewer when an earlier answer did
+    not hold), the rest do not answer and get a case."""
+    from rbl.absoluut.models import CloseReason, Signal, control_term_days
     from rbl.law.status import school_year_end
     from rbl.registry.models import Enrolment
 
@@ -274,15 +344,18 @@ def _answers_to_letters(
             .values_list("start", flat=True)
             .first()
         )
+        answered_before = Signal.objects.filter(
+            person=signal.person_id, close_reason=CloseReason.ANSWERED
+        ).exists()
         if starts is not None and starts <= term_end:
             continue
-        if starts is not None:
+        if starts is not None and starts <= letter_day + dt.timedelta(days=STARTS_SOON_DAYS):
             note = (
                 f"Ingeschreven op een nieuwe school per {starts:%d-%m-%Y}; "
                 "de inschrijving bij DUO volgt."
             )
             until = max(starts, day) + dt.timedelta(days=7)
-        elif draw < ANSWER_SHARE:
+        elif draw < (REPEAT_ANSWER_SHARE if answered_before else ANSWER_SHARE):
             note, holds = ANSWERS[rng.randrange(len(ANSWERS))]
             until = (
                 school_year_end(day)

@@ -1,25 +1,35 @@
 """Cases of the demo region.
 
 `populate_cases(region, seed)` is the hook through which `rbl demo` fills the
-demo with cases in every state. It runs after the registry imports and the
-absoluut-verzuim checks, with the same seed, and is deterministic for it.
+demo with cases in every state. It runs after the registry imports, with the
+same seed, and is deterministic for it; the absoluut-verzuim checks run in its
+weeks (`on_week`).
 Everything goes through the real services, as a region's year would:
 
 1. the region's assignment rules (LP to the municipality's own officer, KP to
    the kwalificatieplicht officer, RMC to the RMC officer);
-2. a year of DUO absence reports, loaded week by week through `run_import`
-   (so cases open in the week their report came in), a handful for BSNs the
-   registry does not know ("niet gekoppeld"), and DUO's VSV list every four
-   weeks; besides, the schools' preventive questions and care reports;
+2. the demo's period (`generator.demo_period`: the last completed school year
+   and the current one up to the peildatum) of DUO absence reports, loaded
+   week by week through `run_import` (so cases open in the week their report
+   came in), a handful for BSNs the registry does not know ("niet gekoppeld"),
+   and DUO's VSV list every four weeks; besides, the schools' preventive
+   questions and care reports. A report names a pupil at their school on its
+   day, living in the municipality that is the principal of the case (the
+   residence history: a youth who moved inside the region is reported from
+   the move on). The municipalities differ in how often their pupils are
+   reported (`report_factors`, after the reference caseloads, with some
+   change from one school year to the next), so the benchmark has a spread;
 3. absoluut signals whose control letter went unanswered become cases in the
-   week their term passes;
+   week their term passes (the checks, letters and answers of that week come
+   first);
 4. each new case gets a course that fits its kind (`_plan`): most youth are
    back at school within weeks, a few escalate (Halt, PV, jeugdbescherming)
    or stay away for months; the steps up to the peildatum are recorded
    (verzuimstaat, conversations, a MAS route, closing with a reason), and a
    case still open gets its next follow-up, a few of them overdue;
-5. leave requests (decided within their term), vrijstelling cases, handovers
-   to the KP officer and to RMC at 18.
+5. leave requests (decided within their term; every municipality decides
+   some in each school year), vrijstelling cases, handovers to the KP officer
+   and to RMC at 18.
 
 The volumes follow the reference figures: on the peildatum each case-work
 officer carries a caseload of a few dozen, thuiszitters are about two per
@@ -32,8 +42,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 import tempfile
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -41,26 +52,28 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from rbl.demo.generator import demo_period
 from rbl.demo.meldingen import (
     Pupil,
     age_on,
     make_meldingen,
     make_vsv,
-    report_weight,
     weighted_picker,
     write_meldingen,
     write_vsv,
 )
-from rbl.demo.reference import load_reference
+from rbl.demo.reference import MunicipalityFigures, load_reference
 from rbl.demo.schools import KPA_CONTACT, LPA_FOR
+from rbl.law.status import school_year_end, school_year_start
 from rbl.organisation.models import Region
 
 RMC_OFFICER = "rmc-regio"
 BOA = "boa-regio"
-WEEKS = 52
+#: The volumes below are per 52 weeks.
+YEAR_DAYS = 364
 #: DUO's VSV list comes every four weeks; the last one two weeks before the peildatum.
 VSV_EVERY_WEEKS = 4
-VSV_WEEK = 1
+VSV_WEEKS_BEFORE_END = 2
 # Reports per case: a youth's second report of the same kind joins the open case.
 REPORTS_PER_CASE = 1.15
 UNKNOWN_REPORTS = 5
@@ -73,10 +86,24 @@ LEAVE_REQUESTS = 150
 EXEMPTION_REQUESTS = 25
 #: Share of the cases open on the peildatum whose next follow-up is overdue.
 OVERDUE_SHARE = 0.05
+#: How much the municipalities' report rates follow the reference caseloads
+#: per youth (1: fully; those differ up to fivefold, more than a region's
+#: municipalities usually do), and how much a municipality's rate changes from
+#: one school year to the next (at most this fraction up or down).
+RATE_DAMPING = 0.5
+YEAR_CHANGE = 0.15
 
 
-def populate_cases(region: Region, seed: int, *, peildatum: dt.date | None = None) -> int:
-    """Create the demo cases for `region`; returns how many cases there are."""
+def populate_cases(
+    region: Region,
+    seed: int,
+    *,
+    peildatum: dt.date | None = None,
+    on_week: Callable[[dt.date, dt.date], Any] | None = None,
+) -> int:
+    """Create the demo cases for `region`; returns how many cases there are.
+    `on_week(first, last)` runs in every week of the period after DUO's files
+    and before the week's cases are opened and worked (the absoluut checks)."""
     try:
         from rbl.cases.models import Case
     except ImportError:  # the cases app is not there
@@ -87,7 +114,7 @@ def populate_cases(region: Region, seed: int, *, peildatum: dt.date | None = Non
     codes = sorted(region.municipalities.values_list("code", flat=True))
     ensure_assignment_rules(codes, users)
     year = _DemoYear(rng, seed, peildatum, users)
-    year.run()
+    year.run(on_week)
     with transaction.atomic():
         year.leave_requests()
         year.exemptions()
@@ -113,6 +140,33 @@ def ensure_assignment_rules(codes: list[str], users: dict[str, Any]) -> None:
                 )
 
 
+def report_factors(reference: tuple[MunicipalityFigures, ...]) -> dict[str, float]:
+    """How often a municipality's pupils are reported relative to the region:
+    its reference caseload per youth of 5–22 against the region's, damped
+    (`RATE_DAMPING`) and scaled so the region's total stays the same."""
+    youth = {
+        f.code: f.inhabitants_5_15 + f.inhabitants_16_17 + f.inhabitants_18_22 for f in reference
+    }
+    total_youth = sum(youth.values())
+    total_caseload = sum(f.caseload for f in reference)
+    if not total_youth or not total_caseload:
+        return {f.code: 1.0 for f in reference}
+    damped = {
+        f.code: ((f.caseload / youth[f.code]) / (total_caseload / total_youth)) ** RATE_DAMPING
+        for f in reference
+    }
+    mean = sum(damped[c] * youth[c] for c in youth) / total_youth
+    return {code: value / mean for code, value in damped.items()}
+
+
+@cache
+def year_change(seed: int, code: str, year_start: dt.date) -> float:
+    """A municipality's rate in one school year relative to its usual one."""
+    return random.Random(f"{seed}-{code}-{year_start.year}").uniform(
+        1 - YEAR_CHANGE, 1 + YEAR_CHANGE
+    )
+
+
 @dataclass(frozen=True)
 class _Plan:
     """The course of one case: closed `days` after opening (when that is past
@@ -128,163 +182,196 @@ class _DemoYear:
         self, rng: random.Random, seed: int, peildatum: dt.date, users: dict[str, Any]
     ) -> None:
         from rbl.organisation.models import School
-        from rbl.registry.models import Diploma, Enrolment, Person
+        from rbl.registry.models import Diploma, Enrolment, Person, Residence
 
         self.rng = rng
         self.seed = seed
         self.peildatum = peildatum
         # Activities cannot lie in the future of the real clock.
         self.last_day = min(peildatum, timezone.localdate())
+        # The demo's period: from the day after the BRP extract (before the
+        # completed school year) through the peildatum.
+        period = demo_period(peildatum)
+        self.first = period.first_day
+        self.days = period.days
+        self.weeks = -(-self.days // 7)
         self.users = users
         self.boa = users.get(BOA)
         # Open cases and the day of their last step, for `follow_ups`.
         self.worked_until: dict[int, dt.date] = {}
         self.schools = {(s.brin, s.vestiging): s for s in School.objects.all()}
+        # Where each youth lives now and since when (the residence history): a
+        # case opens with the municipality of the moment, so a youth is only
+        # reported, asked about or heard of from that day on.
+        since = dict(Residence.objects.filter(end__isnull=True).values_list("person_id", "start"))
         persons = {
-            bsn: (birth, code)
-            for bsn, birth, code in Person.objects.filter(
+            bsn: (birth, code, since.get(pk))
+            for pk, bsn, birth, code in Person.objects.filter(
                 municipality__isnull=False, died_on__isnull=True, moved_out_on__isnull=True
-            ).values_list("bsn", "birth_date", "municipality_id")
+            ).values_list("pk", "bsn", "birth_date", "municipality_id")
         }
         self.known = set(Person.objects.values_list("bsn", flat=True))
         pupils: list[Pupil] = []
         last_school: dict[str, Pupil] = {}
-        for bsn, brin, vestiging, sector, school_code, end in Enrolment.objects.order_by(
+        for bsn, brin, vestiging, sector, school_code, start, end in Enrolment.objects.order_by(
             "bsn", "start", "pk"
-        ).values_list("bsn", "brin", "vestiging", "sector", "school__municipality_code", "end"):
+        ).values_list(
+            "bsn", "brin", "vestiging", "sector", "school__municipality_code", "start", "end"
+        ):
             if bsn not in persons:
                 continue
-            birth, code = persons[bsn]
-            pupil = Pupil(bsn, birth, brin, vestiging, sector)
+            birth, code, lives_since = persons[bsn]
+            pupil = Pupil(bsn, birth, brin, vestiging, sector, code, start, end, lives_since)
             last_school[bsn] = pupil
             # One contact per school: pupils of a school elsewhere in the region
-            # would land with that school's officer; the demo keeps to the own
-            # municipality's schools and the regional MBO/HO.
-            if end is None and (school_code == code or sector in ("MBO", "HO")):
+            # would land with that school's officer; the demo keeps to the schools
+            # of the municipality's own officer and the regional MBO/HO.
+            own = school_code == code or LPA_FOR.get(school_code or "") == LPA_FOR.get(code)
+            if (own or sector in ("MBO", "HO")) and pupil.overlaps(self.first, peildatum):
                 pupils.append(pupil)
         self.pupils = pupils
         with_sk = set(Diploma.objects.filter(startkwalificatie=True).values_list("bsn", flat=True))
         self.leavers = [
-            last_school.get(bsn, Pupil(bsn, birth, "", "", ""))
-            for bsn, (birth, _code) in sorted(persons.items())
+            last_school.get(bsn, Pupil(bsn, birth, "", "", "", code, since=lives_since))
+            for bsn, (birth, code, lives_since) in sorted(persons.items())
             if 18 <= age_on(birth, peildatum) <= 22 and bsn not in with_sk
         ]
-        self.lp_pupils = [p for p in pupils if 5 <= age_on(p.birth_date, peildatum) <= 15]
-        self.duty_pupils = [p for p in pupils if 5 <= age_on(p.birth_date, peildatum) <= 17]
+        # By age on the peildatum; who is of age on a day is checked on that day.
+        self.lp_pupils = [p for p in pupils if 5 <= age_on(p.birth_date, peildatum) <= 16]
+        self.duty_pupils = [p for p in pupils if 5 <= age_on(p.birth_date, peildatum) <= 18]
         reference = load_reference()
         in_reference = sum(
             f.inhabitants_5_15 + f.inhabitants_16_17 + f.inhabitants_18_22 for f in reference
         )
-        in_demo = sum(1 for birth, _ in persons.values() if 5 <= age_on(birth, peildatum) <= 22)
+        in_demo = sum(1 for birth, _, _ in persons.values() if 5 <= age_on(birth, peildatum) <= 22)
         self.ratio = in_demo / in_reference if in_reference else 0.0
         self.caseload = round(sum(f.caseload for f in reference) * self.ratio)
         self.vsv = round(sum(f.vsv for f in reference) * self.ratio)
+        self.factors = report_factors(reference)
 
-    # -- the year of reports -------------------------------------------------
+    def rate(self, code: str, day: dt.date) -> float:
+        """How often youth of municipality `code` are reported in the school year
+        of `day`, relative to the region's usual rate."""
+        year = school_year_start(day)
+        return self.factors.get(code, 1.0) * year_change(self.seed, code, year)
 
-    def run(self) -> None:
+    def per_period(self, per_year: float) -> int:
+        """A volume per 52 weeks, for the demo's period."""
+        return round(per_year * self.days / YEAR_DAYS)
+
+    # -- the period of reports -----------------------------------------------
+
+    def run(self, on_week: Callable[[dt.date, dt.date], Any] | None = None) -> None:
+        from django.db.models import Max
+
         from rbl.cases.models import Case
         from rbl.cases.services.absoluut import open_cases_for_due_signals
         from rbl.registry.imports import run_import
         from rbl.registry.models import Person
 
-        first = self.peildatum - dt.timedelta(days=WEEKS * 7 - 1)
+        first = self.first
         reports = make_meldingen(
             self.rng,
             self.pupils,
-            count=round(self.caseload * REPORTS_PER_CASE),
+            count=self.per_period(self.caseload * REPORTS_PER_CASE),
             first_day=first,
             last_day=self.peildatum,
             unknown=UNKNOWN_REPORTS,
             known_bsns=self.known,
             seed=self.seed,
+            factor=lambda pupil, year: self.rate(pupil.municipality, year),
         )
         vsv = make_vsv(
-            self.rng, self.leavers, count=self.vsv, first_day=first, last_day=self.peildatum
+            self.rng,
+            self.leavers,
+            count=self.per_period(self.vsv),
+            first_day=first,
+            last_day=self.peildatum,
         )
         contacts = self._school_contacts(first)
         persons = Person.objects.in_bulk(
             {pupil.bsn for items in contacts.values() for _, _, pupil in items}, field_name="bsn"
         )
-        signals_due = self._signal_due_days()
         listed_until = first - dt.timedelta(days=1)
+        last_case = Case.objects.aggregate(last=Max("pk"))["last"] or 0
         with tempfile.TemporaryDirectory(prefix="rbl-demo-duo-") as tmp:
             out = Path(tmp)
-            for week in range(WEEKS):
+            for week in range(self.weeks):
                 start = first + dt.timedelta(days=week * 7)
-                end = start + dt.timedelta(days=6)
-                before = set(Case.objects.values_list("pk", flat=True))
+                end = min(start + dt.timedelta(days=6), self.peildatum)
                 batch = [m for m in reports if start <= m.meldingsdatum <= end]
                 if batch:
                     path = write_meldingen(out / f"verzuimmeldingen-{week:02d}.csv", batch)
                     run_import("verzuimmeldingen", path, peildatum=end, actor="demo")
-                if week % VSV_EVERY_WEEKS == VSV_WEEK:
+                # DUO's VSV list every four weeks, the last two weeks before the peildatum.
+                if (self.weeks - 1 - week) % VSV_EVERY_WEEKS == VSV_WEEKS_BEFORE_END:
                     leavers = [r for r in vsv if listed_until < r.left_on <= end]
                     if leavers:
                         path = write_vsv(out / f"vsv-{week:02d}.csv", leavers, end)
                         run_import("vsv", path, peildatum=end, actor="demo")
                     listed_until = end
+                if on_week is not None:
+                    on_week(start, end)
                 with transaction.atomic():  # one commit per week: fast on SQLite
                     for day, case_type, pupil in contacts.get(week, ()):
                         self._open_contact(day, case_type, pupil, persons.get(pupil.bsn))
                     # Signals whose control letter went unanswered past the term.
-                    if any(start <= due <= end for due in signals_due):
-                        open_cases_for_due_signals(end)
+                    open_cases_for_due_signals(end)
                     new = (
-                        Case.objects.exclude(pk__in=before)
+                        Case.objects.filter(pk__gt=last_case)
                         .select_related("person", "owner")
                         .order_by("pk")
                     )
                     for case in new:
                         self.work_case(case, case.opened_on)
+                        last_case = case.pk
 
     def _school_contacts(self, first: dt.date) -> dict[int, list[tuple[dt.date, str, Pupil]]]:
-        """The year's preventive contacts and care reports, per week."""
+        """The period's preventive contacts and care reports, per week."""
         from rbl.cases.models import CaseType
 
         by_week: dict[int, list[tuple[dt.date, str, Pupil]]] = {}
-        if not self.duty_pupils:
-            return by_week
         # Both come through the officers' consultation hours and care-team meetings
-        # at their schools: about as many for every officer, whatever the number
-        # of pupils (the curative reports follow the pupils).
+        # at their schools: as many for every officer, whatever the number of
+        # pupils (the curative reports follow the pupils), spread over the period.
         contact = {
             key: school.contact_id for key, school in self.schools.items() if school.contact_id
         }
-        officer = [contact.get((p.brin, p.vestiging)) for p in self.duty_pupils]
-        weight_of: Counter[int | None] = Counter()
-        for pupil, who in zip(self.duty_pupils, officer, strict=True):
-            weight_of[who] += report_weight(age_on(pupil.birth_date, self.peildatum))
-        pick = weighted_picker(
-            self.rng,
-            self.duty_pupils,
-            self.peildatum,
-            weight=lambda i: 1 / weight_of[officer[i]] if officer[i] else 0.0,
-        )
+        pupils_of: dict[int, list[Pupil]] = {}
+        for pupil in self.duty_pupils:
+            who = contact.get((pupil.brin, pupil.vestiging))
+            if who is not None:
+                pupils_of.setdefault(who, []).append(pupil)
+        if not pupils_of:
+            return by_week
         for case_type, per_case in (
             (CaseType.PREVENTIEF, PREVENTIEF_PER_CASE),
             (CaseType.ZORG, ZORG_PER_CASE),
         ):
-            for _ in range(round(self.caseload * per_case)):
-                offset = self.rng.randint(0, WEEKS * 7 - 1)
-                day = first + dt.timedelta(days=offset)
-                by_week.setdefault(offset // 7, []).append((day, case_type, pick()))
+            each = self.per_period(self.caseload * per_case) / len(pupils_of)
+            for _who, pupils in sorted(pupils_of.items()):
+                pick = weighted_picker(self.rng, pupils, self.peildatum)
+                count = int(each) + (self.rng.random() < each % 1)
+                for k in range(count):
+                    # Evenly over the period, each at a random day of its stretch.
+                    offset = int((k + self.rng.random()) * self.days / count)
+                    day = first + dt.timedelta(days=offset)
+                    pupil = self._pick_on(pick, day, 5, 17)
+                    if pupil is not None:
+                        by_week.setdefault(offset // 7, []).append((day, case_type, pupil))
         for items in by_week.values():
             items.sort(key=lambda item: (item[0], item[1], item[2].bsn))
         return by_week
 
-    def _signal_due_days(self) -> set[dt.date]:
-        """The first days on which the open signals' control terms have passed."""
-        from rbl.absoluut.models import Signal
-
-        term = Region.objects.values_list("control_term_days", flat=True).first() or 14
-        letters = (
-            Signal.objects.open()
-            .filter(control_letter_on__isnull=False, case__isnull=True)
-            .values_list("control_letter_on", flat=True)
-            .distinct()
-        )
-        return {day + dt.timedelta(days=term + 1) for day in letters}
+    @staticmethod
+    def _pick_on(pick: Any, day: dt.date, youngest: int, oldest: int) -> Pupil | None:
+        """A pupil drawn by `pick()` who is at their school on `day`, of an age
+        from `youngest` through `oldest` then (a few tries, else None)."""
+        for _ in range(30):
+            pupil = pick()
+            if pupil.on(day) and youngest <= age_on(pupil.birth_date, day) <= oldest:
+                return pupil
+        return None
 
     def _open_contact(self, day: dt.date, case_type: str, pupil: Pupil, person: Any) -> None:
         from rbl.cases.models import CaseType
@@ -528,60 +615,116 @@ class _DemoYear:
 
     # -- other work of the year ----------------------------------------------
 
+    def school_years(self) -> list[tuple[dt.date, dt.date, dt.date]]:
+        """(1 August, first day, last day) of each school year in the period."""
+        years = []
+        year = school_year_start(self.first)
+        while year <= self.last_day:
+            first, last = max(year, self.first), min(school_year_end(year), self.last_day)
+            if first <= last:
+                years.append((year, first, last))
+            year = school_year_end(year) + dt.timedelta(days=1)
+        return years
+
     def leave_requests(self) -> None:
-        """Requests over the year, each decided within its term (eight weeks
-        and before the leave starts); the last weeks' wait for their decision."""
+        """Requests over the period, per school year and municipality after its
+        pupils and rate, each decided within its term (eight weeks and before
+        the leave starts); the last weeks' wait for their decision. Every
+        municipality decides at least one request in each school year that has
+        run six weeks (leave of more than ten school days, art. 14, is the
+        officer's to decide)."""
+        by_code: dict[str, list[Pupil]] = {}
+        for pupil in self.lp_pupils:
+            by_code.setdefault(pupil.municipality, []).append(pupil)
+        total = len(self.lp_pupils)
+        for year, first, last in self.school_years():
+            share = ((last - first).days + 1) / YEAR_DAYS
+            # A request of this day or earlier is decided by the last day.
+            in_time = last - dt.timedelta(days=40)
+            for code, pool in sorted(by_code.items()):
+                expected = LEAVE_REQUESTS * self.ratio * share * len(pool) / total
+                expected *= self.rate(code, year)
+                count = int(expected) + (self.rng.random() < expected % 1)
+                if in_time >= first:
+                    self._leave_request(pool, first, in_time, officer=True)
+                    count -= 1
+                for _ in range(count):
+                    self._leave_request(pool, first, last)
+
+    def _leave_request(
+        self, pool: list[Pupil], first: dt.date, last: dt.date, *, officer: bool = False
+    ) -> None:
+        """One request made between the two days, by a pupil of `pool`; leave of
+        more than ten school days under art. 14 when `officer`."""
         from rbl.cases.models import LeaveArticle, LeaveDecision
         from rbl.cases.services.leave import decide_leave, register_leave_request
         from rbl.registry.models import Person
 
-        count = max(3, round(LEAVE_REQUESTS * self.ratio))
-        for pupil in self._sample(self.lp_pupils, count):
-            person = Person.objects.get(bsn=pupil.bsn)
-            requested = self.last_day - dt.timedelta(days=self.rng.randint(0, 330))
-            start = requested + dt.timedelta(days=self.rng.randint(21, 70))
-            article = self.rng.choices(
-                (LeaveArticle.ART_14, LeaveArticle.ART_13A, LeaveArticle.ART_11F), (60, 30, 10)
+        requested = first + dt.timedelta(days=self.rng.randint(0, (last - first).days))
+        pupil = self._pick_on(lambda: self.rng.choice(pool), requested, 5, 16)
+        if pupil is None:
+            return
+        person = Person.objects.get(bsn=pupil.bsn)
+        start = requested + dt.timedelta(days=self.rng.randint(21, 70))
+        article = (
+            LeaveArticle.ART_14
+            if officer
+            else self.rng.choices(
+                (LeaveArticle.ART_14, LeaveArticle.ART_13A, LeaveArticle.ART_11F), (75, 15, 10)
             )[0]
-            length = self.rng.randint(11, 15) if article != LeaveArticle.ART_11F else 1
-            request = register_leave_request(
-                person,
-                article=article,
-                requested_on=requested,
-                start=start,
-                end=start + dt.timedelta(days=length),
-                actor=None,
-                school=_school(pupil),
-                today=requested,
-            )
-            term = max(1, (request.decision_due_on - requested).days)
-            decided = requested + dt.timedelta(days=self.rng.randint(min(term, 3), min(term, 35)))
-            if decided > self.last_day:
-                continue  # waits for its decision, within the term
-            decision = self.rng.choices(
-                (LeaveDecision.TOEGEKEND, LeaveDecision.DEELS, LeaveDecision.AFGEWEZEN),
-                (50, 20, 30),
-            )[0]
-            decide_leave(
-                request,
-                decision,
-                actor=request.case.owner,
-                expected_version=None,
-                decided_on=decided,
-            )
+        )
+        # Art. 14: two to four weeks (from 17 days on, always more than ten school
+        # days); art. 13a: at most ten school days; art. 11f: a religious holiday.
+        length = {
+            LeaveArticle.ART_14: self.rng.randint(16, 27),
+            LeaveArticle.ART_13A: self.rng.randint(4, 11),
+        }.get(article, 1)
+        request = register_leave_request(
+            person,
+            article=article,
+            requested_on=requested,
+            start=start,
+            end=start + dt.timedelta(days=length),
+            actor=None,
+            school=self._school(pupil),
+            today=requested,
+        )
+        term = max(1, (request.decision_due_on - requested).days)
+        decided = requested + dt.timedelta(days=self.rng.randint(min(term, 3), min(term, 35)))
+        if decided > self.last_day:
+            return  # waits for its decision, within the term
+        decision = self.rng.choices(
+            (LeaveDecision.TOEGEKEND, LeaveDecision.DEELS, LeaveDecision.AFGEWEZEN),
+            (50, 20, 30),
+        )[0]
+        decide_leave(
+            request,
+            decision,
+            actor=request.case.owner,
+            expected_version=None,
+            decided_on=decided,
+        )
 
     def exemptions(self) -> None:
-        """Exemption requests; a decided one closes its case."""
+        """Exemption requests over the period; a decided one closes its case."""
         from rbl.cases.models import CaseType
         from rbl.cases.services.exemptions import record_exemption
         from rbl.cases.services.lifecycle import close_case, open_case
         from rbl.registry.models import ExemptionGround, Person
 
-        count = max(2, round(EXEMPTION_REQUESTS * self.ratio))
+        count = max(2, self.per_period(EXEMPTION_REQUESTS * self.ratio))
         grounds = (ExemptionGround.ART_5A, ExemptionGround.ART_5B, ExemptionGround.ART_5C)
-        for pupil in self._sample(self.lp_pupils, count):
+        span = (self.last_day - self.first).days - 10
+        asked: set[str] = set()
+        for _ in range(count):
+            if span < 0 or not self.lp_pupils:
+                break
+            opened = self.first + dt.timedelta(days=self.rng.randint(0, span))
+            pupil = self._pick_on(lambda: self.rng.choice(self.lp_pupils), opened, 5, 16)
+            if pupil is None or pupil.bsn in asked:
+                continue
+            asked.add(pupil.bsn)
             person = Person.objects.get(bsn=pupil.bsn)
-            opened = self.last_day - dt.timedelta(days=self.rng.randint(10, 300))
             case = open_case(
                 person, CaseType.VRIJSTELLING, today=opened, note="Aanvraag vrijstelling"
             )
@@ -656,12 +799,6 @@ class _DemoYear:
 
     def _school(self, pupil: Pupil) -> Any:
         return self.schools.get((pupil.brin, pupil.vestiging))
-
-
-def _school(pupil: Pupil) -> Any:
-    from rbl.organisation.models import School
-
-    return School.objects.filter(brin=pupil.brin, vestiging=pupil.vestiging).first()
 
 
 _NOTES = (

@@ -13,8 +13,15 @@ school age has a school career that fits their age (PO or SO from 4, VO, PRO
 or VSO from 12, MBO or HO after it, diplomas on the way, a startkwalificatie
 from havo, vwo or mbo-2 and higher), with the gaps a real region sees: some
 leerplichtigen leave school and are not enrolled anywhere on the peildatum (the
-absoluut-verzuim signals), some were out of school for a while and are back,
-some MBO students drop out, some youth have an exemption.
+absoluut-verzuim signals), some were out of school for a while during the
+demo's period and are back, some MBO students drop out, some youth have an
+exemption.
+
+The demo covers the last completed school year in full and the current one up
+to the peildatum (`demo_period`): the full BRP extract (brp.csv) is of
+15 July before the completed school year, so the residence history covers all
+of it, and everything after it (births, arrivals, moves inside the region and
+out of it, deaths) comes as dated mutations (brp_mutaties.csv).
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from rbl.core.bsn import make_bsn
 from rbl.demo import names
 from rbl.demo.reference import MunicipalityFigures, load_reference
 from rbl.demo.schools import SchoolCatalogue, SchoolPlan, plan_schools
-from rbl.law.status import birthday, duty_periods, school_year_end
+from rbl.law.status import birthday, duty_periods, school_year_end, school_year_start
 
 DAY = dt.timedelta(days=1)
 
@@ -54,18 +61,28 @@ SCHOOL_COLUMNS = ("brin", "vestiging", "naam", "sector", "gemeentecode", "swv", 
 FILE_ORDER = ("scholen", "brp", "brp-mutaties", "inschrijvingen", "diplomas", "vrijstellingen")
 FILE_NAMES = {kind: f"{kind.replace('-', '_')}.csv" for kind in FILE_ORDER}
 
-#: The full BRP extract is of this many days before the peildatum; what
-#: happened since (births, arrivals, moves, deaths) comes as daily mutations.
-EXTRACT_DAYS = 30
+#: The full BRP extract is of this many days before 1 August of the completed
+#: school year (15 July); what happened since (births, arrivals, moves, deaths)
+#: comes as mutations.
+EXTRACT_LEAD_DAYS = 17
 MUTATION_COLUMNS = (*BRP_COLUMNS, "mutatie", "mutatiedatum")
+#: Per household and year after the extract: a move out of the region, a move
+#: to another municipality of the region, a death (per person).
+MOVE_OUT_PER_YEAR = 0.02
+MOVE_WITHIN_PER_YEAR = 0.015
+DEATH_PER_YEAR = 0.0002
 
 #: Share of the curative caseload (art. 25) that shows up as youth without any
-#: enrolment on the peildatum (some 3 per 1,000 in duty, most of whom are at a
-#: school abroad or about to start somewhere and answer the control letter);
-#: a third as many again were out of school for a while.
-ABSOLUUT_SHARE = 0.15
-RESOLVED_PER_GAP = 1 / 3
+#: enrolment on the peildatum (about 1 per 1,000 in duty, most of whom are at a
+#: school abroad or about to start somewhere and answer the control letter).
+ABSOLUUT_SHARE = 0.05
+#: Per youth without a school on the peildatum, this many a year were out of
+#: school for a few weeks or months earlier in the demo's period and are back
+#: (a steady flow through the period: the checks find some every time).
+RESOLVED_PER_GAP_YEAR = 1.5
 EXEMPTION_RATE = 0.005
+#: Share of those with an Entree diploma (mbo-1) who go on to mbo-2.
+ENTREE_ONWARD = 0.7
 
 MBO_PROGRAMMES = (
     "Verzorgende IG", "Mediavormgever", "Eerste monteur elektrotechniek", "Kok",
@@ -101,6 +118,8 @@ class GeneratedRegion:
     planned_gaps: int = 0
     planned_resolved_gaps: int = 0
     mutations: int = 0
+    #: persons who moved to another municipality of the region after the extract
+    moves_within: int = 0
     #: the date of the full BRP extract (brp.csv); mutations follow up to the peildatum
     extract_day: dt.date | None = None
     #: SWV code -> name (the school file carries codes only)
@@ -125,6 +144,40 @@ class Career:
     # (ground, start, end, decided)
     exemptions: list[tuple[str, dt.date, dt.date | None, dt.date]] = field(default_factory=list)
     settled_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class DemoPeriod:
+    """The days the demo's data covers: the last completed school year in full
+    and the current one up to the peildatum, after the full BRP extract."""
+
+    peildatum: dt.date
+    #: 1 August of the last completed school year: the residence history and
+    #: every yearly figure of that year start here.
+    completed_start: dt.date
+    #: the date of the full BRP extract (before `completed_start`)
+    extract_day: dt.date
+
+    @property
+    def first_day(self) -> dt.date:
+        """The first day of the demo's work: the day after the extract."""
+        return self.extract_day + DAY
+
+    @property
+    def days(self) -> int:
+        """Days from `first_day` through the peildatum."""
+        return (self.peildatum - self.extract_day).days
+
+
+def demo_period(peildatum: dt.date) -> DemoPeriod:
+    """The demo's period for `peildatum` (e.g. 2026-12-07: the extract of
+    2025-07-15, school year 2025-2026 complete, 2026-2027 up to the peildatum)."""
+    completed = school_year_start(school_year_start(peildatum) - DAY)
+    return DemoPeriod(
+        peildatum=peildatum,
+        completed_start=completed,
+        extract_day=completed - dt.timedelta(days=EXTRACT_LEAD_DAYS),
+    )
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -174,7 +227,7 @@ def generate_region(
     result.swv_names = _swv_names(catalogue)
 
     files = {kind: out / FILE_NAMES[kind] for kind in FILE_ORDER[1:]}
-    result.extract_day = peildatum - dt.timedelta(days=EXTRACT_DAYS)
+    result.extract_day = demo_period(peildatum).extract_day
     handles = {kind: open(path, "w", encoding="utf-8", newline="") for kind, path in files.items()}
     try:
         writers = {kind: csv.writer(fh, lineterminator="\n") for kind, fh in handles.items()}
@@ -297,25 +350,39 @@ def _write_household(
         parents.append((ids.parent(), names.full_name(rng.choice(names.FATHERS), prefix, surname)))
     moved_in = rng.random() < 0.12
     extract_day = result.extract_day
-    # What happens to the household after the extract: a move out of the region,
-    # a move to another municipality of the region, or nothing.
-    move = rng.random()
-    move_day = extract_day + dt.timedelta(days=rng.randint(1, EXTRACT_DAYS))
-    new_code = rng.choice([c for c in names.PLACES if c != code])
-    new_home = names.address(rng, new_code)
+    period_days = (peildatum - extract_day).days
+    period_years = period_days / 365.25
     household_schools: dict[str, SchoolPlan] = {}
+    members = []
     for age in ages:
         gender = "M" if rng.random() < 0.512 else "V"
         latest = _years_before(peildatum, age)  # turned `age` today
         earliest = _years_before(peildatum, age + 1) + DAY
         birth = earliest + dt.timedelta(days=rng.randint(0, (latest - earliest).days))
-        bsn = ids.person()
         career = _career(rng, birth, peildatum, code, catalogue, household_schools)
-        _add_gaps_and_exemptions(rng, birth, peildatum, catalogue, code, career, gap_rate, result)
+        _add_gaps_and_exemptions(
+            rng, birth, peildatum, extract_day, catalogue, code, career, gap_rate, result
+        )
         settled = career.settled_on
         if settled is None:
             settled = peildatum - dt.timedelta(days=rng.randint(30, 3000)) if moved_in else birth
             settled = max(settled, birth)
+        members.append((age, gender, birth, career, settled))
+    # What happens to the household after the extract, once everybody has
+    # arrived: a move out of the region, a move to another municipality of the
+    # region, or nothing.
+    move = rng.random()
+    arrived = max(max(m[4] for m in members), extract_day)
+    move_day = arrived + dt.timedelta(days=rng.randint(1, max(1, (peildatum - arrived).days)))
+    if move_day > peildatum:
+        move = 1.0
+    new_code = rng.choice([c for c in names.PLACES if c != code])
+    new_home = names.address(rng, new_code)
+    out_share = MOVE_OUT_PER_YEAR * period_years
+    within_share = out_share + MOVE_WITHIN_PER_YEAR * period_years
+    mutations = writers["brp-mutaties"]
+    for age, gender, birth, career, settled in members:
+        bsn = ids.person()
         minor = age < 18
         p1 = parents[0] if minor and parents else ("", "")
         p2 = parents[1] if minor and len(parents) > 1 else ("", "")
@@ -325,26 +392,29 @@ def _write_household(
             home["huisnummertoevoeging"], home["postcode"], home["woonplaats"],
             _iso(settled), "", secret, p1[0], p1[1], p2[0], p2[1],
         ]  # fmt: skip
-        mutations = writers["brp-mutaties"]
         if settled > extract_day:  # born or arrived after the extract
             mutations.writerow((*person, "I", settled.isoformat()))
             result.mutations += 1
         else:
             writers["brp"].writerow(person)
-            if move < 0.004:  # left the region
-                mutations.writerow((*person, "V", move_day.isoformat()))
-                result.mutations += 1
-            elif move < 0.007:  # moved within the region: V in the old, I in the new
-                mutations.writerow((*person, "V", move_day.isoformat()))
-                person[6] = new_code
-                person[7:13] = [new_home[k] for k in names.ADDRESS_COLUMNS]
-                person[13] = move_day.isoformat()
-                mutations.writerow((*person, "I", move_day.isoformat()))
-                result.mutations += 2
-            elif rng.random() < 0.0002:  # died
-                person[14] = move_day.isoformat()
-                mutations.writerow((*person, "O", move_day.isoformat()))
-                result.mutations += 1
+        died = rng.random() < DEATH_PER_YEAR * period_years
+        if move < out_share:  # left the region
+            mutations.writerow((*person, "V", move_day.isoformat()))
+            result.mutations += 1
+        elif move < within_share:  # moved within the region: V in the old, I in the new
+            mutations.writerow((*person, "V", move_day.isoformat()))
+            person[6] = new_code
+            person[7:13] = [new_home[k] for k in names.ADDRESS_COLUMNS]
+            person[13] = move_day.isoformat()
+            mutations.writerow((*person, "I", move_day.isoformat()))
+            result.mutations += 2
+            result.moves_within += 1
+        elif died and settled < peildatum:
+            day = settled + dt.timedelta(days=rng.randint(1, (peildatum - settled).days))
+            day = max(day, extract_day + DAY)
+            person[14] = day.isoformat()
+            mutations.writerow((*person, "O", day.isoformat()))
+            result.mutations += 1
         result.persons += 1
         for seg in career.segments:
             writers["inschrijvingen"].writerow(
@@ -462,7 +532,8 @@ def _mbo(
     catalogue: SchoolCatalogue,
     career: Career,
 ) -> None:
-    """An MBO programme from `start`; 10 % drop out, of whom 40 % start again later."""
+    """An MBO programme from `start`; 10 % drop out, of whom 40 % start again later.
+    Most who finish Entree (level 1, no startkwalificatie) go on to level 2."""
     years = max(1, level if level > 1 else 1)
     finish = dt.date(start.year + years, 7, 31)
     school = catalogue.mbo(rng, code)
@@ -482,25 +553,31 @@ def _mbo(
         return
     career.segments.append(Segment(school, start, finish, "diploma behaald"))
     career.diplomas.append((dt.date(finish.year, 7, 8), programme, f"mbo-{level}", level >= 2))
+    if level == 1 and rng.random() < ENTREE_ONWARD:
+        _mbo(rng, finish + DAY, 2, code, catalogue, career)
 
 
 def _add_gaps_and_exemptions(
     rng: random.Random,
     birth: dt.date,
     peildatum: dt.date,
+    extract_day: dt.date,
     catalogue: SchoolCatalogue,
     code: str,
     career: Career,
     gap_rate: float,
     result: GeneratedRegion,
 ) -> None:
-    """Turn a few youths in duty into the cases a region sees."""
+    """Turn a few youths in duty into the cases a region sees: out of school on
+    the peildatum, out of school for a while earlier in the demo's period (after
+    the extract), or exempted."""
     sk = next((d[0] for d in sorted(career.diplomas) if d[3]), None)
     periods = duty_periods(birth, sk)
     status = periods.status_on(peildatum)
     if status.value not in ("leerplichtig", "kwalificatieplichtig"):
         return
     current = next((s for s in career.segments if s.end is None), None)
+    resolved = RESOLVED_PER_GAP_YEAR * (peildatum - extract_day).days / 365.25
     roll = rng.random()
     if roll < gap_rate:
         if current is None:
@@ -519,24 +596,56 @@ def _add_gaps_and_exemptions(
         else:
             current.reason = rng.choice(GAP_REASONS)
         result.planned_gaps += 1
-    elif roll < (1 + RESOLVED_PER_GAP) * gap_rate:
-        if current is None or (peildatum - current.start).days < 200:
-            return
-        current.end = peildatum - dt.timedelta(days=rng.randint(100, 140))
-        current.reason = rng.choice(GAP_REASONS)
-        again = peildatum - dt.timedelta(days=rng.randint(35, 80))
-        sector = current.school.sector
-        school = (
-            catalogue.local(rng, sector, code) if sector in ("PO", "SO", "VO")
-            else catalogue.regional(rng, sector) if sector in ("PRO", "VSO")
-            else catalogue.mbo(rng, code) if sector == "MBO" else catalogue.ho(rng)
-        )  # fmt: skip
-        if school.key == current.school.key and again == current.start:
-            return
-        career.segments.append(Segment(school, again, None))
-        result.planned_resolved_gaps += 1
-    elif roll < (1 + RESOLVED_PER_GAP) * gap_rate + EXEMPTION_RATE:
+    elif roll < (1 + resolved) * gap_rate:
+        _resolved_gap(rng, peildatum, extract_day, periods, catalogue, code, career, result)
+    elif roll < (1 + resolved) * gap_rate + EXEMPTION_RATE:
         _exemption(rng, birth, peildatum, periods, career)
+
+
+def _resolved_gap(
+    rng: random.Random,
+    peildatum: dt.date,
+    extract_day: dt.date,
+    periods,
+    catalogue: SchoolCatalogue,
+    code: str,
+    career: Career,
+    result: GeneratedRegion,
+) -> None:
+    """Out of school for three weeks to four months at some time after the
+    extract, then enrolled again (at the same kind of school)."""
+    room = (peildatum - extract_day).days - 40
+    if room < 1:
+        return
+    left = extract_day + dt.timedelta(days=rng.randint(1, room))
+    again = left + dt.timedelta(days=rng.randint(21, 120))
+    if again > peildatum - dt.timedelta(days=10):
+        again = peildatum - dt.timedelta(days=10)
+    if again <= left + dt.timedelta(days=14):
+        return
+    if periods.status_on(left).value not in ("leerplichtig", "kwalificatieplichtig"):
+        return
+    index = next(
+        (
+            i
+            for i, seg in enumerate(career.segments)
+            if (left - seg.start).days >= 20 and (seg.end is None or (seg.end - again).days >= 20)
+        ),
+        None,
+    )
+    if index is None:
+        return
+    seg = career.segments[index]
+    sector = seg.school.sector
+    school = (
+        catalogue.local(rng, sector, code) if sector in ("PO", "SO", "VO")
+        else catalogue.regional(rng, sector) if sector in ("PRO", "VSO")
+        else catalogue.mbo(rng, code) if sector == "MBO" else catalogue.ho(rng)
+    )  # fmt: skip
+    career.segments.insert(index + 1, Segment(school, again, seg.end, seg.reason))
+    seg.end = left
+    seg.reason = rng.choice(GAP_REASONS)
+    result.planned_resolved_gaps += 1
 
 
 def _exemption(rng: random.Random, birth, peildatum, periods, career: Career) -> None:

@@ -18,6 +18,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from rbl.core.bsn import make_bsn
+from rbl.law.status import school_year_end, school_year_start
 
 MELDING_COLUMNS = (
     "meldingsnummer",
@@ -68,13 +69,32 @@ _OPLEIDINGEN = (
 
 @dataclass(frozen=True)
 class Pupil:
-    """A youth of the demo registry with a current school."""
+    """A youth of the demo registry at one school: one enrolment, from `start`
+    through `end` (None: still there), while living in `municipality` from
+    `since` (None: from before the demo's period)."""
 
     bsn: str
     birth_date: dt.date
     brin: str
     vestiging: str
     sector: str
+    municipality: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    since: dt.date | None = None
+
+    def on(self, day: dt.date) -> bool:
+        """At this school and living in this municipality on `day`."""
+        return (
+            (self.start is None or self.start <= day)
+            and (self.end is None or day <= self.end)
+            and (self.since is None or self.since <= day)
+        )
+
+    def overlaps(self, first: dt.date, last: dt.date) -> bool:
+        """`on` some day from `first` through `last`."""
+        begin = max(d for d in (self.start, self.since, first) if d is not None)
+        return begin <= last and (self.end is None or self.end >= begin)
 
 
 @dataclass(frozen=True)
@@ -143,6 +163,38 @@ def _pick_soort(rng: random.Random, pupil: Pupil, day: dt.date) -> str | None:
     return soort
 
 
+def school_year_picker(
+    rng: random.Random,
+    pupils: Sequence[Pupil],
+    first_day: dt.date,
+    last_day: dt.date,
+    factor: Callable[[Pupil, dt.date], float] | None = None,
+) -> Callable[[dt.date], Pupil | None]:
+    """`pick(day)` draws a pupil for a report on `day`, with `report_weight` of
+    their age in the middle of that school year (within the two days) times
+    `factor(pupil, 1 August of the school year)`, among the pupils who are `on`
+    some day of it (the caller checks the day itself); None when there is none."""
+    pickers: dict[dt.date, Callable[[], Pupil] | None] = {}
+
+    def pick(day: dt.date) -> Pupil | None:
+        year = school_year_start(day)
+        if year not in pickers:
+            lo, hi = max(year, first_day), min(school_year_end(day), last_day)
+            middle = lo + (hi - lo) / 2
+            weights = [
+                (factor(p, year) if factor else 1.0) if p.overlaps(lo, hi) else 0.0 for p in pupils
+            ]
+            pickers[year] = (
+                weighted_picker(rng, pupils, middle, weight=weights.__getitem__)
+                if any(weights)
+                else None
+            )
+        picker = pickers[year]
+        return picker() if picker is not None else None
+
+    return pick
+
+
 def make_meldingen(
     rng: random.Random,
     pupils: Sequence[Pupil],
@@ -153,18 +205,24 @@ def make_meldingen(
     unknown: int,
     known_bsns: set[str],
     seed: int,
+    factor: Callable[[Pupil, dt.date], float] | None = None,
 ) -> list[Melding]:
     """`count` reports of pupils of the registry between the two days plus
-    `unknown` reports for BSNs the registry does not know, by date."""
+    `unknown` reports for BSNs the registry does not know, by date. A report
+    names a pupil on a day they are at that school and live in their
+    municipality (`Pupil.on`); `factor` weighs the pupils per school year (see
+    `school_year_picker`)."""
     span = (last_day - first_day).days
     rows: list[Melding] = []
     number = 0
     attempts = 0
-    pick = weighted_picker(rng, pupils, last_day) if pupils else None
+    pick = school_year_picker(rng, pupils, first_day, last_day, factor) if pupils else None
     while len(rows) < count and pick is not None and attempts < count * 20:
         attempts += 1
-        pupil = pick()
         day = first_day + dt.timedelta(days=rng.randint(0, span))
+        pupil = pick(day)
+        if pupil is None or not pupil.on(day):
+            continue
         soort = _pick_soort(rng, pupil, day)
         if soort is None:
             continue
@@ -251,13 +309,16 @@ def make_vsv(
     first_day: dt.date,
     last_day: dt.date,
 ) -> list[VsvRow]:
-    """Early school leavers: youth of 18–22 without a startkwalificatie."""
-    span = (last_day - first_day).days
+    """Early school leavers: youth of 18–22 without a startkwalificatie, each
+    on a day they lived in the region's municipality they live in now."""
     chosen = rng.sample(list(leavers), min(count, len(leavers)))
     rows = []
     for pupil in chosen:
         opleiding, niveau = rng.choice(_OPLEIDINGEN)
-        day = first_day + dt.timedelta(days=rng.randint(0, span))
+        first = max(first_day, pupil.since or first_day)
+        if first > last_day:
+            continue
+        day = first + dt.timedelta(days=rng.randint(0, (last_day - first).days))
         rows.append(VsvRow(pupil.bsn, day, pupil.brin, opleiding, niveau))
     rows.sort(key=lambda r: (r.left_on, r.bsn))
     return rows

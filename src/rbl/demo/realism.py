@@ -1,7 +1,8 @@
 """Figures that tell whether the demo region looks like a real one: caseload per
 officer, thuiszitters per 1,000 youth under the duty, overdue work, leave
-decided in time, signals answered. Used by the realism test and handy after
-`rbl demo` (``python -m rbl.demo.realism`` against the demo database)."""
+decided in time, signals answered, and the yearly figures of the two school
+years per municipality (`year_lines`). Used by the realism test and handy
+after `rbl demo` (``python -m rbl.demo.realism`` against the demo database)."""
 
 from __future__ import annotations
 
@@ -103,6 +104,32 @@ def realism(today: dt.date) -> Realism:
     return figures
 
 
+def year_lines(today: dt.date) -> list[str]:
+    """The art. 25 figures the demo is about, per municipality, for the last
+    completed school year and the current one: reports, cases, leave and
+    thuiszitters, and reports per 1,000 in duty (the benchmark's spread)."""
+    from rbl.reporting.definitions import SchoolYear
+    from rbl.reporting.snapshots import closed_years, figures_for
+
+    current = SchoolYear.of(today)
+    closed = closed_years()
+    lines = []
+    for year in (current.previous, current):
+        figures = figures_for(year, today=today)
+        state = "vastgesteld" if str(year) in closed else figures.completeness
+        lines.append(
+            f"school year {year} ({state}): reports, cases, leave, thuiszitters, per 1,000"
+        )
+        for code, values in [*figures.municipalities.items(), ("regio", figures.region)]:
+            lines.append(
+                f"  {figures.names.get(code, code):<20} "
+                f"{sum(values['verzuimmeldingen'].values()):>6} {values['verzuimzaken']:>6} "
+                f"{values['verlof']:>6} {values['thuiszitters']:>6} "
+                f"{values['verzuim_per_1000']:>8}"
+            )
+    return lines
+
+
 def _per_month(days: Any) -> dict[str, int]:
     return dict(sorted(Counter(f"{d:%Y-%m}" for d in days if d is not None).items()))
 
@@ -116,4 +143,4 @@ if __name__ == "__main__":  # pragma: no cover - a tool for looking at a demo da
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rbl.settings")
     django.setup()
     day = dt.date.fromisoformat(sys.argv[1]) if len(sys.argv) > 1 else dt.date.today()
-    print("\n".join(realism(day).as_lines()))
+    print("\n".join(realism(day).as_lines() + year_lines(day)))

@@ -143,12 +143,26 @@ class Command(BaseCommand):
                 f"{g.schools} scholen, {g.enrolments} inschrijvingen, {g.diplomas} diploma's, "
                 f"{g.exemptions} vrijstellingen"
             )
+        checks = [c["peildatum"] for c in s.checks]
         out(
             f"  signalen absoluut verzuim: {s.open_signals} open, {s.closed_signals} gesloten "
-            f"(controles op {', '.join(c['peildatum'] for c in s.checks) or '-'})"
+            + (
+                f"({len(checks)} controles, van {checks[0]} tot en met {checks[-1]})"
+                if checks
+                else "(geen controles)"
+            )
         )
+        if g and g.extract_day:
+            out(
+                f"  BRP-extract van {g.extract_day.isoformat()}, daarna {g.mutations} mutaties "
+                f"({g.moves_within} verhuizingen binnen de regio)"
+            )
         if s.cases:
             out(f"  zaken: {s.cases}")
+        if s.closed_year:
+            out(
+                f"  schooljaar {s.closed_year} vastgesteld; het lopende schooljaar tot de peildatum"
+            )
         if s.files_kept_in:
             out(f"  CSV-bestanden bewaard in {s.files_kept_in}")
         out(f"Inloggen op http://{ADDRESS}/login/ met wachtwoord '{DEMO_PASSWORD}':")
