@@ -103,3 +103,16 @@ def test_pdf_download(client, world, facts):
     response = client.get(URL + "&export=pdf")
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_a_coordinator_of_one_municipality_does_not_close_the_regions_year(client, world, facts):
+    from rbl.accounts.models import RoleAssignment
+
+    officer = world.users["lpa-aalten"]  # sees the region's figures through another role
+    RoleAssignment.objects.create(user=officer, role="coordinator", municipality=world.aalten)
+    RoleAssignment.objects.create(user=officer, role="lpa", municipality=world.winterswijk)
+    client.force_login(officer)
+    assert (
+        client.post("/cijfers/art25/vaststellen/", {"schooljaar": "2024-2025"}).status_code == 403
+    )
+    assert not YearSnapshot.objects.exists()

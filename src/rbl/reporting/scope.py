@@ -12,9 +12,9 @@ from typing import Any
 from django.conf import settings
 
 from rbl.accounts.access import grants
-from rbl.accounts.models import Role
 from rbl.organisation.models import Municipality
 from rbl.reporting.definitions import SchoolYear
+from rbl.reporting.editors import editable_for
 from rbl.reporting.tables import REGION
 
 
@@ -60,7 +60,8 @@ def year_scope(user: Any, gemeente: str = "") -> YearScope | None:
     else:
         codes = mine
     exact = set(codes or names) <= g.all_cases
-    closes = whole_region and user.role_assignments.filter(role=Role.COORDINATOR).exists()
+    # Closing a year is the coordinator's of the whole region, like its targets and text.
+    closes = whole_region and editable_for(user).region
     return YearScope(
         codes=codes,
         names={c: names[c] for c in mine},
