@@ -230,3 +230,64 @@ def test_the_dashboard_links_to_the_settings_its_reader_may_use(client, world, u
         if f'<a href="{href}">{label}</a>' in html
     }
     assert shown == links
+
+
+def _form_fields(html: str) -> dict[str, str]:
+    """The named inputs of the targets form as the browser would send them."""
+    import html as htmllib
+    import re
+
+    fields = {}
+    for tag in re.findall(r"<input [^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and name.group(1) != "csrfmiddlewaretoken":
+            fields[name.group(1)] = htmllib.unescape(value.group(1)) if value else ""
+    return fields
+
+
+def test_two_editors_at_once_lose_no_change(client, world):
+    """Two coordinators open the same form; each changes a different target, and
+    both changes stay. When both change the same target, the second is told and
+    nothing of theirs is saved until they save again knowingly."""
+    from django.test import Client
+
+    save_targets(YEAR, "0294", {"vsv_pct": Decimal("1.8"), "pv": Decimal(3)}, user=None)
+    first, second = client, Client()
+    login(first, world.users["coordinator"])
+    login(second, world.users["coordinator"])
+    form_1 = _form_fields(first.get(url("0294")).content.decode())
+    form_2 = _form_fields(second.get(url("0294")).content.decode())
+    assert form_1["vsv_pct"] == "1,8" and "basis" in form_1
+
+    # Different targets: both are kept.
+    assert first.post(url("0294"), {**form_1, "vsv_pct": "1,5"}).status_code == 302
+    assert second.post(url("0294"), {**form_2, "halt": "12"}).status_code == 302
+    assert targets_for(YEAR, "0294") == {
+        "vsv_pct": Decimal("1.5"),
+        "pv": 3,
+        "halt": 12,
+    }
+
+    # The same target: the later save is refused and says which one.
+    form_1 = _form_fields(first.get(url("0294")).content.decode())
+    form_2 = _form_fields(second.get(url("0294")).content.decode())
+    assert first.post(url("0294"), {**form_1, "pv": "4"}).status_code == 302
+    response = second.post(url("0294"), {**form_2, "pv": "6", "halt": "10"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Iemand anders heeft intussen deze streefwaarden gewijzigd: Processen-verbaal" in html
+    assert targets_for(YEAR, "0294")["pv"] == 4 and targets_for(YEAR, "0294")["halt"] == 12
+    # What they typed is still there; saving again sets it deliberately.
+    again = _form_fields(html)
+    assert again["pv"] == "6" and again["halt"] == "10"
+    assert second.post(url("0294"), again).status_code == 302
+    assert targets_for(YEAR, "0294")["pv"] == 6 and targets_for(YEAR, "0294")["halt"] == 10
+
+
+def test_a_damaged_form_saves_nothing(client, world):
+    login(client, world.users["coordinator"])
+    response = client.post(url("0294"), {"vsv_pct": "1,5", "basis": "{niet"})
+    assert response.status_code == 400
+    assert "Het formulier is niet volledig; open de pagina opnieuw." in response.content.decode()
+    assert not Target.objects.exists()

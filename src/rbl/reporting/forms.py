@@ -3,6 +3,7 @@ the annual report's text. Messages in Dutch."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from django import forms
@@ -54,15 +55,42 @@ class TargetField(forms.CharField):
 
 
 class TargetsForm(forms.Form):
-    """One field per target key, named by the key; empty = no target."""
+    """One field per target key, named by the key; empty = no target. The
+    hidden `basis` holds the values the form was opened with, so that saving
+    changes only what this user changed and notices what someone else changed
+    meanwhile (no lost update)."""
 
     def __init__(self, keys: list[tuple[str, str]], *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.keys = [key for key, _ in keys]
         for key, label in keys:
             self.fields[key] = TargetField(key, label=label)
+        self.fields["basis"] = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @staticmethod
+    def encode_basis(current: dict[str, Decimal]) -> str:
+        return json.dumps({k: str(v) for k, v in sorted(current.items())})
+
+    def clean_basis(self) -> dict[str, Decimal | None] | None:
+        text = self.cleaned_data.get("basis") or ""
+        if not text:
+            return None  # an older form or a script: every submitted value is set
+        try:
+            raw = json.loads(text)
+            if not isinstance(raw, dict):
+                raise ValueError
+            known = {k: Decimal(str(v)) for k, v in raw.items() if k in self.keys}
+        except (ValueError, ArithmeticError):
+            raise forms.ValidationError(
+                "Het formulier is niet volledig; open de pagina opnieuw."
+            ) from None
+        return {key: known.get(key) for key in self.keys}
 
     def values(self) -> dict[str, Decimal | None]:
-        return {key: self.cleaned_data.get(key) for key in self.fields}
+        return {key: self.cleaned_data.get(key) for key in self.keys}
+
+    def basis(self) -> dict[str, Decimal | None] | None:
+        return self.cleaned_data.get("basis")
 
 
 class ReportTextForm(forms.Form):

@@ -60,6 +60,14 @@ def direction(key: str) -> str:
     return "ten minste" if figure(key).higher_is_better else "ten hoogste"
 
 
+class TargetConflict(Exception):
+    """Someone else changed these targets after the form was opened."""
+
+    def __init__(self, keys: list[str]) -> None:
+        super().__init__(", ".join(keys))
+        self.keys = keys
+
+
 @dataclass(frozen=True)
 class SaveResult:
     created: int
@@ -77,10 +85,16 @@ def save_targets(
     values: dict[str, Decimal | None],
     *,
     user: Any,
+    basis: dict[str, Decimal | None] | None = None,
 ) -> SaveResult:
     """Set the targets of `values` (None: no target) in one transaction and
     record every change. Keys not in `values` are left as they are; a key that
-    cannot have a target here raises ValueError (the form offers none)."""
+    cannot have a target here raises ValueError (the form offers none).
+
+    `basis` is what the user saw when the form was opened. With it, only the
+    keys the user changed are written, so a value someone else set meanwhile
+    stays; and when someone else changed one of those same keys meanwhile,
+    nothing is saved and `TargetConflict` names them (no lost update)."""
     allowed = {k for k, _ in keys_for(municipality_code)}
     unknown = set(values) - allowed
     if unknown:
@@ -101,6 +115,13 @@ def save_targets(
                 ),
             )
         }
+        if basis is not None:
+            values = {k: v for k, v in values.items() if v != basis.get(k)}
+            stale = [
+                k for k in values if (existing[k].value if k in existing else None) != basis.get(k)
+            ]
+            if stale:
+                raise TargetConflict(stale)
         changes: list[TargetChange] = []
         created = updated = deleted = 0
         for key, value in values.items():

@@ -22,6 +22,7 @@ from rbl.reporting.forms import TargetsForm
 from rbl.reporting.numbers import format_value, input_value
 from rbl.reporting.reference import national_reference
 from rbl.reporting.targets import (
+    TargetConflict,
     direction,
     keys_for,
     save_targets,
@@ -63,8 +64,27 @@ def targets_page(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = TargetsForm(keys, request.POST)
+        result = None
         if form.is_valid():
-            result = save_targets(year, code, form.values(), user=request.user)
+            try:
+                result = save_targets(
+                    year, code, form.values(), user=request.user, basis=form.basis()
+                )
+            except TargetConflict as conflict:
+                names = ", ".join(dict(keys)[k] for k in conflict.keys)
+                form.add_error(
+                    None,
+                    "Iemand anders heeft intussen deze streefwaarden gewijzigd: "
+                    f"{names}. Er is niets opgeslagen. Hieronder staan uw waarden; "
+                    "de nieuwe waarden staan bij Laatste wijzigingen. Sla opnieuw op "
+                    "om uw waarden toch vast te stellen.",
+                )
+                # Saving again deliberately overwrites: the basis is now today's values.
+                data = request.POST.copy()
+                data["basis"] = TargetsForm.encode_basis(targets_for(year, code))
+                form.data = data
+                status = 409
+        if result is not None:
             if result.changed:
                 messages.success(
                     request,
@@ -75,9 +95,10 @@ def targets_page(request: HttpRequest) -> HttpResponse:
             else:
                 messages.info(request, "Er was niets gewijzigd.")
             return redirect(here)
-        status = 400
+        status = status if form.non_field_errors() else 400
     else:
-        form = TargetsForm(keys, initial={k: input_value(v) for k, v in current.items()})
+        initial = {k: input_value(v) for k, v in current.items()}
+        form = TargetsForm(keys, initial={**initial, "basis": TargetsForm.encode_basis(current)})
     reference = national_reference(year)
     sections: dict[str, list[dict]] = {s.value: [] for s in Section}
     for key, _label in keys:
