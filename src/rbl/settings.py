@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "rbl.core",
     "rbl.accounts",
     "rbl.organisation",
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "rbl.accounts.secondfactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "rbl.urls"
@@ -211,6 +213,37 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 # RBL_SECURE_COOKIES: send cookies over HTTPS only (set to 1 behind TLS).
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("RBL_SECURE_COOKIES", False)
+
+# HTTPS behind a TLS proxy (README "Running in production").
+# RBL_BEHIND_PROXY: the only way in is a proxy on this machine that sets
+# X-Forwarded-Proto (https or http) and appends the client's address to
+# X-Forwarded-For; then a request counts as secure by that header and the client
+# address is the last X-Forwarded-For entry (login and API-key lockouts per address).
+RBL_BEHIND_PROXY = _env_bool("RBL_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if RBL_BEHIND_PROXY else None
+# RBL_SSL_REDIRECT: answer a plain-http request with a redirect to https.
+SECURE_SSL_REDIRECT = _env_bool("RBL_SSL_REDIRECT", False)
+# RBL_HSTS_SECONDS: Strict-Transport-Security max-age (0: no header);
+# RBL_HSTS_INCLUDE_SUBDOMAINS and RBL_HSTS_PRELOAD: its two flags.
+SECURE_HSTS_SECONDS = int(os.environ.get("RBL_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("RBL_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("RBL_HSTS_PRELOAD", False)
+# Content Security Policy (django-csp): only RBL's own scripts, styles and images
+# (the second-factor QR code is a data: image); no inline script or style, no
+# plugins, no framing, forms post to RBL only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # RBL_MAX_UPLOAD_MB: largest import file accepted through the web application.
 RBL_MAX_UPLOAD_MB = int(os.environ.get("RBL_MAX_UPLOAD_MB", "2048"))

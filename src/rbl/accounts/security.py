@@ -14,12 +14,14 @@ Role changes are recorded by `rbl.accounts.sessions` (they also end sessions).
 from __future__ import annotations
 
 import contextvars
+import ipaddress
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -51,8 +53,16 @@ def acting_as(name: str) -> Iterator[None]:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address; behind RBL's proxy (RBL_BEHIND_PROXY) the last
+    X-Forwarded-For entry, the one the proxy itself appended."""
     if request is None:
         return None
+    if settings.RBL_BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass
     return request.META.get("REMOTE_ADDR") or None
 
 

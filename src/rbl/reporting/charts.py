@@ -26,9 +26,12 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], width: int = 720) 
     largest = max((b.value for b in bars if not b.hidden), default=0) or 1
     height = top + len(bars) * (bar_h + gap) + 4
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 {width} {height}" '
+        # Its natural size, shrunk to the page by rbl.css (svg.chart): no style
+        # attribute, which the Content Security Policy would refuse.
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" '
         f'role="img" aria-labelledby="{chart_id}-t {chart_id}-d" class="chart" '
-        f'preserveAspectRatio="xMinYMin meet" style="max-width:{width}px">',
+        f'preserveAspectRatio="xMinYMin meet">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">Staafdiagram; de getallen staan in de tabel erbij.</desc>',
     ]
