@@ -13,6 +13,10 @@ from rbl.registry.models import Enrolment, Person
 
 from .conftest import PEIL
 
+NAME_CHARACTERS_TOLD = (
+    "een naam uit de BRP bestaat uit letters (ook met accent), cijfers, spaties, "
+    "koppeltekens, apostrofs en punten"
+)
 HEADER = "bsn,geslachtsnaam,voornamen,geboortedatum,gemeentecode,opmerking\n"
 
 
@@ -92,7 +96,7 @@ def test_control_characters_are_judged_per_column(region, write, rbl_import):
     )
     assert code == 1
     assert [(e["line"], e["column"], e["reason"]) for e in result["errors"]] == [
-        (3, "voornamen", "tekst bevat ongeldige stuurtekens")
+        (3, "voornamen", f"naam bevat een stuurteken; {NAME_CHARACTERS_TOLD}")
     ]
     code, result = rbl_import(
         "brp", write(HEADER + in_ignored_column + "\n"), "--peildatum", str(PEIL)

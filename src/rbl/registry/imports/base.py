@@ -203,7 +203,8 @@ def _row_parser(
         max_length = getattr(column.parse, "max_length", None)
         if index < 0:
             continue
-        if max_length is not None and not column.required and column.default == "":
+        plain_text = getattr(column.parse, "rule", None) == "text"
+        if plain_text and not column.required and column.default == "":
             texts.append((column.name, index, max_length))
         else:
             others.append((column.name, column.parse, index, column.required, column.default))

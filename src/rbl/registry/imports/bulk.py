@@ -48,7 +48,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from psycopg.copy import QueuedLibpqWriter
 
 from rbl.registry.imports.digest import header_seed, line_digest, line_hasher
-from rbl.registry.imports.fields import _BSN_HI, _BSN_LO, Column
+from rbl.registry.imports.fields import _BSN_HI, _BSN_LO, NAME_CHARACTERS, Column
 from rbl.registry.imports.reader import FileProblem, open_csv
 
 RAW = "rbl_import_raw"
@@ -434,6 +434,16 @@ def _text_ok(x: str, n: int) -> str:
     return f"(length({x}) <= {n} AND trim({x}, ' \r\n') = {x})"
 
 
+def _name_ok(x: str) -> str:
+    """The cell holds none but the characters of a BRP name (fields.NAME_CHARACTERS),
+    listed out: no range that a collation could widen; the hyphen last, where both
+    PostgreSQL's regular expressions and SQLite's GLOB read it as itself."""
+    listed = NAME_CHARACTERS.replace("-", "") + "-"
+    if _pg():
+        return f"({x} !~ {_quote('[^' + listed + ']')})"
+    return f"({x} NOT GLOB {_quote('*[^' + listed + ']*')})"
+
+
 def cell_valid(column: Column, x: str) -> str:
     """SQL that is true when the Python parser accepts the cell `x` (stricter is fine:
     a cell this rejects only sends the file to the Python path)."""
@@ -467,6 +477,8 @@ def cell_valid(column: Column, x: str) -> str:
         ok = _in(x, _choice_spellings(parse))
     elif rule == "text":
         ok = _text_ok(x, parse.max_length)
+    elif rule == "name":
+        ok = f"({_text_ok(x, parse.max_length)} AND {_name_ok(x)})"
     else:
         raise Declined  # no SQL form of this parser: the Python path reads the file
     if column.required:

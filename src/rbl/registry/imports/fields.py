@@ -163,6 +163,37 @@ def text(max_length: int) -> Parser:
     return _rule("text", max_length=max_length)(parse)
 
 
+#: The characters of a name in the BRP: the class [a-zA-Z0-9À-ž .'-] of the names
+#: in the BRP API (Haal Centraal BRP bevragen: geslachtsnaam, voornamen, …; the
+#: Latin letters with diacritics of the BRP's Teletex character set), without
+#: the two signs in that range that are no letters (× and ÷).
+NAME_CHARACTERS = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    + "".join(chr(c) for c in range(0xC0, 0x17F) if c not in (0xD7, 0xF7))
+    + " .'-"
+)
+_NAME_CHARS = frozenset(NAME_CHARACTERS)
+
+
+def name(max_length: int) -> Parser:
+    """A person's or parent's name: text of the BRP's characters (so that no
+    markup, formula or control character enters the registry as a name)."""
+
+    def parse(value: str) -> str:
+        if len(value) > max_length:
+            raise FieldError(f"tekst is langer dan {max_length} tekens")
+        for char in value:
+            if char not in _NAME_CHARS:
+                shown = f"het teken {char!r}" if char.isprintable() else "een stuurteken"
+                raise FieldError(
+                    f"naam bevat {shown}; een naam uit de BRP bestaat uit letters (ook met "
+                    "accent), cijfers, spaties, koppeltekens, apostrofs en punten"
+                )
+        return value
+
+    return _rule("name", max_length=max_length)(parse)
+
+
 def integer(value: str) -> int:
     if not value.isdigit() or len(value) > 9:
         raise FieldError("moet een geheel getal (0 of meer) zijn")

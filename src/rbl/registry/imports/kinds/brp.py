@@ -25,9 +25,9 @@ from rbl.registry.residence import LOG_OPTION, sync_residences
 
 PERSON_COLUMNS: tuple[f.Column, ...] = (
     f.Column("bsn", f.bsn, required=True),
-    f.Column("geslachtsnaam", f.text(200), required=True),
-    f.Column("voorvoegsel", f.text(20), default=""),
-    f.Column("voornamen", f.text(200), default=""),
+    f.Column("geslachtsnaam", f.name(200), required=True),
+    f.Column("voorvoegsel", f.name(20), default=""),
+    f.Column("voornamen", f.name(200), default=""),
     f.Column("geboortedatum", f.date, required=True),
     f.Column("geslacht", f.choice(("M", "V", "O")), default=""),
     f.Column("gemeentecode", f.gemeentecode, required=True),
@@ -41,9 +41,9 @@ PERSON_COLUMNS: tuple[f.Column, ...] = (
     f.Column("datum_overlijden", f.date),
     f.Column("geheim", f.yes_no, default=False),
     f.Column("ouder1_bsn", f.bsn, default=""),
-    f.Column("ouder1_naam", f.text(200), default=""),
+    f.Column("ouder1_naam", f.name(200), default=""),
     f.Column("ouder2_bsn", f.bsn, default=""),
-    f.Column("ouder2_naam", f.text(200), default=""),
+    f.Column("ouder2_naam", f.name(200), default=""),
 )
 
 # file column -> registry_person column, in staging order
