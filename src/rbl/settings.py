@@ -297,11 +297,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("RBL_EMAIL_FROM", "rbl@localhost")
 RBL_BASE_URL = os.environ.get("RBL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 REST_FRAMEWORK = {
+    # API keys of service accounts first: its challenge ("Token") makes an
+    # anonymous request 401 with WWW-Authenticate (DRF answers 403 when the
+    # first class has none); the session (CSRF for writes) still works.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        # API keys of service accounts only, made by application management.
         "rbl.accounts.tokens.ServiceTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    # JSON only, both ways (other bodies 415, other formats 406, in Dutch).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -321,6 +326,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API van RBL: personen en zaken van het regionaal bureau leerplicht.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # The error answers (400, 401, 403, 404, 406, 415, 429) with their schemas.
+        "rbl.api.schema.add_error_responses",
+    ],
 }
 
 # Figures (rbl.reporting). RBL_SMALL_COUNT_THRESHOLD: readers without case access

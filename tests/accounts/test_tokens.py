@@ -53,7 +53,7 @@ def test_application_management_makes_lists_and_revokes_a_key(world, account, cl
 
     revoked = client.post(f"/api-sleutels/{token.pk}/intrekken/")
     assert revoked.status_code == 302
-    assert api(key).get("/api/v1/zaken/").status_code == 403
+    assert api(key).get("/api/v1/zaken/").status_code == 401
     events = SecurityEvent.objects.filter(
         username="koppeling-aalten", kind__startswith="token"
     ).order_by("pk")
@@ -92,7 +92,7 @@ def test_wrong_keys_are_throttled_per_address(world, account, settings, clock):
     settings.RBL_API_FAILURE_MINUTES = 15
     _, key = create_token(account, "koppeling", actor=world.users["beheer"])
     for _ in range(3):
-        assert api("geraden-sleutel").get("/api/v1/zaken/").status_code == 403
+        assert api("geraden-sleutel").get("/api/v1/zaken/").status_code == 401
     throttled = api(key).get("/api/v1/zaken/")
     assert throttled.status_code == 429
     assert "Te veel" in throttled.json()["detail"] or "te veel" in throttled.json()["detail"]
@@ -106,12 +106,13 @@ def test_wrong_keys_are_throttled_per_address(world, account, settings, clock):
     assert api(key).get("/api/v1/zaken/").status_code == 200
 
 
-def test_a_malformed_header_is_a_clean_403(world):
+def test_a_malformed_header_is_a_clean_401(world):
     for header in ("Token", "Token a b", "Token \u00e9\u00e9n"):
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=header)
         response = client.get("/api/v1/zaken/")
-        assert response.status_code == 403
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"] == "Token"
         assert "detail" in response.json()
 
 

@@ -1,10 +1,9 @@
 """Every error of the API is Dutch JSON with DRF's shape (`{"detail": …}`, or
 the fields with their reasons for invalid input): 400, 401, 403, 404 (also for
-a URL under /api/ that matches nothing), 405, 429 and 500."""
+a URL under /api/ that matches nothing), 405, 406, 415, 429 and 500; 401 comes
+with the token challenge (`WWW-Authenticate: Token`)."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 from rest_framework.test import APIClient
@@ -13,32 +12,19 @@ from rest_framework.throttling import BaseThrottle
 from rbl.api import errors
 from rbl.api.views import CaseListView
 from rbl.web import opaque
+from tests.api.dutch import english_in, texts
 
 pytestmark = pytest.mark.django_db
 
 SEARCH = "/api/v1/personen/zoeken/"
-ENGLISH = re.compile(
-    r"\b(the|not|no|found|matches|method|allowed|authentication|credentials|were|provided|"
-    r"parse|error|invalid|request|permission|perform|throttled|expected|available)\b",
-    re.IGNORECASE,
-)
 
 
 def dutch_json(response, status: int) -> dict:
     assert response.status_code == status, response.content[:300]
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
-    text = " ".join(_texts(body))
-    assert text and not ENGLISH.search(text), text
+    assert texts(body) and english_in(body) is None, body
     return body
-
-
-def _texts(value) -> list[str]:
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in _texts(v)]
-    if isinstance(value, list):
-        return [t for v in value for t in _texts(v)]
-    return [str(value)]
 
 
 @pytest.fixture
@@ -83,29 +69,29 @@ def test_a_page_past_the_last_keeps_its_own_dutch_reason(api):
 # --- 401 and 403 --------------------------------------------------------------------
 
 
-def test_403_for_an_anonymous_caller(world):
-    body = dutch_json(APIClient().get("/api/v1/zaken/"), 403)
-    assert body == {"detail": errors.NOT_AUTHENTICATED}
-
-
-def test_403_for_a_wrong_token(world):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef")
-    assert dutch_json(client.get("/api/v1/zaken/"), 403) == {"detail": errors.AUTHENTICATION_FAILED}
-
-
-def test_401_with_the_token_challenge_when_token_authentication_comes_first(world, monkeypatch):
-    """With session authentication first (as configured) DRF answers 403; a
-    view that asks for a token answers 401 with WWW-Authenticate, in Dutch."""
-    from rbl.accounts.tokens import ServiceTokenAuthentication
-
-    monkeypatch.setattr(CaseListView, "authentication_classes", [ServiceTokenAuthentication])
+def test_401_with_the_token_challenge_for_an_anonymous_caller(world):
     response = APIClient().get("/api/v1/zaken/")
     assert dutch_json(response, 401) == {"detail": errors.NOT_AUTHENTICATED}
     assert response["WWW-Authenticate"] == "Token"
+    search = APIClient().post(SEARCH, {"bsn": world.persons["own"].bsn}, format="json")
+    assert dutch_json(search, 401) == {"detail": errors.NOT_AUTHENTICATED}
+    assert search["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.parametrize("header", ["Token 0123456789abcdef", "Token", "Token a b"])
+def test_401_for_a_wrong_token(world, header):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef")
-    assert dutch_json(client.get("/api/v1/zaken/"), 401) == {"detail": errors.AUTHENTICATION_FAILED}
+    client.credentials(HTTP_AUTHORIZATION=header)
+    response = client.get("/api/v1/zaken/")
+    assert dutch_json(response, 401) == {"detail": errors.AUTHENTICATION_FAILED}
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_a_staff_session_still_reads_without_a_token(world):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(world.users["lpa-aalten"])
+    response = client.get("/api/v1/zaken/")
+    assert response.status_code == 200 and response.json()["count"] == 1
 
 
 def test_403_when_the_csrf_check_fails(world):
@@ -131,9 +117,44 @@ def test_400_for_a_body_that_is_no_json(api):
     assert dutch_json(response, 400) == {"detail": errors.PARSE_ERROR}
 
 
+@pytest.mark.parametrize(
+    ("body", "field", "reason"),
+    [
+        ({"bsn": True}, "bsn", "tekst"),
+        ({"geslachtsnaam": ["Jansen"], "geboortedatum": "2012-01-01"}, "geslachtsnaam", "tekst"),
+        ({"geslachtsnaam": "Jansen", "geboortedatum": "gisteren"}, "geboortedatum", "JJJJ-MM-DD"),
+        ({"geslachtsnaam": "Jansen", "geboortedatum": "2012-01-01T10:00"}, "geboortedatum", "JJJJ"),
+        ([], "non_field_errors", "JSON-object"),
+        ("1", "non_field_errors", "JSON-object"),
+    ],
+)
+def test_400_for_a_value_of_the_wrong_kind_is_dutch_too(api, body, field, reason):
+    response = api.post(SEARCH, body, format="json")
+    body = dutch_json(response, 400)
+    assert list(body) == [field] and reason in body[field][0]
+
+
+def test_400_for_a_json_null_body(api):
+    response = api.post(SEARCH, "null", content_type="application/json")
+    assert dutch_json(response, 400) == {"non_field_errors": [errors.NO_DATA]}
+
+
 def test_415_for_a_body_that_is_not_json(api):
     response = api.post(SEARCH, "bsn=1", content_type="text/plain")
     assert dutch_json(response, 415) == {"detail": errors.UNSUPPORTED_MEDIA_TYPE}
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]
+)
+def test_415_for_a_form_post(api, content_type):
+    response = api.post(SEARCH, "bsn=1", content_type=content_type)
+    assert dutch_json(response, 415) == {"detail": errors.UNSUPPORTED_MEDIA_TYPE}
+
+
+def test_406_when_the_caller_accepts_only_html(api):
+    response = api.get("/api/v1/zaken/", HTTP_ACCEPT="text/html")
+    assert dutch_json(response, 406) == {"detail": errors.NOT_ACCEPTABLE}
 
 
 # --- 405, 429, 500 ------------------------------------------------------------------

@@ -38,6 +38,15 @@ NOT_ACCEPTABLE = "Dit antwoordformaat is niet beschikbaar: vraag om JSON."
 SERVER_ERROR = "Er is iets misgegaan op de server. Probeer het later opnieuw."
 
 
+NO_DATA = "Er zijn geen gegevens meegestuurd: stuur een JSON-object."
+
+# Texts DRF writes in English whatever the language (no translation exists).
+_UNTRANSLATED = {
+    "No data provided": NO_DATA,
+    "Not a valid string.": "Vul hier tekst in.",
+}
+
+
 def _method_not_allowed(method: str) -> str:
     return f"De methode {method} is hier niet toegestaan."
 
@@ -78,15 +87,31 @@ def _text(exc: exceptions.APIException, method: str) -> str | None:
     return None
 
 
+def _translated(detail: Any) -> Any:
+    """A validation error's details with DRF's untranslated texts in Dutch;
+    fields, order and codes stay."""
+    if isinstance(detail, dict):
+        return {key: _translated(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_translated(value) for value in detail]
+    if isinstance(detail, ErrorDetail) and str(detail) in _UNTRANSLATED:
+        return ErrorDetail(_UNTRANSLATED[str(detail)], code=detail.code)
+    return detail
+
+
 def _dutch(exc: Exception, method: str) -> Exception:
-    """The exception with a Dutch text. Validation errors keep their field
-    reasons (Dutch already); a DRF exception keeps its status code and
-    authentication header, which DRF set on it before calling the handler."""
+    """The exception with a Dutch text. Validation errors keep their fields
+    and reasons (Dutch already, but for DRF's few untranslated texts); a DRF
+    exception keeps its status code and authentication header, which DRF set
+    on it before calling the handler."""
     if isinstance(exc, Http404):
         return exceptions.NotFound(NOT_FOUND)
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(PERMISSION_DENIED)
-    if isinstance(exc, exceptions.APIException) and not isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, exceptions.ValidationError):
+        exc.detail = _translated(exc.detail)
+        return exc
+    if isinstance(exc, exceptions.APIException):
         text = _text(exc, method)
         if text is not None:
             exc.detail = ErrorDetail(text, code=exc.default_code)

@@ -51,16 +51,19 @@ class PersonSummarySerializer(serializers.ModelSerializer):
 
 class CaseSerializer(serializers.ModelSerializer):
     id = OpaqueIdField("case", source="pk")
-    persoon = OpaqueIdField("person", source="person_id")
+    # Null once the retention job has removed the person from a closed case.
+    persoon = OpaqueIdField(
+        "person", source="person_id", allow_null=Case._meta.get_field("person").null
+    )
     type_omschrijving = serializers.CharField(source="get_type_display")
     status_omschrijving = serializers.CharField(source="get_status_display")
     gemeente = serializers.CharField(source="principal_id")
     eigenaar = serializers.SerializerMethodField()
     school = serializers.SerializerMethodField()
     geopend_op = serializers.DateField(source="opened_on")
-    gesloten_op = serializers.DateField(source="closed_on")
+    gesloten_op = serializers.DateField(source="closed_on", allow_null=True)
     reden_afsluiting = serializers.CharField(source="closing_reason")
-    verzuim_sinds = serializers.DateField(source="absent_since")
+    verzuim_sinds = serializers.DateField(source="absent_since", allow_null=True)
     versie = serializers.IntegerField(source="version")
 
     class Meta:
@@ -83,11 +86,11 @@ class CaseSerializer(serializers.ModelSerializer):
             "versie",
         ]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_eigenaar(self, case: Case) -> str | None:
         return case.owner.username if case.owner_id else None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_school(self, case: Case) -> str | None:
         if not case.school_id:
             return None
@@ -110,8 +113,8 @@ class PersonDetailSerializer(PersonSummarySerializer):
     postcode = serializers.CharField()
     woonplaats = serializers.CharField(source="city")
     geheim = serializers.BooleanField(source="secret")
-    vertrokken_op = serializers.DateField(source="moved_out_on")
-    overleden_op = serializers.DateField(source="died_on")
+    vertrokken_op = serializers.DateField(source="moved_out_on", allow_null=True)
+    overleden_op = serializers.DateField(source="died_on", allow_null=True)
     zaken = serializers.SerializerMethodField()
 
     class Meta(PersonSummarySerializer.Meta):
@@ -137,12 +140,31 @@ class PersonDetailSerializer(PersonSummarySerializer):
         return CaseBriefSerializer(cases, many=True).data
 
 
+# DRF's own texts for these are English ("Not a valid string.") or half
+# English ("Date heeft het verkeerde formaat"); the rest of its Dutch stays.
+TEXT_ERRORS = {"invalid": "Vul hier tekst in."}
+DATE_ERRORS = {
+    "invalid": "Dit is geen geldige datum; schrijf de datum als JJJJ-MM-DD.",
+    "datetime": "Geef alleen een datum (JJJJ-MM-DD), zonder tijd.",
+}
+
+
 class PersonSearchSerializer(serializers.Serializer):
     """Either `bsn`, or `geslachtsnaam` with `geboortedatum`."""
 
-    bsn = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    geslachtsnaam = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    geboortedatum = serializers.DateField(required=False, allow_null=True)
+    default_error_messages = {
+        "invalid": "Stuur de zoekvraag als JSON-object, bijvoorbeeld met een veld bsn."
+    }
+
+    bsn = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, error_messages=TEXT_ERRORS
+    )
+    geslachtsnaam = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, error_messages=TEXT_ERRORS
+    )
+    geboortedatum = serializers.DateField(
+        required=False, allow_null=True, error_messages=DATE_ERRORS
+    )
 
     def validate_bsn(self, value: str) -> str:
         value = value.strip()

@@ -45,6 +45,63 @@ def figures_json(figures: YearFigures, scope: YearScope, table: Table) -> dict[s
     return data
 
 
+_FIGURE = {
+    "description": "Een aantal of kengetal (null: onderdrukt), of per code een aantal.",
+    "nullable": True,
+    "anyOf": [
+        {"type": "number"},
+        {"type": "object", "additionalProperties": {"type": "number", "nullable": True}},
+    ],
+}
+_COLUMN = {
+    "type": "object",
+    "properties": {"naam": {"type": "string"}},
+    "additionalProperties": _FIGURE,
+}
+ART25_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "schooljaar": {"type": "string", "example": "2024-2025"},
+        "gemaakt_op": {"type": "string", "format": "date-time"},
+        "definities_versie": {"type": "string"},
+        "vastgesteld": {"type": "boolean"},
+        "vastgesteld_op": {"type": "string", "format": "date-time", "nullable": True},
+        "volledigheid": {"type": "string"},
+        "gemeenten": {
+            "type": "object",
+            "description": "Per CBS-code van een gemeente haar cijfers.",
+            "additionalProperties": _COLUMN,
+        },
+        "regio": {
+            "type": "object",
+            "description": "De cijfers van de regio (alleen voor wie die mag zien).",
+            "additionalProperties": _FIGURE,
+        },
+        "onderdrukt": {
+            "type": "object",
+            "description": "Per CBS-code (of 'regio') de sleutels van de onderdrukte aantallen.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+        "drempel": {
+            "type": "integer",
+            "nullable": True,
+            "description": "Aantallen van 1 tot en met dit getal zijn onderdrukt.",
+        },
+    },
+    "required": [
+        "schooljaar",
+        "gemaakt_op",
+        "definities_versie",
+        "vastgesteld",
+        "vastgesteld_op",
+        "volledigheid",
+        "gemeenten",
+        "onderdrukt",
+        "drempel",
+    ],
+}
+
+
 class Art25View(APIView):
     """The art. 25 figures of a school year, per municipality and the region."""
 
@@ -59,7 +116,7 @@ class Art25View(APIView):
             OpenApiParameter("schooljaar", OpenApiTypes.STR, description="bijv. 2024-2025"),
             OpenApiParameter("gemeente", OpenApiTypes.STR, description="CBS-code of 'regio'"),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: ART25_SCHEMA},
     )
     def get(self, request: Request) -> Response:
         try:
