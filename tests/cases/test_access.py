@@ -133,6 +133,21 @@ def test_resident_with_case_elsewhere_stays_visible_for_rmc_principal(world, aal
     assert case in access.visible_cases(rmc, TODAY)
 
 
+def test_case_on_behalf_of_elsewhere_follows_its_youth_home(world, aalten, winterswijk):
+    """A youth who moved into Aalten brings a case on behalf of Winterswijk along:
+    Aalten's officers read it, a BOA of Aalten only when it is a Halt/PV file;
+    a youth living in Winterswijk with a Winterswijk case stays out of sight."""
+    arrived = PersonFactory(municipality=aalten)
+    case = CaseFactory(person=arrived, principal=winterswijk)
+    halt = CaseFactory(person=PersonFactory(municipality=aalten), principal=winterswijk)
+    Handhaving.objects.create(case=halt, kind="halt", opened_on=TODAY)
+    lpa = set(access.visible_cases(staff("lpa-aalten", "lpa", aalten), TODAY))
+    assert {case, halt} <= lpa
+    assert world["case_w"] not in lpa and world["pv_w"] not in lpa
+    boa = set(access.visible_cases(staff("boa-aalten", "boa", aalten), TODAY))
+    assert halt in boa and case not in boa and world["pv_w"] not in boa
+
+
 def test_substitute_sees_and_edits_absent_colleagues_cases(world):
     sub = UserFactory(username="waarnemer")
     Substitution.objects.create(
