@@ -6,7 +6,7 @@ The worker is another process, so it has to reach the test database:
 - PostgreSQL: by the test database's name (test_<name>, with pytest-xdist's
   _gwN suffix), passed as DATABASE_URL.
 - SQLite: pytest-django's test database lives in memory, which no other process
-  can open. When a collected test uses the fixture, the SQLite test database of
+  can open. When a collected test uses the fixture (or `process_database`), the SQLite test database of
   this pytest process becomes a file in a temporary directory instead
   (settings DATABASES TEST NAME; pytest-django adds the _gwN suffix of an xdist
   worker to it); a run without such tests keeps the in-memory database.
@@ -38,6 +38,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = "db_worker"
+#: Fixtures whose tests start other processes on the test database (tests/ops/conftest.py).
+FIXTURES = (FIXTURE, "process_database")
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 #: Seconds the worker waits between two looks at an empty queue.
 INTERVAL = 0.2
@@ -56,7 +58,8 @@ def pytest_collection_modifyitems(config, items):
     if database["ENGINE"] != "django.db.backends.sqlite3" or _sqlite_dir:
         return
     wanted = any(
-        FIXTURE in getattr(item, "fixturenames", ()) and not item.get_closest_marker("skip")
+        any(f in getattr(item, "fixturenames", ()) for f in FIXTURES)
+        and not item.get_closest_marker("skip")
         for item in items
     )
     if wanted:

@@ -124,6 +124,17 @@ else:
         }
     }
 
+# DATABASE_REPLICA_URL: a read replica of the PostgreSQL database (streaming
+# replication). The figure screens read their facts from it; everything else,
+# and every write, uses DATABASE_URL (rbl.core.replica). Empty: no replica.
+_replica_url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=60)
+    if not _env_bool("RBL_PG_JIT", False):
+        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["rbl.core.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Count,
@@ -233,7 +233,7 @@ class _Counter:
         grouped query and the region's query."""
         region_rows = self._region_rows(qs).order_by()
         by = [group] if group else []
-        if connection.vendor == "postgresql":
+        if connections[region_rows.db].vendor == "postgresql":
             return self._tally_in_one(region_rows, figures, by, distinct)
         per: dict[tuple[str, Any], dict[str, int]] = {}
         rows = (
@@ -284,7 +284,7 @@ class _Counter:
         n = len(figures)
         per: dict[tuple[str, Any], dict[str, int]] = {}
         region: dict[Any, dict[str, int]] = {}
-        with connection.cursor() as cursor:
+        with connections[rows.db].cursor() as cursor:  # the replica, for a report
             cursor.execute(statement, params)
             for row in cursor.fetchall():
                 whole, code, value = row[0], row[1], row[2] if by else None

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from rbl.core.replica import reads_from_replica
 from rbl.reporting.views import (
     annual,
     art25,
@@ -13,8 +14,11 @@ from rbl.reporting.views import (
 
 app_name = "reporting"
 
+# The figure screens read their facts from the read replica when one is
+# configured (rbl.core.replica); forms that change something do not.
+
 urlpatterns = [
-    path("", dashboard.dashboard_page, name="dashboard"),
+    path("", reads_from_replica(dashboard.dashboard_page), name="dashboard"),
     path("kwaliteit/", quality.quality_page, name="quality"),
     path("kwaliteit/niet-gekoppeld/", quality.unlinked_page, name="unlinked"),
     path("referentie/", reference.reference_page, name="reference"),
@@ -24,14 +28,14 @@ urlpatterns = [
         report_text.report_text_page,
         name="report-text",
     ),
-    path("art25/", art25.art25_page, name="art25"),
+    path("art25/", reads_from_replica(art25.art25_page), name="art25"),
     path("art25/vaststellen/", art25.close_year_view, name="art25-close"),
-    path("jaarverslag/", annual.annual_index, name="annual"),
+    path("jaarverslag/", reads_from_replica(annual.annual_index), name="annual"),
     path(
         "jaarverslag/<str:schooljaar>/<str:gemeente>/",
-        annual.annual_report,
+        reads_from_replica(annual.annual_report),
         name="annual-report",
     ),
-    path("benchmark/", benchmark.benchmark_page, name="benchmark"),
-    path("rmc/", annual.rmc_page, name="rmc"),
+    path("benchmark/", reads_from_replica(benchmark.benchmark_page), name="benchmark"),
+    path("rmc/", reads_from_replica(annual.rmc_page), name="rmc"),
 ]
