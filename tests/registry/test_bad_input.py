@@ -8,6 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from rbl.core.bsn import make_bsn
 from rbl.registry.imports import fields as f
 from rbl.registry.imports.reader import MAX_CELL, MAX_COLUMNS
 from rbl.registry.models import ImportLog, ImportOutcome, Person
@@ -203,3 +204,96 @@ def test_every_brp_name_character_passes_in_sql():
         assert sql_accepts(NAME, f"X{part}X") and python_accepts(NAME, f"X{part}X")
     for sign in '×÷<>=|+@"’`':
         assert not sql_accepts(NAME, f"Ja{sign}n"), sign
+
+
+# --- a full extract that would empty a municipality ------------------------------------
+
+
+def residents(code: str, numbers: range) -> list[str]:
+    return [f"{make_bsn(700_000 + 13 * n)};Jansen;;Kim;2012-03-04;{code};;;;;" for n in numbers]
+
+
+@pytest.fixture
+def town(region, write, rbl_import):
+    """60 residents of Aalten and 10 of Winterswijk."""
+    rows = residents("0197", range(60)) + residents("0294", range(100, 110))
+    code, _ = rbl_import("brp", write(HEADER + "\n".join(rows) + "\n"), "--peildatum", str(PEIL))
+    assert code == 0
+    return snapshot()
+
+
+def test_an_extract_that_would_empty_a_municipality_is_refused_until_accepted(
+    town, write, rbl_import
+):
+    path = write(HEADER + "\n".join(residents("0197", range(9))) + "\n")
+    code, result = rbl_import("brp", path, "--gemeente", "0197", "--peildatum", str(PEIL))
+    assert code == 1
+    assert result["errors"] == [
+        {
+            "line": 1,
+            "column": "gemeentecode",
+            "value": "0197",
+            "reason": "het BRP-extract zou 51 van de 60 inwoners van Aalten (0197) als "
+            "vertrokken markeren, meer dan 10 % en meer dan 50. Bevestig het vertrek als dit klopt",
+        }
+    ]
+    assert result["vertrek_te_bevestigen"] == [
+        {"gemeentecode": "0197", "gemeente": "Aalten", "inwoners": 60, "vertrokken": 51}
+    ]
+    assert (result["moved_out"], result["rows"]) == (0, 9)
+    assert snapshot() == town
+    assert ImportLog.objects.latest("started_at").outcome == ImportOutcome.REJECTED
+    # --skip-invalid does not let it through either.
+    code, _ = rbl_import("brp", path, "--gemeente", "0197", "--skip-invalid")
+    assert code == 1 and snapshot() == town
+
+    code, result = rbl_import(
+        "brp", path, "--gemeente", "0197", "--peildatum", str(PEIL), "--accepteer-vertrek"
+    )
+    assert code == 0 and result["moved_out"] == 51
+    assert Person.objects.filter(municipality_id="0197", moved_out_on=PEIL).count() == 51
+    log = ImportLog.objects.latest("started_at")
+    assert log.outcome == ImportOutcome.APPLIED and log.options["accepteer_vertrek"] is True
+
+
+def test_departures_within_the_limits_need_no_confirmation(town, write, rbl_import):
+    # 50 of 60 is more than 10 %, but not more than 50.
+    path = write(HEADER + "\n".join(residents("0197", range(10))) + "\n")
+    code, result = rbl_import("brp", path, "--gemeente", "0197", "--peildatum", str(PEIL))
+    assert code == 0 and result["moved_out"] == 50
+
+
+def test_without_gemeente_the_municipalities_in_the_file_are_checked(town, write, rbl_import):
+    rows = residents("0197", range(5)) + residents("0294", range(100, 110))
+    code, result = rbl_import("brp", write(HEADER + "\n".join(rows) + "\n"))
+    assert code == 1
+    assert [d["gemeentecode"] for d in result["vertrek_te_bevestigen"]] == ["0197"]
+    assert snapshot() == town
+
+
+@pytest.mark.parametrize("gemeente", [["--gemeente", "0294"], []])
+def test_an_empty_extract_is_refused_until_accepted(town, write, rbl_import, gemeente):
+    path = write(HEADER)
+    code, result = rbl_import("brp", path, *gemeente, "--peildatum", str(PEIL))
+    assert code == 1
+    (error,) = result["errors"]
+    assert error["line"] == 1
+    assert error["reason"].startswith("het BRP-extract bevat geen personen")
+    assert snapshot() == town
+    code, result = rbl_import(
+        "brp", path, *gemeente, "--peildatum", str(PEIL), "--accepteer-vertrek"
+    )
+    assert code == 0 and result["moved_out"] == (10 if gemeente else 0)
+
+
+def test_the_command_line_says_how_to_confirm(town, write, capsys):
+    from django.core.management import call_command
+
+    path = write(HEADER + "\n".join(residents("0197", range(9))) + "\n")
+    with pytest.raises(SystemExit) as exit_:
+        call_command("import", "brp", str(path), "--gemeente", "0197")
+    assert exit_.value.code == 1
+    out = capsys.readouterr().out
+    assert "AFGEKEURD: niets gewijzigd" in out
+    assert "51 van de 60 inwoners van Aalten (0197)" in out
+    assert "opnieuw met --accepteer-vertrek" in out

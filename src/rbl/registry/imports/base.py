@@ -65,6 +65,9 @@ class ImportResult:
     log_id: int | None = None
     #: Which path read the file: "python" (row by row) or "bulk" (in SQL, bulk.py).
     via: str = "python"
+    #: A full BRP extract refused for its departures (kinds/brp.py, check_departures):
+    #: per municipality its code, name, residents and how many would move out.
+    departures: list[dict[str, Any]] = field(default_factory=list)
 
     COUNTS: ClassVar[tuple[str, ...]] = (
         "created",
@@ -95,6 +98,8 @@ class ImportResult:
             "rejected": self.rejected,
             "errors": [e.public() for e in self.errors],
         }
+        if self.departures:
+            data["vertrek_te_bevestigen"] = self.departures
         if self.log_id is not None:
             data["import_log"] = self.log_id
         return data

@@ -1,4 +1,5 @@
-"""rbl import KIND FILE [--gemeente CODE …] [--peildatum D] [--skip-invalid] [--json]"""
+"""rbl import KIND FILE [--gemeente CODE …] [--peildatum D] [--skip-invalid]
+[--accepteer-vertrek] [--json]"""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rbl.core.dates import cli_date
 from rbl.core.progress import byte_progress
 from rbl.registry.imports import KINDS, run_import
+from rbl.registry.imports.kinds.brp import ACCEPT_DEPARTURES
 
 
 class Command(BaseCommand):
@@ -34,6 +36,12 @@ class Command(BaseCommand):
             action="store_true",
             help="verwerk de goede regels; afgekeurde regels gaan naar het foutenrapport",
         )
+        parser.add_argument(
+            "--accepteer-vertrek",
+            action="store_true",
+            help="brp: verwerk ook een leeg extract, of een dat meer dan 10 %% en meer dan 50 "
+            "inwoners van een gemeente als vertrokken markeert",
+        )
         parser.add_argument("--json", action="store_true", help="uitvoer als één JSON-object")
 
     def handle(self, *args, **opts) -> None:
@@ -48,17 +56,19 @@ class Command(BaseCommand):
                 peildatum=opts["peildatum"],
                 skip_invalid=opts["skip_invalid"],
                 progress=progress,
+                extra={ACCEPT_DEPARTURES: True} if opts["accepteer_vertrek"] else None,
             )
         if opts["json"]:
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
         else:
             self._print(result, opts["skip_invalid"])
-        if result.rejected and not opts["skip_invalid"]:
+        # Departures to confirm refuse the file even with --skip-invalid.
+        if (result.rejected and not opts["skip_invalid"]) or result.departures:
             sys.exit(1)
 
     def _print(self, result, skip_invalid: bool) -> None:
         out = self.stdout.write
-        if result.rejected and not skip_invalid:
+        if result.rejected and (not skip_invalid or result.departures):
             rows = "1 regel" if result.rejected == 1 else f"{result.rejected} regels"
             out(f"Bestand {result.file} AFGEKEURD: niets gewijzigd ({rows} met fouten).")
         else:
@@ -84,3 +94,5 @@ class Command(BaseCommand):
         more = result.error_count - len(result.errors)
         if more > 0:
             out(f"  … en nog {more} {'fout' if more == 1 else 'fouten'}")
+        if result.departures and result.rejected and not skip_invalid:
+            out("Klopt dit vertrek? Importeer het bestand dan opnieuw met --accepteer-vertrek.")
