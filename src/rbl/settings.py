@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "rbl.demo",
     "rbl.web",
     "rbl.api",
+    "rbl.operations",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,10 @@ else:
             },
         }
     }
+
+# RBL_PG_BIN: directory with pg_dump, pg_restore and psql for `rbl backup` and
+# `rbl herstel` (default: /usr/lib/postgresql/<server major>/bin, else the PATH).
+RBL_PG_BIN = os.environ.get("RBL_PG_BIN", "").strip()
 
 # DATABASE_REPLICA_URL: a read replica of the PostgreSQL database (streaming
 # replication). The figure screens read their facts from it; everything else,
