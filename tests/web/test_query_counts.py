@@ -145,3 +145,30 @@ def test_search_query_count(world, client, django_assert_max_num_queries):
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.post(reverse("web:search"), {"bsn": world.persons["own"].bsn})
     assert "Sanne de Jansen" in response.content.decode()
+
+
+def test_rights_substitutions_and_demo_marker_are_read_once_per_request(world, client):
+    """The middleware, the case page and its helpers ask for the user's rights
+    several times; the database is asked once per request (rbl.core.request_memo)."""
+    client.force_login(world.users["lpa-aalten"])
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("web:case", args=[world.cases["own"].pk]))
+    assert response.status_code == 200
+    sql = [q["sql"] for q in ctx.captured_queries]
+    rights = (
+        '"accounts_roleassignment"."role" AS "role", "accounts_roleassignment"."municipality_id"'
+    )
+    assert sum(rights in s for s in sql) == 1
+    assert sum('FROM "cases_substitution"' in s for s in sql) == 1
+    assert sum('FROM "organisation_region"' in s for s in sql) <= 2
+
+
+def test_a_new_role_counts_at_once_outside_a_request(world):
+    """Outside a request (commands, rbl regio) nothing is remembered."""
+    from rbl.accounts import access
+    from rbl.accounts.models import RoleAssignment
+
+    user = world.users["lpa-aalten"]
+    assert world.winterswijk.code not in access.grants(user).all_cases
+    RoleAssignment.objects.create(user=user, role="lpa", municipality=world.winterswijk)
+    assert world.winterswijk.code in access.grants(user).all_cases

@@ -58,6 +58,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from rbl.accounts.models import Role
+from rbl.core.request_memo import remembered
 
 
 class CaseScope(StrEnum):
@@ -134,9 +135,14 @@ def _active(user: Any) -> bool:
 
 
 def grants(user: Any) -> Grants:
-    """Collect the user's rights per municipality from `ROLE_RULES` (one query)."""
+    """Collect the user's rights per municipality from `ROLE_RULES` (one query, once
+    per web request: rbl.core.request_memo)."""
     if not _active(user):
         return _NO_GRANTS
+    return remembered(("grants", user.pk), lambda: _collect_grants(user))
+
+
+def _collect_grants(user: Any) -> Grants:
     sets: dict[str, set[str]] = {
         k: set() for k in ("persons", "all", "handhaving", "edit", "edit_h", "reg", "agg")
     }
@@ -177,10 +183,13 @@ def grants(user: Any) -> Grants:
 def _covered_owner_ids(user: Any, day: dt.date) -> list[int]:
     from rbl.cases.models import Substitution
 
-    return list(
-        Substitution.objects.active_on(day)
-        .filter(substitute=user)
-        .values_list("absent_id", flat=True)
+    return remembered(
+        ("covered", user.pk, day),
+        lambda: list(
+            Substitution.objects.active_on(day)
+            .filter(substitute=user)
+            .values_list("absent_id", flat=True)
+        ),
     )
 
 

@@ -31,6 +31,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from rbl.core.request_memo import remembered
+
 #: Session key of a login waiting for its second factor:
 #: {"user": pk, "backend": dotted path, "next": url, "via": "wachtwoord" | "oidc"}.
 PENDING = "rbl_pending_login"
@@ -44,7 +46,10 @@ def is_demo_database() -> bool:
     """A database made by `rbl demo`: it has regions, all carrying the demo marker."""
     from rbl.organisation.models import Region
 
-    return Region.objects.exists() and not Region.objects.filter(is_demo=False).exists()
+    return remembered(
+        "demo",
+        lambda: Region.objects.exists() and not Region.objects.filter(is_demo=False).exists(),
+    )
 
 
 def has_second_factor(user: Any) -> bool:
