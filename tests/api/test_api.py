@@ -164,6 +164,19 @@ def test_session_writes_need_csrf(world):
     assert response.status_code == 403
 
 
+def test_session_writes_with_the_csrf_token_work(world):
+    """The screens' scripts post with the session and the CSRF token."""
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(world.users["lpa-aalten"])
+    client.get("/zoeken/")  # any page sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        SEARCH, {"bsn": world.persons["own"].bsn}, format="json", HTTP_X_CSRFTOKEN=token
+    )
+    assert response.status_code == 200
+    assert [p["bsn"] for p in response.json()["results"]] == [world.persons["own"].bsn]
+
+
 def test_reads_and_searches_are_in_the_access_log(api, world):
     person = world.persons["own"]
     api.post(SEARCH, {"bsn": person.bsn}, format="json")

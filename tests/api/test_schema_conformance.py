@@ -23,6 +23,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core import NotSet
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -53,7 +54,7 @@ OPERATIONS = {
 def _sent_texts(case) -> list[str]:
     """What the request itself carried: an error may repeat a wrong value."""
     sent: list[Any] = [case.query, case.path_parameters]
-    if not isinstance(case.body, type(None)) and not type(case.body).__name__ == "NotSet":
+    if not isinstance(case.body, NotSet):
         sent.append(case.body)
     return [t for value in sent if value for t in texts(value) if t]
 
