@@ -14,10 +14,14 @@ What it does, all on 127.0.0.1 on this machine:
    coordinator, all with the password "demo". The region carries the demo
    marker, so the second factor is optional and the users log in with their
    password alone (README, "Login and security").
-2. gunicorn as documented: `gunicorn rbl.wsgi:application --workers N --bind
-   127.0.0.1:PORT` (N = `--workers`, default 2 × cores + 1), with the
-   product's settings plus one URL for the floor (`load_settings.py`,
-   `load_urls.py`).
+2. gunicorn with the README's command line ("Running in production":
+   `gunicorn rbl.wsgi:application --workers N --bind 127.0.0.1:PORT
+   --forwarded-allow-ips … --timeout 120 --graceful-timeout 30 --max-requests
+   2000 --max-requests-jitter 200`, N = `--workers`, default 2 × cores + 1),
+   with the product's settings plus one URL for the floor
+   (`load_settings.py`, `load_urls.py`). The clients talk plain HTTP to
+   gunicorn: the TLS proxy in front of it in production is left out (and with
+   it `RBL_BEHIND_PROXY` and `RBL_SECURE_COOKIES`).
 3. Virtual users, one thread each with its own connection and cookies (the
    standard library's http.client: no client package to install). Each logs
    in once through the login form; then, without think time, it loops over a
@@ -358,6 +362,9 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         str(workers),
         "--bind",
         f"127.0.0.1:{port}",
+        # The rest of the README's line ("Running in production"):
+        *("--forwarded-allow-ips", "127.0.0.1", "--timeout", "120", "--graceful-timeout", "30"),
+        *("--max-requests", "2000", "--max-requests-jitter", "200"),
         "--pythonpath",
         str(ROOT / "bench"),
     ]
