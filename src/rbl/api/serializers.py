@@ -149,8 +149,10 @@ DATE_ERRORS = {
 }
 
 
+# Either `bsn`, or `geslachtsnaam` with `geboortedatum`. The docstring is the
+# description of the request in the OpenAPI document, so it is Dutch.
 class PersonSearchSerializer(serializers.Serializer):
-    """Either `bsn`, or `geslachtsnaam` with `geboortedatum`."""
+    """Een BSN, of een geslachtsnaam met geboortedatum."""
 
     default_error_messages = {
         "invalid": "Stuur de zoekvraag als JSON-object, bijvoorbeeld met een veld bsn."

@@ -39,6 +39,11 @@ class PersonSearchView(APIView):
         request=PersonSearchSerializer,
         responses={200: PersonSearchResultSerializer},
         summary="Personen zoeken",
+        description=(
+            "Zoek op BSN, of op geslachtsnaam met geboortedatum (hoofdletters en "
+            "voorvoegsel tellen niet mee). Het BSN staat in de body, nooit in de URL. "
+            "Alleen personen die u mag zien komen terug."
+        ),
     )
     def post(self, request: Request) -> Response:
         form = PersonSearchSerializer(data=request.data)
