@@ -14,6 +14,7 @@ urlpatterns = [
     path("financien/", include("rbl.finance.urls")),
     path("brieven/", include("rbl.letters.urls")),
     path("cijfers/", include("rbl.reporting.urls")),
+    path("bewaartermijnen/", include("rbl.audit.urls")),
 ]
 
 handler404 = "rbl.web.views.errors.not_found"

@@ -220,11 +220,31 @@ MATRIX: dict[str, Rule] = {
         _login_required(lambda role, t: 404 if role in IMPORTS else 403),
         args=lambda w, t: ["00000000-0000-0000-0000-000000000000"],
     ),
+    "web:import-confirm": Rule(
+        _login_required(lambda role, t: 404 if role in IMPORTS else 403),
+        args=lambda w, t: ["00000000-0000-0000-0000-000000000000"],
+        method="post",
+        data={"besluit": "bevestigen"},
+    ),
     "web:import-errors": Rule(screen(IMPORTS), args=lambda w, t: [w.import_log.pk]),
     "web:caseload": Rule(screen({Role.COORDINATOR})),
     "web:access-log": Rule(screen({Role.PRIVACY})),
     # The security log: the privacy officer and application management.
     "accounts:security-log": Rule(screen({Role.PRIVACY, Role.BEHEER})),
+    # Retention: the tombstones and legal holds, for the privacy officer. Setting a
+    # hold with an empty form or lifting an unknown one: back to the screen / 404.
+    "audit:retention": Rule(screen({Role.PRIVACY})),
+    "audit:hold": Rule(
+        _login_required(lambda role, t: 302 if role == Role.PRIVACY else 403),
+        method="post",
+        data={},
+    ),
+    "audit:hold-lift": Rule(
+        _login_required(lambda role, t: 404 if role == Role.PRIVACY else 403),
+        args=lambda w, t: [999999],
+        method="post",
+        data={"reden": "x"},
+    ),
     # The login's second step and the set-up: for a login waiting for its second
     # factor; anyone else is sent on (to the login, or home when logged in with
     # the factor already set up). The recovery codes show once, right after they

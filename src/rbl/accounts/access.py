@@ -232,7 +232,11 @@ def visible_cases(user: Any, today: dt.date | None = None) -> QuerySet:
     g = grants(user)
     if not _active(user):
         return Case.objects.none()
-    return Case.objects.filter(_case_q(user, g, today or timezone.localdate()))
+    # An anonymised file (retention, rbl.audit.retention) is nobody's to read:
+    # only the yearly figures still count it.
+    return Case.objects.filter(
+        _case_q(user, g, today or timezone.localdate()), anonymised_on__isnull=True
+    )
 
 
 def editable_cases(user: Any, today: dt.date | None = None) -> QuerySet:
@@ -250,7 +254,7 @@ def editable_cases(user: Any, today: dt.date | None = None) -> QuerySet:
         q |= Q(owner_id__in=covered)
     if g.edit_cases:
         q |= Q(principal_id__in=list(g.edit_cases))
-    return Case.objects.filter(q)
+    return Case.objects.filter(q, anonymised_on__isnull=True)
 
 
 def visible_persons(user: Any, today: dt.date | None = None) -> QuerySet:
@@ -288,7 +292,7 @@ def editable_handhaving(user: Any) -> QuerySet:
     q = Q(handler=user)
     if g.edit_handhaving:
         q |= Q(case__principal_id__in=list(g.edit_handhaving))
-    return Handhaving.objects.filter(q)
+    return Handhaving.objects.filter(q, case__anonymised_on__isnull=True)
 
 
 def visible_meldingen(user: Any, today: dt.date | None = None) -> QuerySet:
@@ -300,8 +304,8 @@ def visible_meldingen(user: Any, today: dt.date | None = None) -> QuerySet:
         return VerzuimMelding.objects.none()
     g = grants(user)
     q = Q(person_id__in=visible_persons(user, today).values("pk"))
-    if g.edit_cases:
-        q |= Q(person__isnull=True)
+    if g.edit_cases:  # waiting for their youth (an anonymised file's reports keep a case)
+        q |= Q(person__isnull=True, case__isnull=True)
     return VerzuimMelding.objects.filter(q)
 
 

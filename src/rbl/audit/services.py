@@ -7,11 +7,11 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, transaction
 from django.db.models import Count, Max, Min, QuerySet
 from django.utils import timezone
 
 from rbl.audit.models import AccessLogEntry, Action, RetentionRule, RetentionSubject
+from rbl.core.retention_gate import retention_removal
 
 _NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
 
@@ -119,12 +119,6 @@ def purge_expired(today: dt.date | None = None, *, dry_run: bool = False) -> int
     expired = AccessLogEntry.objects.filter(at__lt=cutoff)
     if dry_run:
         return expired.count()
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL rbl.retention_purge = 'on'")
+    with retention_removal():
         deleted, _ = expired.delete()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL rbl.retention_purge = 'off'")
     return deleted

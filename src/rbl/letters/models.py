@@ -64,7 +64,28 @@ class WrittenOnce(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ImmutableDocumentError(self.deleted_message)
+        from rbl.core.retention_gate import removal_allowed
+
+        if not removal_allowed():  # only the retention job (rbl.audit.retention)
+            raise ImmutableDocumentError(self.deleted_message)
+        return super().delete(*args, **kwargs)
+
+
+def _refuse_document_removal(sender, instance, **kwargs) -> None:
+    """A bulk or cascading delete of documents: only the retention job."""
+    from rbl.core.retention_gate import removal_allowed
+
+    if not removal_allowed():
+        raise ImmutableDocumentError(sender.deleted_message)
+
+
+class DocumentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableDocumentError(Document.changed_message)
+
+    def delete(self):
+        _refuse_document_removal(self.model, None)
+        return super().delete()
 
 
 class LetterTemplateQuerySet(models.QuerySet):
@@ -233,6 +254,8 @@ class Document(WrittenOnce):
     )
     created_at = models.DateTimeField("gemaakt op")
 
+    objects = DocumentQuerySet.as_manager()
+
     class Meta:
         verbose_name = "document"
         verbose_name_plural = "documenten"
@@ -253,6 +276,11 @@ class Document(WrittenOnce):
             self.content_type, "bin"
         )
         return f"document-{self.pk}.{ext}"
+
+
+models.signals.pre_delete.connect(
+    _refuse_document_removal, sender=Document, dispatch_uid="document_written_once"
+)
 
 
 class BatchState(models.TextChoices):

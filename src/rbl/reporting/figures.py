@@ -521,7 +521,11 @@ def thuiszitter_cases(
     ).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=year.start))
     if codes is not None:
         principal_here = cases.filter(principal_periods__municipality_id__in=codes)
-        cases = cases.filter(person_id__in=principal_here.values("person_id"))
+        # An anonymised case (retention) has no youth left: it counts on its own.
+        cases = cases.filter(
+            Q(person_id__in=principal_here.values("person_id"))
+            | Q(pk__in=principal_here.filter(person__isnull=True).values("pk"))
+        )
     return cases
 
 
@@ -549,7 +553,9 @@ def thuiszitter_spells(
             first = max(first, since + after)
         last = min(until, closed) if closed else until
         if first <= last:
-            spells.append(_Spell(person_id, pk, first, last, since))
+            # An anonymised case's youth is unknown: counted as a youth of its own.
+            youth = person_id if person_id is not None else -pk
+            spells.append(_Spell(youth, pk, first, last, since))
     return spells
 
 

@@ -185,7 +185,9 @@ def unlinked_reports(reports: QuerySet, today: dt.date, terms: Terms | None = No
     """Reports of `reports` that wait longer than the term for their youth."""
     terms = terms or load_terms()
     days = terms.regional.unlinked_report_days
-    return reports.filter(person__isnull=True, meldingsdatum__lt=today - _days(days))
+    return reports.filter(
+        person__isnull=True, case__isnull=True, meldingsdatum__lt=today - _days(days)
+    )
 
 
 def signals_without_letter(signals: QuerySet, today: dt.date) -> QuerySet:

@@ -180,8 +180,14 @@ class Case(models.Model):
     municipality (the residence municipality at opening, or after a handover)."""
 
     type = models.CharField("soort", max_length=20, choices=CaseType.choices)
+    # Empty only once the retention job anonymised the file (`anonymised_on`).
     person = models.ForeignKey(
-        "registry.Person", on_delete=models.PROTECT, related_name="cases", verbose_name="jongere"
+        "registry.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name="jongere",
     )
     principal = models.ForeignKey(
         "organisation.Municipality",
@@ -253,6 +259,13 @@ class Case(models.Model):
         verbose_name="overgedragen uit zaak",
     )
     version = models.PositiveIntegerField("versie", default=1)
+    anonymised_on = models.DateField(
+        "geanonimiseerd op",
+        null=True,
+        blank=True,
+        help_text="Na de bewaartermijn: de jongere, namen, aantekeningen en documenten "
+        "zijn verwijderd; alleen wat de jaarcijfers tellen is over.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -345,8 +358,36 @@ class ImmutableError(Exception):
     """An attempt to change or delete a record that may only be appended."""
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk changes; bulk deletion only to the retention job
+    (`rbl.core.retention_gate.retention_removal`)."""
+
+    def update(self, **kwargs):
+        raise ImmutableError(f"{self.model._meta.verbose_name} kan niet worden gewijzigd")
+
+    def delete(self):
+        _refuse_removal(self.model)
+        return super().delete()
+
+
+def _refuse_removal(model) -> None:
+    from rbl.core.retention_gate import removal_allowed
+
+    if not removal_allowed():
+        raise ImmutableError(f"{model._meta.verbose_name} kan niet worden verwijderd")
+
+
+def refuse_cascade(sender, instance, **kwargs) -> None:
+    """pre_delete receiver of every append-only model: deleting its case (a
+    cascade) is refused too, except to the retention job."""
+    _refuse_removal(sender)
+
+
 class AppendOnlyModel(models.Model):
-    """A model whose rows, once written, are never changed or deleted."""
+    """A model whose rows, once written, are never changed or deleted; only
+    the retention job removes them when the term of their file has ended."""
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -357,7 +398,8 @@ class AppendOnlyModel(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ImmutableError(f"{self._meta.verbose_name} kan niet worden verwijderd")
+        _refuse_removal(type(self))
+        return super().delete(*args, **kwargs)
 
 
 class EventKind(models.TextChoices):
@@ -408,6 +450,11 @@ class CaseEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+
+models.signals.pre_delete.connect(
+    refuse_cascade, sender=CaseEvent, dispatch_uid="caseevent_append_only"
+)
 
 
 class ActivityKind(models.TextChoices):

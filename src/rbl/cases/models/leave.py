@@ -46,6 +46,12 @@ class LeaveRequest(models.Model):
         blank=True,
         help_text="Doorgestuurd naar de gemeente (opdrachtgever) die op het bezwaar beslist.",
     )
+    objection_decided_on = models.DateField(
+        "beslissing op bezwaar op",
+        null=True,
+        blank=True,
+        help_text="Zolang een bezwaar zonder beslissing is, wordt de zaak niet opgeruimd.",
+    )
 
     class Meta:
         verbose_name = "verlofaanvraag"

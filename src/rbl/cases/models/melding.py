@@ -29,8 +29,9 @@ class DuoStatus(models.TextChoices):
 
 class VerzuimMeldingQuerySet(models.QuerySet):
     def unlinked(self) -> VerzuimMeldingQuerySet:
-        """The "niet gekoppeld" queue: reports whose BSN is not in the registry yet."""
-        return self.filter(person__isnull=True)
+        """The "niet gekoppeld" queue: reports whose BSN is not in the registry
+        yet (an anonymised file's reports have no person but keep their case)."""
+        return self.filter(person__isnull=True, case__isnull=True)
 
     def status_changed_since(self, moment) -> VerzuimMeldingQuerySet:
         qs = self.exclude(duo_status="")

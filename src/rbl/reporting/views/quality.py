@@ -182,7 +182,7 @@ def unlinked_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     terms = load_terms()
-    waiting = visible_meldingen(request.user, today).filter(person__isnull=True)
+    waiting = visible_meldingen(request.user, today).filter(person__isnull=True, case__isnull=True)
     late = (
         unlinked_reports(waiting, today, terms)
         .select_related("school")

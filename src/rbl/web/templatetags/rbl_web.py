@@ -54,6 +54,7 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
         items.append((reverse("web:caseload"), "Caseload"))
     if user_grants(user).access_log:
         items.append((reverse("web:access-log"), "Toegangslog"))
+        items.append((reverse("audit:retention"), "Bewaartermijnen"))
     if can_read_security_log(user, user_grants(user)):
         items.append((reverse("accounts:security-log"), "Beveiligingslog"))
     if may_import(user):
