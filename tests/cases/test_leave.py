@@ -86,6 +86,25 @@ def test_request_decision_and_objection(aalten):
     assert request.objection_forwarded_on == TODAY + dt.timedelta(days=4)
     event = request.case.events.filter(kind="verlof").last()
     assert event.data["gemeente"] == "0197"
+    assert request.objection_decided_on is None  # holds the file against retention
+    with pytest.raises(CaseRuleError, match="voor de ontvangst"):
+        register_objection(
+            request,
+            actor=lpa,
+            expected_version=None,
+            received_on=TODAY + dt.timedelta(days=3),
+            decided_on=TODAY,
+        )
+    register_objection(
+        request,
+        actor=lpa,
+        expected_version=None,
+        received_on=TODAY + dt.timedelta(days=3),
+        forwarded_on=TODAY + dt.timedelta(days=4),
+        decided_on=TODAY + dt.timedelta(days=40),
+    )
+    request.refresh_from_db()
+    assert request.objection_decided_on == TODAY + dt.timedelta(days=40)
 
 
 @pytest.mark.django_db

@@ -164,7 +164,21 @@ def test_objection_is_registered_and_forwarded_to_the_principal(client, world):
     event = case.events.filter(kind=EventKind.LEAVE).latest("pk")
     assert event.data["gemeente"] == "0197"
     page = client.get(reverse("web:case", args=[case.pk])).content.decode()
-    assert "doorgestuurd naar Aalten" in page
+    assert "doorgestuurd naar Aalten" in page and "nog geen beslissing" in page
+    case.refresh_from_db()
+    client.post(
+        reverse("web:case-objection", args=[case.pk]),
+        {
+            "version": case.version,
+            "received_on": TODAY().isoformat(),
+            "forwarded_on": TODAY().isoformat(),
+            "decided_on": TODAY().isoformat(),
+        },
+    )
+    leave.refresh_from_db()
+    assert leave.objection_decided_on == TODAY()
+    page = client.get(reverse("web:case", args=[case.pk])).content.decode()
+    assert f"beslist op {TODAY():%d-%m-%Y}" in page
 
 
 def test_objection_before_a_decision_is_refused(client, world):

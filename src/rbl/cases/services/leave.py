@@ -157,18 +157,24 @@ def register_objection(
     expected_version: int | None,
     received_on: dt.date,
     forwarded_on: dt.date | None = None,
+    decided_on: dt.date | None = None,
 ) -> LeaveRequest:
-    """Register a bezwaar against the decision and when it was forwarded to the
-    principal municipality (which decides on it)."""
+    """Register a bezwaar against the decision, when it was forwarded to the
+    principal municipality (which decides on it) and when that municipality
+    decided. Until then the objection holds the file against retention."""
     if not request.decision:
         raise CaseRuleError("Bezwaar kan pas na een besluit.")
     if received_on < request.decided_on:
         raise CaseRuleError("Het bezwaar kan niet voor het besluit liggen.")
     if forwarded_on is not None and forwarded_on < received_on:
         raise CaseRuleError("Doorsturen kan niet voor de ontvangst van het bezwaar.")
+    if decided_on is not None and decided_on < received_on:
+        raise CaseRuleError("De beslissing op het bezwaar kan niet voor de ontvangst liggen.")
     with locked_case(request.case_id, expected_version) as case:
         LeaveRequest.objects.filter(pk=request.pk).update(
-            objection_received_on=received_on, objection_forwarded_on=forwarded_on
+            objection_received_on=received_on,
+            objection_forwarded_on=forwarded_on,
+            objection_decided_on=decided_on,
         )
         save_case(case, [])
         record_event(
@@ -178,6 +184,7 @@ def register_objection(
             data={
                 "bezwaar_ontvangen": received_on.isoformat(),
                 "doorgestuurd": forwarded_on.isoformat() if forwarded_on else None,
+                "beslist": decided_on.isoformat() if decided_on else None,
                 "gemeente": case.principal_id,
             },
         )

@@ -138,6 +138,7 @@ def _page(
                     **initial,
                     "received_on": leave.objection_received_on,
                     "forwarded_on": leave.objection_forwarded_on,
+                    "decided_on": leave.objection_decided_on,
                 },
                 auto_id="bezwaar_%s",
             )
@@ -367,6 +368,7 @@ def objection_view(request: HttpRequest, case_id: int) -> HttpResponse:
             expected_version=version,
             received_on=data["received_on"],
             forwarded_on=data["forwarded_on"],
+            decided_on=data["decided_on"],
         )
 
     return _act(request, case_id, ObjectionForm, "objection", apply, "Bezwaar vastgelegd.")
