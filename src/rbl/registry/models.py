@@ -330,6 +330,9 @@ class ImportJobState(models.TextChoices):
     RUNNING = "bezig", "Bezig"
     DONE = "klaar", "Klaar"
     FAILED = "mislukt", "Mislukt"
+    #: A BRP extract refused for its departures: the user confirms them (and the
+    #: import runs again, accepting them) or cancels (imports/jobs.py).
+    CONFIRM = "bevestig", "Wacht op bevestiging"
 
 
 class ImportJob(models.Model):
@@ -379,7 +382,7 @@ class ImportJob(models.Model):
 
     @property
     def phase_text(self) -> str:
-        if self.state in (ImportJobState.DONE, ImportJobState.FAILED):
+        if self.state in (ImportJobState.DONE, ImportJobState.FAILED, ImportJobState.CONFIRM):
             return ""
         if self.state == ImportJobState.WAITING:
             return "De import wacht op zijn beurt."

@@ -28,6 +28,16 @@ PROGRESS_INTERVAL seconds (and at each change of phase):
 State changes (wacht -> bezig -> klaar/mislukt) and the result always go to
 the row, outside the import's transaction.
 
+A full BRP extract that the import refuses for its departures (an empty
+extract, or one that would mark more than 10 % and more than 50 of a
+municipality's residents as moved out: kinds/brp.py) ends in the state
+"bevestig" (wacht op bevestiging) instead of "klaar", with the counts per
+municipality in its result and its upload kept. The page shows them; the user
+who started it confirms (`confirm`: the job waits again, its options accept
+the departures, and its task is enqueued once more) or cancels (`cancel`: the
+job ends as the refused import it was). An upload nobody confirms is removed
+VALUES_KEPT after the refusal (`forget_values`).
+
 Personal values: the importing user sees the offending value of each rejected
 row, as before. Those values are kept in the job row (`rejected_values`) for one
 day after the job finished, are never shown after that, and are emptied by the
@@ -56,6 +66,7 @@ from django.utils import timezone
 from django_tasks import TaskContext, task
 
 from rbl.registry.imports.base import run_import
+from rbl.registry.imports.kinds.brp import ACCEPT_DEPARTURES
 from rbl.registry.models import ImportJob, ImportJobState
 
 logger = logging.getLogger("rbl.registry.imports.jobs")
@@ -129,6 +140,48 @@ def start(
     return job
 
 
+def confirm(job: ImportJob) -> ImportJob:
+    """The user confirms the departures of a refused BRP extract: the same upload is
+    imported again, accepting them. Only from the state "bevestig"."""
+    options = {**job.options, ACCEPT_DEPARTURES: True}
+    waiting = ImportJob.objects.filter(pk=job.pk, state=ImportJobState.CONFIRM).update(
+        state=ImportJobState.WAITING,
+        options=options,
+        result=None,
+        rejected_values=None,
+        log=None,
+        phase="lezen",
+        done=0,
+        total=0,
+        started_at=None,
+        finished_at=None,
+    )
+    if waiting:
+        try:
+            run_import_job.enqueue(str(job.pk))
+        except Exception:
+            logger.exception("import job %s could not be enqueued", job.pk)
+            shutil.rmtree(job_dir(job.pk), ignore_errors=True)
+            ImportJob.objects.filter(pk=job.pk).update(
+                state=ImportJobState.FAILED,
+                message=NOT_QUEUED_MESSAGE,
+                finished_at=timezone.now(),
+            )
+    job.refresh_from_db()
+    return job
+
+
+def cancel(job: ImportJob) -> ImportJob:
+    """The user does not confirm: the job ends as the refused import it was, and its
+    upload is removed."""
+    if ImportJob.objects.filter(pk=job.pk, state=ImportJobState.CONFIRM).update(
+        state=ImportJobState.DONE
+    ):
+        shutil.rmtree(job_dir(job.pk), ignore_errors=True)
+    job.refresh_from_db()
+    return job
+
+
 def get(job_id: uuid.UUID | str, user: Any) -> ImportJob | None:
     """The job, only for the user who started it; its progress as last written."""
     try:
@@ -141,10 +194,12 @@ def get(job_id: uuid.UUID | str, user: Any) -> ImportJob | None:
 
 
 def unfinished(user: Any, limit: int = 10) -> list[ImportJob]:
-    """The user's imports that wait for a worker or run, newest first."""
+    """The user's imports that wait for a worker, run, or wait for the user's
+    confirmation, newest first."""
     return list(
         ImportJob.objects.filter(
-            user_id=user.pk, state__in=[ImportJobState.WAITING, ImportJobState.RUNNING]
+            user_id=user.pk,
+            state__in=[ImportJobState.WAITING, ImportJobState.RUNNING, ImportJobState.CONFIRM],
         ).order_by("-created_at")[:limit]
     )
 
@@ -157,7 +212,8 @@ def status(job: ImportJob) -> dict[str, Any]:
         "percent": job.percent,
         "phase": job.phase,
         "phase_text": job.phase_text,
-        "done": job.state in (ImportJobState.DONE, ImportJobState.FAILED),
+        # The page reloads once the worker is done with it (also to ask for a confirmation).
+        "done": job.state in (ImportJobState.DONE, ImportJobState.FAILED, ImportJobState.CONFIRM),
         "message": job.message,
     }
 
@@ -179,11 +235,18 @@ def shown_errors(job: ImportJob) -> tuple[list[dict[str, Any]], bool]:
 
 def forget_values(*, dry_run: bool = False) -> int:
     """Empty the offending values of jobs that finished more than VALUES_KEPT
-    ago; the number of jobs (that would be) emptied."""
-    expired = ImportJob.objects.filter(
-        finished_at__lt=timezone.now() - VALUES_KEPT, rejected_values__isnull=False
-    )
-    return expired.count() if dry_run else expired.update(rejected_values=None)
+    ago; the number of jobs (that would be) emptied. Also ends the jobs that
+    waited longer for a confirmation, removing their uploads."""
+    cutoff = timezone.now() - VALUES_KEPT
+    expired = ImportJob.objects.filter(finished_at__lt=cutoff, rejected_values__isnull=False)
+    if dry_run:
+        return expired.count()
+    # Refused extracts nobody confirmed: their uploads go, the jobs end as refused.
+    unconfirmed = ImportJob.objects.filter(state=ImportJobState.CONFIRM, finished_at__lt=cutoff)
+    for job_id in unconfirmed.values_list("pk", flat=True):
+        shutil.rmtree(job_dir(job_id), ignore_errors=True)
+    unconfirmed.update(state=ImportJobState.DONE)
+    return expired.update(rejected_values=None)
 
 
 # --- the worker side --------------------------------------------------------------
@@ -206,6 +269,7 @@ def run_import_job(context: TaskContext, job_id: str) -> dict[str, Any] | None:
     directory = job_dir(job.id)
     path = directory / UPLOAD_NAME
     progress = ProgressWriter(job.id, directory)
+    keep_upload = False
     try:
         if not path.exists():
             raise FileNotFoundError(
@@ -220,6 +284,8 @@ def run_import_job(context: TaskContext, job_id: str) -> dict[str, Any] | None:
             progress=progress,
             **_import_options(job.options),
         )
+        # Refused for its departures: the upload waits for the user's confirmation.
+        keep_upload = bool(result.departures)
     except Exception:
         logger.exception("import job %s (%s) failed", job.id, job.kind)  # BSNs masked by the filter
         ImportJob.objects.filter(pk=job.pk).update(
@@ -231,13 +297,16 @@ def run_import_job(context: TaskContext, job_id: str) -> dict[str, Any] | None:
         raise ImportJobFailed(f"import job {job.id} failed") from None
     finally:
         progress.close()
-        shutil.rmtree(directory, ignore_errors=True)
+        if keep_upload:
+            (directory / PROGRESS_NAME).unlink(missing_ok=True)
+        else:
+            shutil.rmtree(directory, ignore_errors=True)
     data = result.as_json()
     errors = data.pop("errors")
     data["errors"] = [{k: e[k] for k in ("line", "column", "reason")} for e in errors]
     data["error_count"] = result.error_count
     ImportJob.objects.filter(pk=job.pk).update(
-        state=ImportJobState.DONE,
+        state=ImportJobState.CONFIRM if keep_upload else ImportJobState.DONE,
         phase=progress.phase,
         done=progress.total,
         total=progress.total,
@@ -264,6 +333,8 @@ def _import_options(options: dict[str, Any]) -> dict[str, Any]:
         kwargs["municipalities"] = list(options["municipalities"])
     if options.get("peildatum"):
         kwargs["peildatum"] = dt.date.fromisoformat(options["peildatum"])
+    if options.get(ACCEPT_DEPARTURES):
+        kwargs["extra"] = {ACCEPT_DEPARTURES: True}
     return kwargs
 
 

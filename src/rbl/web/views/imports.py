@@ -16,10 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from rbl.registry.imports import KINDS, jobs
-from rbl.registry.models import ImportLog
+from rbl.registry.models import ImportJobState, ImportLog
 from rbl.web.forms import ImportForm
 from rbl.web.permissions import may_import
 
@@ -109,6 +109,20 @@ def import_job(request: HttpRequest, job_id: UUID) -> HttpResponse:
             "error_count": error_count,
         },
     )
+
+
+@login_required
+@require_POST
+def import_job_confirm(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    """The user who started a refused BRP extract confirms its departures: it is
+    imported again, accepting them (jobs.confirm)."""
+    job = _job(request, job_id)
+    if job.state == ImportJobState.CONFIRM:
+        if request.POST.get("besluit") == "annuleren":
+            jobs.cancel(job)
+        else:
+            jobs.confirm(job)
+    return redirect(reverse("web:import-job", args=[job.id]))
 
 
 @login_required
