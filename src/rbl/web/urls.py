@@ -55,9 +55,7 @@ urlpatterns = [
     path("importeren/", imports.import_page, name="import"),
     path("importeren/<uuid:job_id>/", imports.import_job, name="import-job"),
     path("importeren/<uuid:job_id>/status/", imports.import_job_status, name="import-status"),
-    path(
-        "importeren/<uuid:job_id>/bevestigen/", imports.import_job_confirm, name="import-confirm"
-    ),
+    path("importeren/<uuid:job_id>/bevestigen/", imports.import_job_confirm, name="import-confirm"),
     path(
         "importeren/log/<int:log_id>/fouten.csv",
         imports.import_errors_csv,
