@@ -161,7 +161,9 @@ def test_demo_refuses_a_database_with_other_data(capsys, kind):
 
 
 class FakeWorker:
-    """Stands in for the `db_worker` process that `demo --serve` starts."""
+    """Stands in for the `db_worker` process that `demo --serve` starts (patched
+    into the demo command only: `subprocess.Popen` itself stays, as other code
+    such as ctypes' library lookup uses it meanwhile)."""
 
     started: list[FakeWorker] = []
 
@@ -197,7 +199,7 @@ def test_keep_files_and_serve(capsys, tmp_path, monkeypatch, settings):
 
     FakeWorker.started = []
     monkeypatch.setattr("rbl.demo.management.commands.demo.call_command", runserver)
-    monkeypatch.setattr("rbl.demo.management.commands.demo.subprocess.Popen", FakeWorker)
+    monkeypatch.setattr("rbl.demo.management.commands.demo.Popen", FakeWorker)
     code, out, _ = run_demo(capsys, "--keep-files", str(tmp_path / "csv"), "--serve")
     assert code == 0
     assert {p.name for p in (tmp_path / "csv").iterdir()} == {
@@ -229,7 +231,7 @@ def test_serve_starts_no_worker_when_tasks_run_immediately(capsys, monkeypatch, 
     }
     FakeWorker.started = []
     monkeypatch.setattr("rbl.demo.management.commands.demo.call_command", lambda *a, **k: None)
-    monkeypatch.setattr("rbl.demo.management.commands.demo.subprocess.Popen", FakeWorker)
+    monkeypatch.setattr("rbl.demo.management.commands.demo.Popen", FakeWorker)
     Command()._serve()
     assert FakeWorker.started == []
 

@@ -6,11 +6,11 @@ import argparse
 import json
 import os
 import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from subprocess import Popen
 from typing import Any
 
 from django.core.management import call_command
@@ -170,7 +170,7 @@ class Command(BaseCommand):
             out(f"  {username:<20} {describe_roles(username)}")
 
 
-def _start_worker() -> subprocess.Popen | None:
+def _start_worker() -> Popen | None:
     """A `rbl db_worker` process on the same database (RBL_DB / DATABASE_URL are
     in the environment it inherits); none when tasks run in the caller
     (RBL_TASKS_IMMEDIATE). In a session of its own, so that Ctrl-C stops the
@@ -180,7 +180,7 @@ def _start_worker() -> subprocess.Popen | None:
 
     if not isinstance(task_backends["default"], DatabaseBackend):
         return None
-    return subprocess.Popen(
+    return Popen(
         [sys.executable, "-m", "rbl", "db_worker", "--no-reload"],
         env=os.environ.copy(),
         start_new_session=True,
@@ -199,7 +199,7 @@ def _on_sigterm(handler: Any) -> Any:
         return None
 
 
-def _stop_worker(worker: subprocess.Popen) -> None:
+def _stop_worker(worker: Popen) -> None:
     """SIGTERM: the worker finishes the task it is running (an import is one
     transaction) and exits. A second Ctrl-C while waiting kills it; an import
     it was running then changes nothing."""
