@@ -91,6 +91,32 @@ def _yearly_settings(world):
     )
 
 
+def _retention_rows(world):
+    """A tombstone and a legal hold, so the retention screen shows both tables filled."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from rbl.audit.models import LegalHold, Tombstone
+
+    Tombstone.objects.create(
+        case_id=999,
+        removed_at=timezone.now(),
+        peildatum=dt.date(2026, 3, 11),
+        rule="leerplicht",
+        due_on=dt.date(2026, 1, 1),
+        kind="geanonimiseerd",
+        case_type="absoluut",
+        principal_code="0197",
+        opened_year=2015,
+        closed_year=2016,
+        parts={"gebeurtenissen": 3},
+    )
+    LegalHold.objects.create(
+        case=world.cases["other"], reason="Klacht", set_at=timezone.now(), set_by="privacy"
+    )
+
+
 def test_main_screens_have_no_wcag_violations(live_server):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
@@ -99,6 +125,7 @@ def test_main_screens_have_no_wcag_violations(live_server):
     waiting, rejected = _import_jobs(world.users["coordinator"])
     _quality_items(world)
     _yearly_settings(world)
+    _retention_rows(world)
     pages = [
         reverse("web:home"),
         reverse("web:my-work"),
@@ -149,6 +176,7 @@ def test_main_screens_have_no_wcag_violations(live_server):
         # The privacy officer's screen and the finance page, as their users see them.
         for username, path in (
             ("privacy", "/toegangslog/"),
+            ("privacy", reverse("audit:retention")),
             ("beleid-winterswijk", reverse("reporting:dashboard")),
             ("lpa-aalten", reverse("reporting:quality")),
             ("administratie", reverse("web:home")),
