@@ -4,6 +4,7 @@
     python bench/bench_load.py --users 10 --reps 1 --seconds 20 --no-write   # a quick look
     python bench/bench_load.py --reuse                   # keep the database of the last run
     python bench/bench_load.py --queries                 # only count the queries per page
+    python bench/bench_load.py --reuse --think 3         # a pause of 3 s on average after each answer
 
 What it does, all on 127.0.0.1 on this machine:
 
@@ -80,8 +81,14 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 PG_NAME = "rbl_bench_load"
 SECRET = "rbl-bench-load-secret-key-not-for-production-0123456789"
 SECTION = "## Load: officers at work on gunicorn and PostgreSQL"
-BEGIN = "<!-- bench_load: begin (generated) -->"
-END = "<!-- bench_load: end -->"
+
+
+def markers(think: float) -> tuple[str, str]:
+    """The generated block's markers in RESULTS.md; one block per think time."""
+    tag = "bench_load" + (f" think={think:g}" if think else "")
+    return f"<!-- {tag}: begin (generated) -->", f"<!-- {tag}: end -->"
+
+
 TARGET_MS = 300.0
 PASSWORD = "demo"
 # Page types of the mix and their share of the requests.
@@ -274,17 +281,21 @@ def run_phase(
     plans: list,
     warm_up: float,
     seconds: float,
+    think: float = 0.0,
+    seed: str = "",
 ) -> tuple[list[Sample], float, int]:
     """All users at once: each takes its next step as soon as the last one is
-    answered. Samples of the steps started in the measured window, its length,
-    and how many steps were answered in all (warm-up included)."""
+    answered (`think` > 0: after a pause drawn from an exponential distribution
+    with that mean, in seconds). Samples of the steps started in the measured
+    window, its length, and how many steps were answered in all (warm-up
+    included)."""
     samples: list[Sample] = []
     answered = [0]
     lock = threading.Lock()
     start = time.perf_counter() + 0.2
     begin, end = start + warm_up, start + warm_up + seconds
 
-    def user(b: Browser, plan) -> None:
+    def user(b: Browser, plan, pauses: random.Random) -> None:
         own: list[Sample] = []
         count = 0
         while time.perf_counter() < start:
@@ -307,12 +318,15 @@ def run_phase(
             if t0 >= begin:
                 own.append(Sample(step.kind, ms, error))
             count += 1
+            if think:
+                time.sleep(min(pauses.expovariate(1 / think), max(0.0, end - time.perf_counter())))
         with lock:
             samples.extend(own)
             answered[0] += count
 
     threads = [
-        threading.Thread(target=user, args=(b, p)) for b, p in zip(browsers, plans, strict=True)
+        threading.Thread(target=user, args=(b, p, random.Random(f"{seed}-{i}")))
+        for i, (b, p) in enumerate(zip(browsers, plans, strict=True))
     ]
     for t in threads:
         t.start()
@@ -530,7 +544,9 @@ def one_rep(rep: int, args, browsers, plan, proc) -> dict:
                 seconds = args.floor_seconds
             busy, own, meter = busy_seconds(), time.process_time(), CpuMeter(proc.pid)
             wall = time.perf_counter()
-            samples, window, answered = run_phase(browsers[:n], plans, args.warm_up, seconds)
+            samples, window, answered = run_phase(
+                browsers[:n], plans, args.warm_up, seconds, args.think, f"{rep}-{n}-{phase}"
+            )
             wall = time.perf_counter() - wall
             phases[phase] = summarise(samples, window)
             used = meter.used()
@@ -570,6 +586,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=40, help="measured seconds of the mix")
     parser.add_argument("--floor-seconds", type=float, default=15)
     parser.add_argument("--warm-up", type=float, default=5)
+    parser.add_argument(
+        "--think", type=float, default=0, help="mean pause in seconds after each answer (0: none)"
+    )
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--persons", type=int, default=100_000)
@@ -622,7 +641,7 @@ def main() -> None:
     block = report(result)
     print(block)
     if not args.no_write:
-        write_results(block)
+        write_results(block, args.think)
 
 
 # --- reporting ---------------------------------------------------------------------------
@@ -670,9 +689,11 @@ def report(result: dict) -> str:
         f"python bench/bench_load.py --users {' '.join(map(str, args['users']))} "
         f"--reps {args['reps']} --seconds {args['seconds']:g} --floor-seconds "
         f"{args['floor_seconds']:g} --staff {args['staff']}"
+        + (f" --think {args['think']:g}" if args.get("think") else "")
     )
+    begin, end = markers(args.get("think", 0))
     lines = [
-        BEGIN,
+        begin,
         "",
         f"`{cmd}` on {dt.date.today():%Y-%m-%d}, {args['persons']:,} persons and "
         f"{args['cases']:,} cases. {machine_note(args)}. "
@@ -702,9 +723,16 @@ def report(result: dict) -> str:
     lines += [
         "",
         f"Milliseconds, median over {len(reps)} repetitions of each repetition's p50, p95 "
-        f"and p99 (nearest rank); requests per second and errors summed over the "
-        f"repetitions' measured {args['seconds']:g} s (floors {args['floor_seconds']:g} s); "
-        "no think time. Ratio = the page's p95 ÷ the floor's p95 (the trivial view, same "
+        f"and p99 (nearest rank) and of its requests per second; requests and errors "
+        f"summed over the repetitions' measured {args['seconds']:g} s each (floors "
+        f"{args['floor_seconds']:g} s); "
+        + (
+            f"after each answer a pause of {args['think']:g} s on average (exponential), "
+            "in the floors too. "
+            if args.get("think")
+            else "no think time. "
+        )
+        + "Ratio = the page's p95 ÷ the floor's p95 (the trivial view, same "
         "users, same repetition), median over the repetitions. Queries: per request, "
         "coordinator / first lpa, min–max over the targets tried.",
         "",
@@ -754,15 +782,20 @@ def report(result: dict) -> str:
                 else " (recorded; no target)."
             )
         )
-    lines += ["", *verdicts, "", END]
+    lines += ["", *verdicts, "", end]
     return "\n".join(lines)
 
 
-def write_results(block: str) -> None:
+def write_results(block: str, think: float) -> None:
+    """Replaces this think time's generated block, or adds it (after the
+    section's heading, which is written once)."""
+    begin, end = markers(think)
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
+    elif SECTION in text:
+        text = text.rstrip("\n") + f"\n\n{block}\n"
     else:
         text = text.rstrip("\n") + f"\n\n{SECTION}\n\n{block}\n"
     RESULTS.write_text(text, encoding="utf-8")
