@@ -30,10 +30,15 @@ def documented_environment() -> dict[str, str]:
     return values
 
 
+# Set by this process, never in production: the browser tests' module-level
+# DJANGO_ALLOW_ASYNC_UNSAFE (the deploy check rightly refuses it) and the settings module.
+TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
+
+
 def clean_environment() -> dict[str, str]:
     """This process's environment without any RBL setting: the defaults."""
     return {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("RBL_", "DATABASE_")) and k != "DJANGO_SETTINGS_MODULE"
+        if not k.startswith(("RBL_", "DATABASE_")) and k not in TEST_ONLY
     }
