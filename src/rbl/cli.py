@@ -10,6 +10,8 @@ import os
 import sys
 
 # Commands that work on the database and bring its schema up to date first.
+# Not `backup` (a backup before an upgrade must hold the schema as it was) nor
+# `herstel` (it replaces the schema, and migrates a backup of an older RBL itself).
 MIGRATE_FIRST = {
     "regio",
     "import",

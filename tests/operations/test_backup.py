@@ -160,8 +160,17 @@ def test_the_rbl_command_backs_up_and_restores_with_exit_codes(world, media, tmp
             connection.connection.backup(copy)
     rbl = [sys.executable, "-m", "rbl"]
     archive = tmp_path / "rbl.tar"
+    person = world.persons["own"]
+    update = f"UPDATE {Person._meta.db_table} SET surname = 'Onaf' WHERE id = {person.pk}"
 
-    made = subprocess.run([*rbl, "backup", str(archive)], env=env, capture_output=True, text=True)
+    # The application keeps working: a write is under way while the backup runs.
+    writer = _open_writer(env)
+    writer.execute(update)
+    made = subprocess.run(
+        [*rbl, "backup", str(archive)], env=env, capture_output=True, text=True, timeout=300
+    )
+    writer.execute("COMMIT")
+    writer.close()
     assert made.returncode == 0, made.stderr
     (media / "na-de-backup.txt").write_text("x")
 
@@ -182,3 +191,24 @@ def test_the_rbl_command_backs_up_and_restores_with_exit_codes(world, media, tmp
     assert restored.returncode == 0, restored.stderr
     assert not (media / "na-de-backup.txt").exists()
     assert Path(media / "private").is_dir()
+    # The backup holds what was committed when it began, not the write under way.
+    reader = _open_writer(env)
+    surname = reader.execute(
+        f"SELECT surname FROM {Person._meta.db_table} WHERE id = {person.pk}"
+    ).fetchone()[0]
+    reader.close()
+    assert surname == person.surname
+
+
+def _open_writer(env: dict[str, str]):
+    """A connection of another process's kind to the database the command uses,
+    in a transaction."""
+    if "RBL_DB" in env and "DATABASE_URL" not in env:
+        db = sqlite3.connect(env["RBL_DB"], isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")  # as RBL runs SQLite
+        db.execute("BEGIN IMMEDIATE")
+        return db
+    import psycopg
+
+    db = psycopg.connect(env["DATABASE_URL"])  # autocommit off: a transaction
+    return db

@@ -190,12 +190,13 @@ def test_a_restore_that_fails_half_way_changes_nothing(
     tools = tmp_path / "bin"
     tools.mkdir()
     os.symlink(real, tools / "psql")
-    # A pg_restore that has emptied a table when it stops with an error.
+    # A pg_restore that stops with an error after its first statement; by then
+    # every table of the current database has been dropped.
     fake_program(
         tools,
         "pg_restore",
         f'[ "$1" = --version ] && echo "pg_restore (PostgreSQL) {major}.0" && exit 0\n'
-        'echo "DELETE FROM registry_person;"; echo "pg_restore: fout: kapot" >&2; exit 1',
+        'echo "CREATE TABLE rbl_half (id integer);"; echo "pg_restore: fout: kapot" >&2; exit 1',
     )
     settings.RBL_PG_BIN = str(tools)
 

@@ -65,21 +65,25 @@ SET client_min_messages = warning;
 SET lock_timeout = '60s';
 DO $rbl$
 DECLARE
-    r record;
+    drops text[];
+    statement text;
 BEGIN
-    FOR r IN
-        SELECT c.oid::regclass::text AS name,
+    -- Names first, then the drops: a CASCADE may take a later one with it.
+    SELECT coalesce(array_agg(format('DROP %s IF EXISTS %s CASCADE',
                CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
                               WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE'
-                              ELSE 'TABLE' END AS kind
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = current_schema()
-          AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
-          AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                            AND d.deptype = 'e')
-    LOOP
-        EXECUTE format('DROP %s IF EXISTS %s CASCADE', r.kind, r.name);
+                              ELSE 'TABLE' END,
+               c.oid::regclass::text) ORDER BY c.relkind = 'S'), '{}')
+    INTO drops
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = current_schema()
+      AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+      -- not an extension's, not a column's own sequence (it goes with its table)
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                      WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                        AND d.deptype IN ('e', 'a', 'i'));
+    FOREACH statement IN ARRAY drops LOOP
+        EXECUTE statement;
     END LOOP;
 END
 $rbl$;
