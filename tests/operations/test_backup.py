@@ -136,11 +136,17 @@ def test_uploads_go_along_only_for_imports_still_waiting(world, media, tmp_path,
     assert not job_dir(done.id).exists() and not job_dir(orphan).exists()
 
 
-def test_a_failed_backup_writes_no_file(world, tmp_path, run):
+def test_a_failed_backup_writes_no_file(world, media, tmp_path, run):
     code, _, err = run("backup", str(tmp_path / "geen-map" / "rbl.tar"))
     assert code == 1
     assert "Geen reservekopie gemaakt: De map" in err
     assert not (tmp_path / "geen-map").exists()
+
+    # Inside RBL_MEDIA_ROOT a restore would replace it.
+    code, _, err = run("backup", str(media / "rbl.tar"))
+    assert code == 1
+    assert "Schrijf de reservekopie buiten RBL_MEDIA_ROOT" in err
+    assert not (media / "rbl.tar").exists()
 
 
 def test_the_rbl_command_backs_up_and_restores_with_exit_codes(world, media, tmp_path):

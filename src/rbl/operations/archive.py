@@ -90,7 +90,7 @@ def add_file(
     info = tarfile.TarInfo(name)
     info.size = stat.st_size
     info.mtime = int(stat.st_mtime)
-    info.mode = 0o600
+    info.mode = stat.st_mode & 0o777
     reader = HashingReader(fh, progress)
     tar.addfile(info, reader)  # type: ignore[arg-type]
     return {"path": name, "size": reader.size, "sha256": reader.sha256.hexdigest()}
@@ -250,6 +250,7 @@ def _copy_checked(
             out.write(chunk)
             if progress is not None:
                 progress(len(chunk))
+    os.chmod(target, member.mode & 0o777)
     if size != entry["size"] or digest.hexdigest() != entry["sha256"]:
         raise BackupRejected(
             f"De reservekopie is beschadigd: {member.name} komt niet overeen met de "

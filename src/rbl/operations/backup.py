@@ -25,6 +25,7 @@ holds personal data) and renamed to FILE when complete.
 from __future__ import annotations
 
 import importlib.metadata
+import logging
 import os
 import sqlite3
 import subprocess
@@ -49,6 +50,8 @@ from rbl.operations.archive import (
     add_manifest,
 )
 from rbl.registry.models import ImportJob, ImportJobState
+
+logger = logging.getLogger(__name__)
 
 # Folders of a restore in progress at the top of MEDIA_ROOT (rbl.operations.restore).
 WORK_PREFIX = ".rbl-"
@@ -94,6 +97,12 @@ def make_backup(path: Path, progress: ByteProgress | None = None) -> BackupResul
         raise BackupFailed(f"{path} is een map; geef een bestandsnaam.")
     if not path.parent.is_dir():
         raise BackupFailed(f"De map {path.parent} bestaat niet.")
+    media_root = Path(settings.MEDIA_ROOT).absolute()
+    if path.is_relative_to(media_root):
+        raise BackupFailed(
+            f"Schrijf de reservekopie buiten RBL_MEDIA_ROOT ({media_root}): een herstel "
+            "vervangt die map."
+        )
     vendor = connection.vendor
     if vendor not in DATABASE_FILES:
         raise BackupFailed(f"Reservekopieën van een {vendor}-database kan RBL niet maken.")
@@ -112,7 +121,9 @@ def make_backup(path: Path, progress: ByteProgress | None = None) -> BackupResul
         partial = Path(work) / "archief.tar"
         _write_archive(partial, dump, manifest, waiting, progress, skip={path})
         os.replace(partial, path)
-    return BackupResult(path, manifest, path.stat().st_size)
+    result = BackupResult(path, manifest, path.stat().st_size)
+    logger.info("backup written: %s, %d bytes, %d documents", path, result.size, result.documents)
+    return result
 
 
 def _dump_postgresql(target: Path) -> tuple[dict[str, Any], dict[str, str], set[str]]:

@@ -27,6 +27,7 @@ replaced.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sqlite3
@@ -53,6 +54,8 @@ from rbl.operations.archive import (
     read_manifest,
 )
 from rbl.operations.backup import WORK_PREFIX
+
+logger = logging.getLogger(__name__)
 
 ByteProgress = Callable[[int, int, str], None]
 VENDOR_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
@@ -204,6 +207,14 @@ def apply_restore(prepared: PreparedRestore) -> RestoreResult:
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if plan:
         call_command("migrate", interactive=False, verbosity=0)
+    logger.info(
+        "restored backup of %s from %s: %d documents, %d later files removed, %d migrations",
+        prepared.manifest.created_at,
+        prepared.archive,
+        documents,
+        removed,
+        len(plan),
+    )
     return RestoreResult(prepared.manifest, documents, removed, len(plan))
 
 
