@@ -38,9 +38,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from rbl.core.logfilter import redact
 from rbl.operations import pgtools
 from rbl.operations.archive import (
     DATABASE_FILES,
@@ -97,8 +98,8 @@ def make_backup(path: Path, progress: ByteProgress | None = None) -> BackupResul
         raise BackupFailed(f"{path} is een map; geef een bestandsnaam.")
     if not path.parent.is_dir():
         raise BackupFailed(f"De map {path.parent} bestaat niet.")
-    media_root = Path(settings.MEDIA_ROOT).absolute()
-    if path.is_relative_to(media_root):
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+    if path.resolve().is_relative_to(media_root):
         raise BackupFailed(
             f"Schrijf de reservekopie buiten RBL_MEDIA_ROOT ({media_root}): een herstel "
             "vervangt die map."
@@ -116,6 +117,8 @@ def make_backup(path: Path, progress: ByteProgress | None = None) -> BackupResul
                 database, migrations, waiting = _copy_sqlite(dump)
         except pgtools.PgToolError as exc:
             raise BackupFailed(str(exc)) from None
+        except DatabaseError as exc:
+            raise BackupFailed(f"De database gaf een fout: {redact(str(exc)).strip()}") from None
         database["file"] = dump.name
         manifest = Manifest(created_at, rbl_version(), database, migrations)
         partial = Path(work) / "archief.tar"

@@ -40,7 +40,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
@@ -154,6 +154,8 @@ def check_backup(path: Path) -> Manifest:
             pgtools.matching_tool("psql", major)
         except pgtools.PgToolError as exc:
             raise BackupRejected(str(exc)) from None
+        except DatabaseError as exc:
+            raise BackupRejected(f"Geen verbinding met de database: {exc}".strip()) from None
         dump_major = int(manifest.database.get("dump_major") or 0)
         if int(version.split(".")[0]) < dump_major:
             raise BackupRejected(
