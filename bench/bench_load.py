@@ -22,7 +22,10 @@ What it does, all on 127.0.0.1 on this machine:
    with the product's settings plus one URL for the floor
    (`load_settings.py`, `load_urls.py`). The clients talk plain HTTP to
    gunicorn: the TLS proxy in front of it in production is left out (and with
-   it `RBL_BEHIND_PROXY` and `RBL_SECURE_COOKIES`).
+   it `RBL_BEHIND_PROXY` and `RBL_SECURE_COOKIES`). The code measured is
+   that of a commit (`--commit`, default HEAD), unpacked with `git archive`
+   under bench/data/load/ and imported by this process and by gunicorn
+   instead of the working tree.
 3. Virtual users, one thread each with its own connection and cookies (the
    standard library's http.client: no client package to install). Each logs
    in once through the login form; then, without think time, it loops over a
@@ -56,14 +59,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import http.client
+import io
 import json
 import os
 import platform
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -97,6 +103,32 @@ LISTS = {"werk": "/werk/", "team": "/team/", "termijnen": "/termijnen/"}
 PAGE_ORDER = ["werk", "team", "termijnen", "persoon", "zaak", "zoeken_bsn", "zoeken_naam"]
 FLOORS = {"leeg": "/bench/leeg/", "statisch": "/static/web/rbl.css"}
 POOL = 200  # persons and cases drawn per user
+
+
+def snapshot(commit: str) -> tuple[str, Path]:
+    """RBL's code at `commit`, unpacked once under bench/data/load/, and put first
+    on the path of this process and of gunicorn. gunicorn starts new workers
+    during a run (`--max-requests`), and they must import the code measured, not
+    a working tree that is being edited (that gave a run of HTTP 500s)."""
+    sha = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", commit], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    dest = DATA / f"src-{sha[:12]}"
+    if not (dest / "rbl" / "__init__.py").exists():
+        tmp = DATA / f"src-{sha[:12]}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", sha, "src/rbl"], capture_output=True, check=True
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        shutil.rmtree(dest, ignore_errors=True)
+        (tmp / "src").rename(dest)
+        shutil.rmtree(tmp, ignore_errors=True)
+    sys.path.insert(0, str(dest))
+    os.environ["PYTHONPATH"] = str(dest)
+    return sha, dest
 
 
 def configure() -> None:
@@ -600,9 +632,16 @@ def main() -> None:
     parser.add_argument("--quiet", type=float, default=0.5)
     parser.add_argument("--quiet-wait", type=float, default=0)
     parser.add_argument("--no-write", action="store_true", help="leave RESULTS.md as it is")
+    parser.add_argument("--commit", default="HEAD", help="the commit whose code is measured")
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
+    commit, code = snapshot(args.commit)
     configure()
+    import rbl
+
+    if Path(rbl.__file__).resolve().parent != (code / "rbl").resolve():
+        raise SystemExit(f"rbl komt uit {rbl.__file__}, niet uit {code}")
+    print(f"== code of commit {commit[:12]} ({code})", flush=True)
     started = time.perf_counter()
     if args.reuse and database_matches(args.persons, args.cases, args.staff):
         made = {"reused": True}
@@ -630,6 +669,7 @@ def main() -> None:
         stop(proc)
     result = {
         "at": time.time(),
+        "commit": commit,
         "args": vars(args),
         "made": made,
         "queries": queries,
@@ -695,7 +735,8 @@ def report(result: dict) -> str:
     lines = [
         begin,
         "",
-        f"`{cmd}` on {dt.date.today():%Y-%m-%d}, {args['persons']:,} persons and "
+        f"`{cmd}` on {dt.date.today():%Y-%m-%d}, the code of commit "
+        f"{result.get('commit', '?')[:12]}, {args['persons']:,} persons and "
         f"{args['cases']:,} cases. {machine_note(args)}. "
         f"Logging in all {max(args['users'])} users took {result['login_s']:.1f} s "
         "(not measured below).",
