@@ -24,6 +24,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from rbl.registry.imports.reader import csv_reason
 from rbl.reporting.definitions import SchoolYear
 from rbl.reporting.models import ReferenceFigure
 from rbl.reporting.numbers import known_keys, parse_value
@@ -152,7 +153,7 @@ def parse_reference(data: bytes) -> list[Row]:
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(Problem(reader.line_num + 1, "", f"onleesbare regel ({exc})"))
+            problems.append(Problem(reader.line_num + 1, "", csv_reason(exc)))
             break
         line = reader.line_num + 1
         if not any(c.strip() for c in cells):

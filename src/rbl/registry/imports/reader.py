@@ -76,7 +76,7 @@ class CsvFile:
             except csv.Error as exc:
                 if "field larger than field limit" in str(exc):
                     raise self._too_long(start, first_line) from None
-                raise FileProblem(reader.line_num + 1, _csv_reason(exc)) from None
+                raise FileProblem(reader.line_num + 1, csv_reason(exc)) from None
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
             yield reader.line_num + 1, cells
@@ -109,7 +109,7 @@ def _thousands(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
-def _csv_reason(exc: csv.Error) -> str:
+def csv_reason(exc: csv.Error) -> str:
     """The Dutch reason for what Python's csv module refuses in a row."""
     text = str(exc)
     if "expected after" in text:
@@ -183,7 +183,7 @@ def open_csv(path: Path) -> CsvFile:
         header = next(csv.reader([first], delimiter=delimiter, strict=True))
     except csv.Error as exc:
         binary.close()
-        reason = _csv_reason(exc).replace("CSV-regel", "kopregel")
+        reason = csv_reason(exc).replace("CSV-regel", "kopregel")
         if "field larger than field limit" in str(exc):
             reason = f"een kolomnaam in de kopregel is langer dan {_thousands(MAX_CELL)} tekens"
         raise FileProblem(1, reason) from None
