@@ -70,6 +70,39 @@ _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestam
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
+# PyYAML's problems (English) and what a user should do about them, in Dutch;
+# the first whose words occur in the problem.
+_PROBLEMS = (
+    ("could not find expected ':'", "er ontbreekt een dubbele punt na een sleutel"),
+    (
+        "mapping values are not allowed",
+        "een dubbele punt waar die niet mag staan; zet de waarde tussen aanhalingstekens",
+    ),
+    ("'\\t'", "een tab; spring in met spaties"),
+    ("end of stream", "een aanhalingsteken of haakje wordt niet gesloten"),
+    ("escape", "een onbekende \\-reeks in tekst tussen dubbele aanhalingstekens"),
+    ("alias", "een * of & aan het begin van een waarde; zet de waarde tussen aanhalingstekens"),
+    ("anchor", "een * of & aan het begin van een waarde; zet de waarde tussen aanhalingstekens"),
+    ("tag", "een ! aan het begin van een waarde; zet de waarde tussen aanhalingstekens"),
+    (
+        "cannot start any token",
+        "een teken dat een waarde niet mag beginnen; zet de waarde tussen aanhalingstekens",
+    ),
+    ("special characters", "een stuurteken dat niet in YAML mag"),
+    ("unacceptable character", "een stuurteken dat niet in YAML mag"),
+    ("block end", "de inspringing klopt niet"),
+    ("did not find expected", "de inspringing of een aanhalingsteken klopt niet"),
+)
+_PROBLEM_UNKNOWN = "de opbouw klopt niet (inspringing, dubbele punten of aanhalingstekens)"
+
+
+def _dutch_problem(problem: str) -> str:
+    for words, dutch in _PROBLEMS:
+        if words in problem:
+            return dutch
+    return _PROBLEM_UNKNOWN
+
+
 def parse_yaml_text(text: str) -> Any:
     """Parse YAML text strictly; raise YamlFileError with a Dutch reason."""
     try:
@@ -77,9 +110,10 @@ def parse_yaml_text(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"regel {mark.line + 1}, kolom {mark.column + 1}: " if mark else ""
-        raise YamlFileError(f"geen geldige YAML ({where}{exc.problem or exc})") from None
+        problem = _dutch_problem(str(exc.problem or exc))
+        raise YamlFileError(f"geen geldige YAML ({where}{problem})") from None
     except yaml.YAMLError as exc:
-        raise YamlFileError(f"geen geldige YAML: {exc}") from None
+        raise YamlFileError(f"geen geldige YAML: {_dutch_problem(str(exc))}") from None
 
 
 def read_yaml_file(path: str | Path) -> Any:
