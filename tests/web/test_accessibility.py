@@ -48,6 +48,21 @@ def _import_jobs(user):
         },
         rejected_values=["XX"],
     )
+    ImportJob.objects.create(  # a BRP extract waiting for its departures to be confirmed
+        user=user,
+        kind="brp",
+        file_name="brp.csv",
+        state="bevestig",
+        finished_at=timezone.now(),
+        result={
+            "rows": 5,
+            "rejected": 1,
+            "errors": [{"line": 1, "column": "gemeentecode", "reason": "het BRP-extract zou …"}],
+            "vertrek_te_bevestigen": [
+                {"gemeentecode": "0197", "gemeente": "Aalten", "inwoners": 60, "vertrokken": 55}
+            ],
+        },
+    )
     return waiting, rejected
 
 
@@ -121,6 +136,8 @@ def test_main_screens_have_no_wcag_violations(live_server):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
+    from rbl.registry.models import ImportJob
+
     world = build_world()
     waiting, rejected = _import_jobs(world.users["coordinator"])
     _quality_items(world)
@@ -137,6 +154,7 @@ def test_main_screens_have_no_wcag_violations(live_server):
         reverse("web:import"),
         reverse("web:import-job", args=[waiting.pk]),
         reverse("web:import-job", args=[rejected.pk]),
+        reverse("web:import-job", args=[ImportJob.objects.get(state="bevestig").pk]),
         reverse("web:caseload"),
         reverse("web:jco"),
         reverse("web:thuiszitters"),
