@@ -56,7 +56,7 @@ class Rule:
 def _login_required(inner: Callable[[str, str], int], api: bool = False):
     def expect(role: str, target: str) -> int:
         if role == ANON:
-            return 403 if api else 302
+            return 401 if api else 302  # the API asks for a key (WWW-Authenticate)
         return inner(role, target)
 
     return expect
@@ -172,12 +172,12 @@ NO_BATCH = lambda w, t: [999999]  # noqa: E731
 
 
 def api_any(role: str, target: str) -> int:
-    return 403 if role == ANON else 200
+    return 401 if role == ANON else 200
 
 
 def search_api(role: str, target: str) -> int:
     # Everyone may ask; only persons they may see come back (see test_api).
-    return 403 if role == ANON else 200
+    return 401 if role == ANON else 200
 
 
 MATRIX: dict[str, Rule] = {
