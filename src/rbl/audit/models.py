@@ -86,6 +86,7 @@ class RetentionSubject(models.TextChoices):
     LEERPLICHT = "leerplicht", "Dossier leerplicht (na de geboortedatum)"
     KWALIFICATIEPLICHT_RMC = "kwalificatieplicht", "Dossier kwalificatieplicht en RMC"
     HANDHAVING = "handhaving", "Halt- en PV-registratie (na de uitkomst)"
+    PRINT_FILES = "printbestanden", "Printbestanden van afdrukopdrachten brieven"
 
 
 # Default retention when a region has set none.
@@ -97,11 +98,15 @@ class RetentionSubject(models.TextChoices):
 #   months after the duty ended (startkwalificatie) or the youth turned 23;
 #   Halt and PV records 60 months after their outcome (police-data act).
 #   How each term is applied: rbl.audit.retention.
+# - The print files of a letter batch (one PDF of all its letters, the address
+#   list for the mailing house): 3 months, long enough to print a lost letter
+#   again; each letter itself stays with its case as a document.
 DEFAULT_RETENTION_MONTHS = {
     RetentionSubject.ACCESS_LOG: 60,
     RetentionSubject.LEERPLICHT: 19 * 12,
     RetentionSubject.KWALIFICATIEPLICHT_RMC: 24,
     RetentionSubject.HANDHAVING: 60,
+    RetentionSubject.PRINT_FILES: 3,
 }
 
 

@@ -11,6 +11,7 @@ from rbl.audit.removal import run_case_retention
 from rbl.audit.retention import HoldReason
 from rbl.audit.services import purge_expired
 from rbl.core.dates import cli_date
+from rbl.letters.services.retention import forget_print_files
 from rbl.registry.imports.jobs import forget_values
 
 
@@ -19,7 +20,8 @@ class Command(BaseCommand):
         "Verwijdert gegevens waarvan de bewaartermijn is verstreken: gesloten zaken "
         "(dossiers) na hun bewaartermijn worden geanonimiseerd, behalve zaken met een "
         "bewaarplicht, een open Halt/PV of een bezwaar zonder beslissing; regels van de "
-        "toegangslog ouder dan de ingestelde termijn (standaard 60 maanden); en de afgekeurde "
+        "toegangslog ouder dan de ingestelde termijn (standaard 60 maanden); de printbestanden "
+        "van afdrukopdrachten brieven (standaard na 3 maanden); en de afgekeurde "
         "waarden bij imports via de webapplicatie die langer dan een dag klaar zijn."
     )
 
@@ -40,6 +42,8 @@ class Command(BaseCommand):
         months = RetentionRule.months_for(RetentionSubject.ACCESS_LOG)
         # The offending values of rejected rows, kept a day for the importing user.
         values = forget_values(dry_run=options["proef"])
+        batches = forget_print_files(options["peildatum"], dry_run=options["proef"])
+        batch_months = RetentionRule.months_for(RetentionSubject.PRINT_FILES)
         if options["json"]:
             self.stdout.write(
                 json.dumps(
@@ -47,6 +51,7 @@ class Command(BaseCommand):
                         "toegangslog": count,
                         "termijn_maanden": months,
                         "importwaarden": values,
+                        "printbestanden": batches,
                         "proef": options["proef"],
                         **files.as_json(),
                     }
@@ -58,6 +63,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Toegangslog: {count} regels ouder dan {months} maanden {verb}.")
         wiped = "zouden worden gewist" if options["proef"] else "gewist"
         self.stdout.write(f"Importtaken: afgekeurde waarden van {values} import(s) {wiped}.")
+        self.stdout.write(
+            f"Afdrukopdrachten: printbestanden van {batches} opdracht(en) ouder dan "
+            f"{batch_months} maanden {verb}."
+        )
 
     def _files(self, files) -> None:
         """Case id, kind, rule and due date of each file: never a name or BSN."""
