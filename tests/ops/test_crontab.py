@@ -83,6 +83,11 @@ def test_every_line_runs_against_a_database(process_database, tmp_path):
     newcomer = make_bsn(7_700_001)
     SchoolFactory(brin="12AB", name="Christelijk College Schaersvoorde")
     inbox, outbox, log = tmp_path / "inbox", tmp_path / "outbox", tmp_path / "log"
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    old_backup = backups / "rbl-2000-01-01.tar"  # a backup past the 14 nights
+    old_backup.write_bytes(b"")
+    os.utime(old_backup, (946_681_200, 946_681_200))
     for folder in ("brp-mutaties", "verzuimmeldingen", "verwerkt"):
         (inbox / folder).mkdir(parents=True)
     outbox.mkdir()
@@ -121,7 +126,16 @@ def test_every_line_runs_against_a_database(process_database, tmp_path):
     )
 
     variables, jobs = parse_crontab()
-    assert set(variables) == {"SHELL", "RBL_HOME", "RBL_ENV", "RBL", "INBOX", "OUTBOX", "LOG"}
+    assert set(variables) == {
+        "SHELL",
+        "RBL_HOME",
+        "RBL_ENV",
+        "RBL",
+        "INBOX",
+        "OUTBOX",
+        "LOG",
+        "BACKUPS",
+    }
     env = {
         **clean_environment(),
         "RBL_HOME": str(tmp_path),
@@ -130,6 +144,7 @@ def test_every_line_runs_against_a_database(process_database, tmp_path):
         "INBOX": str(inbox),
         "OUTBOX": str(outbox),
         "LOG": str(log),
+        "BACKUPS": str(backups),
         "PATH": f"{bin_dir}:{os.environ['PATH']}",
     }
     for _, command in jobs:
@@ -154,3 +169,5 @@ def test_every_line_runs_against_a_database(process_database, tmp_path):
     assert (outbox / f"controlebrieven-{day}.pdf").stat().st_size > 0
     status = (outbox / f"verzuimmelding_status-{day}.csv").read_text()
     assert status.startswith("meldingsnummer,status,reden_afsluiting,datum")
+    # The night's backup is there, and the one past the 14 nights is gone.
+    assert [p.name for p in backups.iterdir()] == [f"rbl-{day}.tar"]
