@@ -66,7 +66,7 @@ from django.utils import timezone
 from django_tasks import TaskContext, task
 
 from rbl.registry.imports.base import run_import
-from rbl.registry.imports.kinds.brp import ACCEPT_DEPARTURES
+from rbl.registry.imports.departures import ACCEPT_DEPARTURES
 from rbl.registry.models import ImportJob, ImportJobState
 
 logger = logging.getLogger("rbl.registry.imports.jobs")

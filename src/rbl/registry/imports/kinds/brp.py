@@ -24,6 +24,7 @@ from rbl.registry.imports.base import (
     Rejected,
     register,
 )
+from rbl.registry.imports.departures import ACCEPT_DEPARTURES, check_departures, departures
 from rbl.registry.imports.reader import FileProblem
 from rbl.registry.imports.stage import STAGE, Stage, distinct_from, indexes_built_after_load
 from rbl.registry.models import Person
@@ -112,16 +113,6 @@ def keep_residences(ctx: ImportContext, result: ImportResult) -> None:
         sync_residences(ctx.peildatum, since=ctx.now)
 
 
-#: A full extract that would mark more than this share of a municipality's
-#: residents as moved out, and more than DEPARTURES_MAX of them, is refused
-#: unless the import is told to accept it (ACCEPT_DEPARTURES); so is an empty one.
-DEPARTURES_SHARE = 0.10
-DEPARTURES_MAX = 50
-#: The option (ctx.extra and the import log) that accepts such departures:
-#: `rbl import brp --accepteer-vertrek`, or the confirmation on the import page.
-ACCEPT_DEPARTURES = "accepteer_vertrek"
-
-
 def mark_absent(
     execute: Callable[..., int],
     ctx: ImportContext,
@@ -139,7 +130,7 @@ def mark_absent(
     if accepted:
         ctx.log_options[ACCEPT_DEPARTURES] = True
     if result.rows - result.rejected <= 0 and not accepted:
-        result.departures = _departures(covered, None, source)
+        result.departures = departures(covered, None, source)
         result.add_error(
             1,
             "",
@@ -157,7 +148,7 @@ def mark_absent(
     )
     cutoff = years_before(ctx.peildatum, 24)
     if not accepted:
-        check_departures(ctx, result, covered, gone, cutoff, source)
+        check_departures(result, covered, gone, cutoff, source)
     joined = f" FROM {source}" if source else ""
     for field, test in (("aged_out", "<="), ("moved_out", ">")):
         count = execute(
@@ -166,81 +157,6 @@ def mark_absent(
             [ctx.peildatum, ctx.now, *covered, cutoff],
         )
         setattr(result, field, count)
-
-
-def _departures(
-    covered: list[str], gone: str | None, source: str, cutoff: dt.date | None = None
-) -> list[dict[str, Any]]:
-    """Per covered municipality: its residents (as held now) and how many of them
-    the extract would mark as moved out (all of them when `gone` is None)."""
-    from rbl.organisation.models import Municipality
-
-    if not covered:
-        return []
-    marks = ", ".join(["%s"] * len(covered))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT p.municipality_id, COUNT(*) FROM registry_person p "
-            f"WHERE p.municipality_id IN ({marks}) AND p.moved_out_on IS NULL "
-            f"AND p.aged_out_on IS NULL AND p.died_on IS NULL GROUP BY p.municipality_id",
-            covered,
-        )
-        residents = dict(cursor.fetchall())
-        if gone is None:
-            leaving = residents
-        else:
-            joined = f", {source}" if source else ""
-            cursor.execute(
-                f"SELECT p.municipality_id, COUNT(*) FROM registry_person p{joined} "
-                f"WHERE {gone} AND p.birth_date > %s GROUP BY p.municipality_id",
-                [*covered, cutoff],
-            )
-            leaving = dict(cursor.fetchall())
-    names = dict(Municipality.objects.filter(code__in=covered).values_list("code", "name"))
-    return [
-        {
-            "gemeentecode": code,
-            "gemeente": names.get(code, code),
-            "inwoners": residents.get(code, 0),
-            "vertrokken": leaving.get(code, 0),
-        }
-        for code in sorted(covered)
-        if residents.get(code, 0)
-    ]
-
-
-def check_departures(
-    ctx: ImportContext,
-    result: ImportResult,
-    covered: list[str],
-    gone: str,
-    cutoff: dt.date,
-    source: str,
-) -> None:
-    """Refuses (Rejected) a full extract that would mark more than DEPARTURES_SHARE
-    and more than DEPARTURES_MAX of a municipality's residents as moved out: an
-    incomplete extract would empty the municipality. The refusal names each such
-    municipality, and `result.departures` holds the counts for the confirmation."""
-    departures = _departures(covered, gone, source, cutoff)
-    many = [
-        d
-        for d in departures
-        if d["vertrokken"] > DEPARTURES_MAX and d["vertrokken"] > DEPARTURES_SHARE * d["inwoners"]
-    ]
-    if not many:
-        return
-    result.departures = many
-    for d in many:
-        result.add_error(
-            1,
-            "gemeentecode",
-            d["gemeentecode"],
-            f"het BRP-extract zou {d['vertrokken']} van de {d['inwoners']} inwoners van "
-            f"{d['gemeente']} ({d['gemeentecode']}) als vertrokken markeren, meer dan "
-            f"{round(DEPARTURES_SHARE * 100)} % en meer dan {DEPARTURES_MAX}. Bevestig het "
-            "vertrek als dit klopt",
-        )
-    raise Rejected
 
 
 # From this many rows a load into an empty registry builds its indexes afterwards.

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rbl.core.dates import cli_date
 from rbl.core.progress import byte_progress
 from rbl.registry.imports import KINDS, run_import
-from rbl.registry.imports.kinds.brp import ACCEPT_DEPARTURES
+from rbl.registry.imports.departures import ACCEPT_DEPARTURES
 
 
 class Command(BaseCommand):
