@@ -54,6 +54,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import art25_floor  # noqa: E402
 import generate_art25 as gen  # noqa: E402
+from population import busy_seconds, wait_quiet  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "art25"
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -102,25 +103,6 @@ class PartTimers:
                 self.last[name.lstrip("_")] = time.perf_counter() - started
 
         return timed
-
-
-def _busy_seconds() -> float:
-    """CPU seconds all cores spent outside idle and iowait since boot."""
-    with open("/proc/stat") as fh:
-        cells = [int(x) for x in fh.readline().split()[1:]]
-    return (sum(cells[:8]) - cells[3] - cells[4]) / os.sysconf("SC_CLK_TCK")
-
-
-def wait_quiet(limit: float, most: float) -> float:
-    """Waits (at most `most` seconds) until the machine, this process idle, uses
-    less than `limit` cores over 5 s; returns what it used in the last 5 s."""
-    deadline = time.monotonic() + most
-    while True:
-        busy = _busy_seconds()
-        time.sleep(5)
-        used = (_busy_seconds() - busy) / 5
-        if used < limit or time.monotonic() >= deadline:
-            return used
 
 
 def p95(samples: list[float]) -> float:
@@ -213,7 +195,7 @@ def measure(conn, timers: PartTimers, runs: int, args) -> dict:
     out["cpu"] = []
     for run in range(runs):
         before = wait_quiet(args.quiet, args.quiet_wait)
-        busy, own, wall = _busy_seconds(), time.process_time(), time.perf_counter()
+        busy, own, wall = busy_seconds(), time.process_time(), time.perf_counter()
         for (label, codes, floor_codes, _), view in zip(vs, out["views"], strict=True):
             timers.last.clear()
             started = time.perf_counter()
@@ -239,7 +221,7 @@ def measure(conn, timers: PartTimers, runs: int, args) -> dict:
         out["cpu"].append(
             {
                 "neighbours_before": before,
-                "machine_cores": (_busy_seconds() - busy) / wall,
+                "machine_cores": (busy_seconds() - busy) / wall,
                 "own_cores": (time.process_time() - own) / wall,
             }
         )

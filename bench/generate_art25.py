@@ -61,8 +61,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from generate import ADULTS, BOYS, GIRLS, STREETS, SURNAMES, BsnStream  # noqa: E402
+from population import (  # noqa: E402
+    PG_SERVER,
+    RELATIEF,
+    RMC_TYPES,
+    TYPE_WEIGHTS,
+)
 
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PG_NAME = "rbl_bench_art25"
 
 YEAR_START = dt.date(2024, 8, 1)
@@ -80,23 +85,7 @@ CASES_IN_YEAR = 130_000
 EXEMPTIONS_PER_YEAR = 12_000
 VSV_PER_YEAR = 25_000
 
-# Case types with their share of the cases (the demo's, bench_dashboard.py).
-TYPE_WEIGHTS = {
-    "relatief_16uur": 30,
-    "signaal": 10,
-    "luxe": 12,
-    "overig": 5,
-    "langdurig": 5,
-    "absoluut": 6,
-    "18plus": 6,
-    "verlof": 10,
-    "vrijstelling": 4,
-    "rmc": 8,
-    "preventief": 2,
-    "zorg": 2,
-}
-RMC_TYPES = {"rmc", "18plus"}
-RELATIEF = {"relatief_16uur", "signaal", "overig", "langdurig"}
+# Case types with their share of the cases: the demo's, as the dashboard benchmark.
 HANDHAVING_TYPES = RELATIEF | {"luxe", "absoluut"}
 MELDING_SOORT = {
     "relatief_16uur": "16UUR",
