@@ -43,6 +43,8 @@ class LetterKind(models.TextChoices):
     VERZUIMSTAAT = "verzuimstaat", "Verzoek om de verzuimstaat (aan de school)"
     VERLOF_BESLUIT = "verlof-besluit", "Besluit op een verlofaanvraag"
     VRIJSTELLING_AFLOOP = "vrijstelling-afloop", "Einde van een vrijstelling"
+    HALT_VERWIJZING = "halt-verwijzing", "Verwijzing naar Halt (aan het Halt-bureau)"
+    PROCES_VERBAAL = "proces-verbaal", "Proces-verbaal (aan het OM)"
 
 
 class ImmutableDocumentError(Exception):
@@ -141,6 +143,7 @@ class UploadKind(models.TextChoices):
     FORMULIER = "formulier", "Ondertekend formulier"
     VERKLARING = "verklaring", "Verklaring arts of deskundige"
     VERZUIMSTAAT = "verzuimstaat", "Verzuimstaat van de school"
+    PROCES_VERBAAL = "pv", "Ondertekend proces-verbaal"
     OVERIG = "overig", "Overig"
 
 

@@ -35,6 +35,16 @@ class Region(models.Model):
     office_email = models.EmailField(
         "e-mail bureau leerplicht", blank=True, help_text="Staat op brieven."
     )
+    halt_address = models.TextField(
+        "adres Halt-bureau",
+        blank=True,
+        help_text="Naam en adres van het Halt-bureau; staat op de verwijzing naar Halt.",
+    )
+    om_address = models.TextField(
+        "adres Openbaar Ministerie",
+        blank=True,
+        help_text="Naam en adres van het OM-parket; staat op het proces-verbaal.",
+    )
     is_demo = models.BooleanField("demodata", default=False)
 
     class Meta:

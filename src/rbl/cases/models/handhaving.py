@@ -55,6 +55,9 @@ class Handhaving(models.Model):
     sent_on = models.DateField(
         "verzonden op", null=True, blank=True, help_text="Naar het OM (PV) of naar Halt."
     )
+    accepted_on = models.DateField(
+        "aangenomen door Halt op", null=True, blank=True, help_text="Alleen bij Halt."
+    )
     hearing_on = models.DateField("zittingsdatum", null=True, blank=True)
     outcome = models.CharField(
         "uitkomst", max_length=24, choices=HandhavingOutcome.choices, blank=True
@@ -62,6 +65,24 @@ class Handhaving(models.Model):
     outcome_on = models.DateField("uitkomst op", null=True, blank=True)
     outcome_note = models.TextField("toelichting uitkomst", blank=True)
     reported_to_owner_on = models.DateField("teruggemeld aan eigenaar op", null=True, blank=True)
+    #: The paper RBL made: the Halt referral form, or the prepared PV.
+    prepared_document = models.ForeignKey(
+        "letters.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="opgemaakt stuk",
+    )
+    #: The PV as signed by the BOA, scanned and uploaded.
+    signed_scan = models.ForeignKey(
+        "letters.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ondertekende scan",
+    )
     version = models.PositiveIntegerField("versie", default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
