@@ -169,9 +169,20 @@ def test_the_documented_example_file_loads(capsys):
         "0314 37 73 77",
         "leerplicht@regio-achterhoek.example",
     )
+    assert region.halt_address.splitlines() == [
+        "Halt Oost-Nederland",
+        "Postbus 1",
+        "7000 AA  Doetinchem",
+    ]
+    assert region.om_address.startswith("Openbaar Ministerie, parket Oost-Nederland\n")
 
 
 INVALID_CASES = [
+    pytest.param(
+        VALID.replace("gemeenten:", "adres_om: [Postbus 2]\ngemeenten:", 1),
+        "adres_om: verwacht tekst",
+        id="om-address-not-text",
+    ),
     pytest.param(
         VALID.replace("gemeenten:", "bureau: {email: leerplicht-at-achterhoek}\ngemeenten:", 1),
         "bureau.email: 'leerplicht-at-achterhoek' is geen geldig e-mailadres",

@@ -123,6 +123,8 @@ def _region(spec: RegionSpec, demo: bool, result: RegionResult) -> Region:
         "control_term_days": spec.control_term_days,
         "office_phone": spec.office_phone,
         "office_email": spec.office_email,
+        "halt_address": spec.halt_address,
+        "om_address": spec.om_address,
     }
     regions = list(Region.objects.select_for_update().order_by("pk"))
     if len(regions) > 1:

@@ -9,6 +9,8 @@ In short::
     samenwerking: {soort, ingangsdatum, looptijd_jaren, opzegtermijn_maanden}
     termijn_controlebrief_dagen: 14
     bureau: {telefoon: "0314 00 00 00", email: leerplicht@example.nl}
+    adres_halt: "Halt Oost-Nederland\nPostbus 1\n7000 AA  Doetinchem"
+    adres_om: "Openbaar Ministerie, parket Oost-Nederland\nPostbus 2\n6800 AA  Arnhem"
     gemeenten:
       - {code: "0197", naam, logo, ondertekening, adres,
          bouwstenen: {1: 2021-01-01, 2: {vanaf: 2021-01-01, tot: 2025-12-31}}}
@@ -54,6 +56,8 @@ TOP_KEYS = (
     "samenwerking",
     "termijn_controlebrief_dagen",
     "bureau",
+    "adres_halt",
+    "adres_om",
     "gemeenten",
     "medewerkers",
 )
@@ -129,6 +133,8 @@ class RegionSpec:
     control_term_days: int = 14
     office_phone: str = ""
     office_email: str = ""
+    halt_address: str = ""
+    om_address: str = ""
 
 
 # --- parsing ---------------------------------------------------------------------
@@ -176,6 +182,11 @@ def parse_region(data: Any, base_dir: Path | None = None) -> RegionSpec:
 
     staff = _parse_staff(check, top.get("medewerkers"), codes, known)
     office = _parse_office(check, top.get("bureau"))
+    # Where a Halt referral and a proces-verbaal are sent (R-22).
+    for file_key, field_name in (("adres_halt", "halt_address"), ("adres_om", "om_address")):
+        text = check.text(top.get(file_key), file_key, max_length=500, required=False)
+        if text:
+            office[field_name] = text.strip()
 
     if check.errors:
         raise RegionFileError(check.errors)
@@ -192,12 +203,12 @@ def parse_region(data: Any, base_dir: Path | None = None) -> RegionSpec:
 
 def _parse_office(check: Checker, value: Any) -> dict[str, str]:
     """The office's telephone number and e-mail address, printed on letters."""
+    result: dict[str, str] = {}
     if value is None:
-        return {}
+        return result
     data = check.mapping(value, "bureau", allowed=OFFICE_KEYS)
     if data is None:
-        return {}
-    result = {}
+        return result
     phone = check.text(
         data.get("telefoon"), key("bureau", "telefoon"), max_length=30, required=False
     )
