@@ -47,6 +47,16 @@ FIELDS: dict[str, Field] = {
         "Art. 5 onder a (lichamelijk of psychisch niet geschikt)",
     ),
     "vrijstelling_einde": Field("einddatum van de vrijstelling", "31 januari 2027"),
+    "jongere_adres": Field("woonadres van de jongere", "Voorbeeldstraat 1, 1234 AB Voorbeeldstad"),
+    "ouders": Field("namen van de ouders of verzorgers", "J. de Vries en M. de Vries-Bakker"),
+    "verzuim_overzicht": Field(
+        "het verzuim volgens de meldingen van de school: per melding de data en uren",
+        "• 2 november 2026 tot en met 13 november 2026: 18 uur (melding 12345)",
+    ),
+    "mas_stappen": Field(
+        "de stappen volgens de MAS in deze zaak, elk met datum",
+        "• 16 november 2026: Gesprek met ouders\n• 30 november 2026: Waarschuwing",
+    ),
     "medewerker": Field("naam van de medewerker die ondertekent", "J. Bakker"),
     "functie": Field("functie van die medewerker", "leerplichtambtenaar"),
     "telefoon": Field("telefoonnummer van het bureau leerplicht", "0314 000 000"),

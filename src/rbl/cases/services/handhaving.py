@@ -11,6 +11,7 @@ from django.utils import timezone
 from rbl.cases.models import (
     Case,
     CaseStatus,
+    CaseType,
     EventKind,
     Handhaving,
     HandhavingKind,
@@ -23,9 +24,28 @@ from rbl.cases.services.errors import CaseRuleError, ConcurrentEditError
 from rbl.cases.services.events import locked_case, record_event, save_case
 from rbl.cases.services.lifecycle import _check_halt_age, add_task, follow_up_due
 
+#: The case types on which the MAS allows a Halt referral: beginning absence
+#: (a first report of relatief verzuim, a signal of absence) and luxe verzuim.
+#: Not for long-term absence, absoluut verzuim or other cases.
+HALT_TYPES = frozenset({CaseType.RELATIEF_16UUR, CaseType.SIGNAAL, CaseType.LUXE})
 ROUTE_OF_KIND = {HandhavingKind.HALT: MasRoute.HALT, HandhavingKind.PV: MasRoute.STRAFRECHT}
 # Dates a BOA fills in as the process goes, in order.
 PROCESS_DATES = ("documents_prepared_on", "signed_on", "sent_on", "hearing_on")
+#: Dates the BOA may fill in by hand; the papers themselves date the others.
+DATES_BY_KIND = {
+    HandhavingKind.HALT: ("sent_on", "accepted_on"),
+    HandhavingKind.PV: ("sent_on", "hearing_on"),
+}
+
+
+def check_halt_type(case_type: str) -> None:
+    """Halt only on a case of beginning or luxe verzuim (MAS)."""
+    if case_type not in HALT_TYPES:
+        label = CaseType(case_type).label.lower() if case_type in CaseType.values else case_type
+        raise CaseRuleError(
+            "Halt is alleen mogelijk bij beginnend verzuim (relatief verzuim of signaalverzuim) "
+            f"en bij luxe verzuim; deze zaak gaat over {label}."
+        )
 
 
 def start_handhaving(
@@ -47,6 +67,7 @@ def start_handhaving(
         check_handhaving(locked.type)
         on = on or timezone.localdate()
         if kind == HandhavingKind.HALT:
+            check_halt_type(locked.type)
             _check_halt_age(locked.person, on)
         if locked.handhaving.filter(kind=kind, outcome="").exists():
             raise CaseRuleError(
@@ -83,13 +104,22 @@ def update_handhaving(
 ) -> Handhaving:
     """Fill in the process dates: documents prepared, signed, sent (to the OM or
     Halt), hearing date. A later step cannot be dated before an earlier one."""
-    unknown = set(dates) - set(PROCESS_DATES)
+    unknown = set(dates) - {*PROCESS_DATES, "accepted_on"}
     if unknown:
         raise CaseRuleError("Onbekend veld: " + ", ".join(sorted(unknown)))
     with transaction.atomic():
         current = _locked_item(item, expected_version)
         if not current.is_open:
             raise CaseRuleError("Deze Halt-verwijzing of dit PV is al afgerond.")
+        if "accepted_on" in dates and current.kind != HandhavingKind.HALT:
+            raise CaseRuleError("Alleen een Halt-verwijzing wordt door Halt aangenomen.")
+        accepted = dates.get("accepted_on")
+        sent = dates.get("sent_on", current.sent_on)
+        if accepted is not None and (sent is None or accepted < sent):
+            raise CaseRuleError(
+                "Halt kan de verwijzing pas aannemen nadat die is verzonden; "
+                "vul eerst de verzenddatum in."
+            )
         for name, value in dates.items():
             setattr(current, name, value)
         previous: dt.date | None = current.opened_on
@@ -158,7 +188,7 @@ def record_outcome(
                 case,
                 EventKind.HANDHAVING,
                 actor=actor,
-                data={"handhaving": current.pk, "uitkomst": outcome},
+                data={"handhaving": current.pk, "uitkomst": outcome, "op": on.isoformat()},
                 note=note,
             )
             add_task(

@@ -35,6 +35,7 @@ _HANDHAVING_STEPS = {
     "documents_prepared_on": "stukken voorbereid",
     "signed_on": "ondertekend",
     "sent_on": "verzonden",
+    "accepted_on": "aangenomen door Halt",
     "hearing_on": "zitting",
 }
 
@@ -217,7 +218,11 @@ def _activity(d: dict[str, Any], n: _Names) -> str:
 
 def _handhaving(d: dict[str, Any], n: _Names) -> str:
     if d.get("uitkomst"):
-        return _join("Uitkomst Halt/PV", _label(HandhavingOutcome, d.get("uitkomst")))
+        day = _date(d.get("op"))
+        outcome = _label(HandhavingOutcome, d.get("uitkomst"))
+        return _join("Uitkomst Halt/PV", f"{outcome} op {day}" if day else outcome)
+    if d.get("stuk"):
+        return _join("Halt/PV", str(d.get("stuk")))
     if d.get("soort"):
         kind = _label(HandhavingKind, d.get("soort"))
         boa = n.user(d.get("boa"))

@@ -77,6 +77,8 @@ def case_letter_kinds(case_type: str) -> tuple[str, ...]:
 ACTIVITY_OF = {
     LetterKind.WAARSCHUWING: ActivityKind.WAARSCHUWING,
     LetterKind.VERZUIMSTAAT: ActivityKind.VERZUIMSTAAT,
+    LetterKind.HALT_VERWIJZING: ActivityKind.HALT,
+    LetterKind.PROCES_VERBAAL: ActivityKind.PV,
 }
 
 
