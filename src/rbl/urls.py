@@ -15,6 +15,7 @@ urlpatterns = [
     path("brieven/", include("rbl.letters.urls")),
     path("cijfers/", include("rbl.reporting.urls")),
     path("bewaartermijnen/", include("rbl.audit.urls")),
+    path("handhaving/", include("rbl.cases.handhaving_urls")),
 ]
 
 handler404 = "rbl.web.views.errors.not_found"

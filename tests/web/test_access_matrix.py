@@ -168,6 +168,52 @@ def case_letter_change():
     return _login_required(inner)
 
 
+# Halt/PV records: read with their case by the case-reading roles and the BOA;
+# filled in by the BOA, the coordinator and the administration.
+HANDHAVING_READ = SEES_CASES | {Role.BOA}
+HANDHAVING_FILL = {Role.COORDINATOR, Role.ADMINISTRATIE, Role.BOA}
+
+
+def handhaving_arg(w: World, target: str) -> list:
+    """An open PV, handled by boa-regio, on a further case of the target's
+    municipality (the world's own cases stay ordinary ones for the BOA)."""
+    from rbl.cases.models import Handhaving
+    from tests.cases.factories import CaseFactory
+    from tests.factories import PersonFactory
+
+    municipality = w.aalten if target == "own" else w.winterswijk
+    item = Handhaving.objects.filter(case__principal=municipality).first()
+    if item is None:
+        case = CaseFactory(person=PersonFactory(municipality=municipality))
+        item = Handhaving.objects.create(
+            case=case, kind="pv", handler=w.users["boa-regio"], opened_on=case.opened_on
+        )
+    return [item.pk]
+
+
+def handhaving_change(editors: set[str]):
+    """POST an empty form on a Halt/PV record: 404 when its case is invisible,
+    403 when the role only reads it, 400 (nothing changed) for `editors`."""
+
+    def inner(role: str, target: str) -> int:
+        if role not in HANDHAVING_READ or target != "own":
+            return 404
+        return 400 if role in editors else 403
+
+    return _login_required(inner)
+
+
+def handhaving_start():
+    """The referral/PV request form of a case: for who may change the case."""
+
+    def inner(role: str, target: str) -> int:
+        if role not in SEES_CASES or target != "own":
+            return 404
+        return 200 if role in EDITS_CASES else 403
+
+    return _login_required(inner)
+
+
 NO_BATCH = lambda w, t: [999999]  # noqa: E731
 
 
@@ -322,6 +368,29 @@ MATRIX: dict[str, Rule] = {
         args=lambda w, t: ["controlebrief"],
         method="post",
         data={},
+    ),
+    # Halt and PV (R-22): the BOA's work list; the request on a case; one record.
+    "handhaving:list": Rule(screen(HANDHAVING_FILL)),
+    "handhaving:start": Rule(handhaving_start(), args=case_arg),
+    "handhaving:detail": Rule(
+        _login_required(lambda r, t: 200 if r in HANDHAVING_READ and t == "own" else 404),
+        args=handhaving_arg,
+    ),
+    "handhaving:prepare": Rule(
+        handhaving_change(HANDHAVING_FILL), args=handhaving_arg, method="post", data={}
+    ),
+    "handhaving:scan": Rule(
+        handhaving_change(HANDHAVING_FILL), args=handhaving_arg, method="post", data={}
+    ),
+    "handhaving:dates": Rule(
+        handhaving_change(HANDHAVING_FILL), args=handhaving_arg, method="post", data={}
+    ),
+    "handhaving:outcome": Rule(
+        handhaving_change(HANDHAVING_FILL), args=handhaving_arg, method="post", data={}
+    ),
+    # Asking for a PV after a failed Halt: the owner's (here: who changes every case).
+    "handhaving:ask-pv": Rule(
+        handhaving_change(EDITS_CASES), args=handhaving_arg, method="post", data={}
     ),
     # The OpenAPI document describes the API and holds no personal data.
     "api:schema": Rule(lambda role, t: 200, api=True),

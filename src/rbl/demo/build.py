@@ -191,7 +191,10 @@ def build_demo(
     with step("Logo's, briefgegevens en toewijzing"):
         install_demo_logos()
         Region.objects.filter(pk=region.pk).update(
-            office_phone="0314 00 00 00", office_email="leerplicht@demo.invalid"
+            office_phone="0314 00 00 00",
+            office_email="leerplicht@demo.invalid",
+            halt_address="Halt (demo)\nPostbus 1\n1000 AA  Demostad",
+            om_address="Openbaar Ministerie (demo)\nPostbus 2\n1000 AB  Demostad",
         )
         # Before the first check: its control letters are signed by the assigned officer.
         ensure_assignment_rules(codes, {u.username: u for u in get_user_model().objects.all()})

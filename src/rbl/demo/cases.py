@@ -397,7 +397,9 @@ class _DemoYear:
         r = rng.random()
         young = age < 18
         if case_type in (CaseType.RELATIEF_16UUR, CaseType.OVERIG):
-            if self.boa and 12 <= age <= 16 and r < 0.04:
+            # Halt only on beginning absence (rbl.cases.services.handhaving.HALT_TYPES).
+            halt_fits = case_type == CaseType.RELATIEF_16UUR
+            if self.boa and halt_fits and 12 <= age <= 16 and r < 0.04:
                 return _Plan(rng.randint(50, 110), "halt", "handhaving_afgerond")
             if self.boa and 12 <= age <= 17 and r < 0.06:
                 return _Plan(rng.randint(80, 170), "pv", "handhaving_afgerond")

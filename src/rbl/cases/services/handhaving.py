@@ -210,3 +210,19 @@ def jco_list(municipality_codes=None, *, user: Any = None):
 
         qs = visible_handhaving(user)
     return qs.jco_list(municipality_codes)
+
+
+def boas_of(municipality_code: str) -> list[Any]:
+    """The active users holding the BOA role for a municipality: who may
+    handle its Halt referrals and PVs."""
+    from rbl.accounts.models import Role, User
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role=Role.BOA,
+            role_assignments__municipality_id=municipality_code,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
