@@ -10,6 +10,7 @@ register_converter(CaseIdConverter, "case")
 urlpatterns = [
     path("", include("rbl.web.urls")),
     path("", include("rbl.accounts.urls")),
+    path("", include("rbl.cases.urls")),
     path("api/v1/", include("rbl.api.urls")),
     path("financien/", include("rbl.finance.urls")),
     path("brieven/", include("rbl.letters.urls")),

@@ -38,6 +38,8 @@ IMPORTS = {Role.COORDINATOR, Role.ADMINISTRATIE}
 FINANCE = {Role.BELEID, Role.COORDINATOR, Role.BEHEER}
 # The dashboard: every role with the aggregates grant.
 FIGURES = SEES_CASES | {Role.BELEID}
+# The JCO list: the BOA, coordinator and leerplicht officers of a municipality.
+JCO = {Role.COORDINATOR, Role.LPA, Role.KPA, Role.BOA}
 # Set targets and write the annual report's text for their municipality.
 TARGETS = {Role.COORDINATOR, Role.BELEID}
 
@@ -142,6 +144,35 @@ def signal_arg(w: World, target: str) -> list:
         },
     )
     return [signal.pk]
+
+
+def jco_item_arg(w: World, target: str) -> list:
+    """An open PV on a further case of the target's municipality (not the
+    world's cases, whose visibility to the BOA the other rules assume)."""
+    from rbl.cases.models import Handhaving
+    from tests.cases.factories import CaseFactory
+    from tests.factories import PersonFactory
+
+    municipality = w.aalten if target == "own" else w.winterswijk
+    item = Handhaving.objects.filter(case__principal=municipality).first()
+    if item is None:
+        case = CaseFactory(person=PersonFactory(municipality=municipality))
+        item = Handhaving.objects.create(
+            case=case, kind="pv", handler=w.users["boa-regio"], opened_on=case.opened_on
+        )
+    return [item.pk]
+
+
+def jco_outcome():
+    """POST an empty outcome form: 403 without a JCO role, 404 for a line of
+    another municipality, else 400 (form errors, nothing recorded)."""
+
+    def inner(role: str, target: str) -> int:
+        if role not in JCO:
+            return 403
+        return 400 if target == "own" else 404
+
+    return _login_required(inner)
 
 
 def letters_change(inner_ok: int):
@@ -253,8 +284,10 @@ MATRIX: dict[str, Rule] = {
     "web:case-handover": Rule(case_change(), args=case_arg, method="post", data={}),
     "web:case-task": Rule(case_change(), args=case_arg, method="post", data={}),
     "web:case-task-done": Rule(case_change(), args=task_arg, method="post", data={}),
-    # Which Halt/PV files and thuiszitters each role gets: test_jco_thuiszitters.
-    "web:jco": Rule(screen(CASEWORK)),
+    "web:case-consent": Rule(case_change(), args=case_arg, method="post", data={}),
+    # Which Halt/PV files each role gets: test_jco; thuiszitters: test_jco_thuiszitters.
+    "cases:jco": Rule(screen(JCO)),
+    "cases:jco-outcome": Rule(jco_outcome(), args=jco_item_arg, method="post", data={}),
     "web:thuiszitters": Rule(screen(SEES_CASES)),
     "web:import": Rule(screen(IMPORTS)),
     # An unknown job: 404 for importers (a job is visible to its starter only).

@@ -156,7 +156,7 @@ def test_main_screens_have_no_wcag_violations(live_server):
         reverse("web:import-job", args=[rejected.pk]),
         reverse("web:import-job", args=[ImportJob.objects.get(state="bevestig").pk]),
         reverse("web:caseload"),
-        reverse("web:jco"),
+        reverse("cases:jco"),
         reverse("web:thuiszitters"),
         reverse("web:leave"),
         reverse("web:exemptions"),

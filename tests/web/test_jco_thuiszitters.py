@@ -1,6 +1,6 @@
-"""The case-work screens of issue 4: the JCO list (R-22), thuiszitters per
-SWV (R-25), handover on the case page (R-26) and tasks (R-27) — who sees what,
-exports, the access log, conflicts, and a fixed number of queries."""
+"""The case-work screens of issue 4: thuiszitters per SWV (R-25), handover on
+the case page (R-26) and tasks (R-27) — who sees what, exports, the access
+log, conflicts, and a fixed number of queries. (The JCO list: tests/web/test_jco.py.)"""
 
 from __future__ import annotations
 
@@ -35,76 +35,6 @@ def login(client, world: World, name: str):
 def pv(case: Case, world: World, **fields) -> Handhaving:
     defaults = {"kind": "pv", "handler": world.users["boa-regio"], "opened_on": TODAY()}
     return Handhaving.objects.create(case=case, **{**defaults, **fields})
-
-
-@pytest.fixture
-def jco_world(world: World) -> World:
-    """Open PVs on both world cases, a closed one, and one on an Aalten case
-    owned by someone other than lpa-aalten."""
-    pv(
-        world.cases["own"],
-        world,
-        documents_prepared_on=TODAY() - dt.timedelta(days=5),
-        hearing_on=TODAY() + dt.timedelta(days=20),
-    )
-    pv(world.cases["other"], world)
-    pv(world.cases["other"], world, kind="halt", outcome="halt_geslaagd", outcome_on=TODAY())
-    colleague = CaseFactory(
-        person=PersonFactory(municipality=world.aalten, surname="Visser", given_names="Noor"),
-        owner=world.users["kpa-regio"],
-        opened_on=TODAY() - dt.timedelta(days=60),
-    )
-    pv(colleague, world)
-    world.cases["colleague"] = colleague
-    return world
-
-
-# --- JCO list ----------------------------------------------------------------
-
-
-def test_jco_list_shows_open_files_of_the_region_with_boa_owner_and_dates(client, jco_world):
-    page = login(client, jco_world, "coordinator").get(reverse("web:jco")).content.decode()
-    assert "Sanne de Jansen" in page and "Tim Bakker" in page and "Noor Visser" in page
-    assert "Boa Test" in page  # the BOA handling it
-    assert "Kpa Test" in page  # the owner, who stays owner
-    assert (TODAY() + dt.timedelta(days=20)).strftime("%d-%m-%Y") in page
-    assert "JCO-lijst: 3 lopend" in page  # the finished Halt is not on the list
-
-
-def test_jco_list_of_an_officer_holds_only_their_own_cases(client, jco_world):
-    page = login(client, jco_world, "lpa-aalten").get(reverse("web:jco")).content.decode()
-    assert "Sanne de Jansen" in page
-    assert "Noor Visser" not in page and "Tim Bakker" not in page
-
-
-def test_jco_list_of_a_boa_holds_their_municipalities_only(client, jco_world):
-    page = login(client, jco_world, "m-boa").get(reverse("web:jco")).content.decode()
-    assert "Sanne de Jansen" in page and "Noor Visser" in page
-    assert "Tim Bakker" not in page
-
-
-def test_jco_list_view_is_logged_per_youth(client, jco_world):
-    login(client, jco_world, "m-boa").get(reverse("web:jco"))
-    logged = set(
-        AccessLogEntry.objects.filter(action=Action.VIEW, purpose="JCO-lijst").values_list(
-            "person_id", flat=True
-        )
-    )
-    assert logged == {jco_world.persons["own"].pk, jco_world.cases["colleague"].person_id}
-
-
-def test_jco_csv_and_xlsx_export_are_logged(client, jco_world):
-    login(client, jco_world, "coordinator")
-    response = client.get(reverse("web:jco"), {"export": "csv"})
-    assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][:6] == ["Gemeente", "Jongere", "Geboortedatum", "Soort", "BOA", "Eigenaar"]
-    assert sorted(r[1] for r in rows[1:]) == ["Noor Visser", "Sanne de Jansen", "Tim Bakker"]
-    assert AccessLogEntry.objects.filter(action=Action.EXPORT).count() == 3
-    book = load_workbook(io.BytesIO(client.get(reverse("web:jco"), {"export": "xlsx"}).content))
-    sheet = book.active
-    assert sheet.max_row == 4 and sheet.cell(1, 5).value == "BOA"
-    assert AccessLogEntry.objects.filter(action=Action.EXPORT).count() == 6
 
 
 # --- thuiszitters --------------------------------------------------------------
@@ -181,9 +111,11 @@ def test_thuiszitters_export_per_swv_is_logged(client, tz_world):
 
 def test_nav_links_follow_the_role(client, world):
     home = login(client, world, "coordinator").get(reverse("web:team")).content.decode()
-    assert reverse("web:jco") in home and reverse("web:thuiszitters") in home
+    assert reverse("cases:jco") in home and reverse("web:thuiszitters") in home
     boa = login(client, world, "m-boa").get(reverse("web:my-work")).content.decode()
-    assert reverse("web:jco") in boa and reverse("web:thuiszitters") not in boa
+    assert reverse("cases:jco") in boa and reverse("web:thuiszitters") not in boa
+    rmc = login(client, world, "m-rmc").get(reverse("web:my-work")).content.decode()
+    assert reverse("cases:jco") not in rmc  # RMC youth (18+) get no Halt or PV
 
 
 # --- handover ------------------------------------------------------------------
@@ -375,7 +307,7 @@ def _add_files(world: World, count: int) -> None:
         pv(case, world)
 
 
-@pytest.mark.parametrize("name", ["web:jco", "web:thuiszitters"])
+@pytest.mark.parametrize("name", ["cases:jco", "web:thuiszitters"])
 def test_query_count_does_not_grow_with_rows(client, world, name, django_assert_max_num_queries):
     login(client, world, "coordinator")
     _add_files(world, 2)

@@ -362,7 +362,7 @@ EXPORTS = [
     "web:my-work",
     "web:team",
     "web:overdue",
-    "web:jco",
+    "cases:jco",
     "web:thuiszitters",
     "web:leave",
     "web:exemptions",

@@ -295,6 +295,36 @@ def editable_handhaving(user: Any) -> QuerySet:
     return Handhaving.objects.filter(q, case__anonymised_on__isnull=True)
 
 
+# Who takes part in the fortnightly justice case meeting (JCO) of a
+# municipality: its BOA, coordinator and leerplicht officers (R-22).
+JCO_ROLES = frozenset({Role.COORDINATOR, Role.LPA, Role.KPA, Role.BOA})
+
+
+def jco_municipalities(user: Any) -> frozenset[str]:
+    """The municipalities whose JCO list `user` gets (a JCO role held there)."""
+    if not _active(user):
+        return frozenset()
+    return remembered(
+        ("jco", user.pk),
+        lambda: frozenset(
+            user.role_assignments.filter(role__in=list(JCO_ROLES)).values_list(
+                "municipality_id", flat=True
+            )
+        ),
+    )
+
+
+def jco_handhaving(user: Any, today: dt.date | None = None) -> QuerySet:
+    """The Halt/PV records on `user`'s JCO list, and whose meeting outcome they
+    record: those of cases they may read on behalf of their JCO municipalities."""
+    codes = jco_municipalities(user)
+    if not codes:
+        from rbl.cases.models import Handhaving
+
+        return Handhaving.objects.none()
+    return visible_handhaving(user, today).filter(case__principal_id__in=list(codes))
+
+
 def visible_meldingen(user: Any, today: dt.date | None = None) -> QuerySet:
     """Absence reports `user` may see. The "niet gekoppeld" queue (reports of
     unknown youth) is for coordinators and central administration."""

@@ -14,6 +14,8 @@ principal periods       kept (art. 25 counts a case for its principal on a day)
 ownership periods       kept (staff only, no data of the youth)
 events (history)        deleted (append-only: only inside `retention_removal`)
 activities              deleted (their notes are free text; no figure reads them)
+parents' choices        deleted (the youth's choices from 16, append-only)
+JCO outcomes            deleted (the meeting's agreed actions are free text)
 tasks                   deleted
 documents               deleted, with their stored files
 Halt/PV                 kept without the outcome's note (Halt and PV are counted)
@@ -46,7 +48,9 @@ from rbl.cases.models import (
     Case,
     CaseEvent,
     Handhaving,
+    JcoOutcome,
     LeaveRequest,
+    ParentsConsent,
     Task,
     VerzuimMelding,
     VsvMelding,
@@ -106,6 +110,8 @@ def anonymise_case(term: FileTerm, *, peildatum: dt.date) -> Tombstone:
             "gebeurtenissen": CaseEvent.objects.filter(case=case).delete()[0],
             "activiteiten": Activity.objects.filter(case=case).delete()[0],
             "taken": Task.objects.filter(case=case).delete()[0],
+            "keuzes_ouders": ParentsConsent.objects.filter(case=case).delete()[0],
+            "afspraken_jco": JcoOutcome.objects.filter(handhaving__case=case).delete()[0],
             "documenten": documents,
         }
         Handhaving.objects.filter(case=case).update(outcome_note="")

@@ -47,21 +47,6 @@ def _name(user: Any) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
 
-# The JCO list: one Handhaving per row.
-JCO_COLUMNS: Sequence[Column] = (
-    Column("Gemeente", lambda h: h.case.principal.name),
-    Column("Jongere", lambda h: h.case.person.full_name),
-    Column("Geboortedatum", lambda h: h.case.person.birth_date),
-    Column("Soort", lambda h: h.get_kind_display()),
-    Column("BOA", lambda h: _name(h.handler)),
-    Column("Eigenaar", lambda h: _name(h.case.owner)),
-    Column("Gestart op", lambda h: h.opened_on),
-    Column("Stukken voorbereid", lambda h: h.documents_prepared_on),
-    Column("Ondertekend", lambda h: h.signed_on),
-    Column("Verzonden", lambda h: h.sent_on),
-    Column("Zitting", lambda h: h.hearing_on),
-)
-
 # The thuiszitters list per SWV: one `Thuiszitter` row per youth.
 THUISZITTER_COLUMNS: Sequence[Column] = (
     Column("Samenwerkingsverband", lambda t: t.swv_name),

@@ -65,6 +65,30 @@ class ActivityForm(VersionedForm):
         return day
 
 
+class ConsentForm(VersionedForm):
+    """From 16: does the youth let the parents hear the reasons (R-21)?"""
+
+    parents_may_hear = forms.TypedChoiceField(
+        label="Mogen de ouders de redenen horen?",
+        choices=[
+            ("", "— kies —"),
+            ("ja", "Ja, de ouders mogen de redenen horen"),
+            ("nee", "Nee, de ouders horen de redenen niet"),
+        ],
+        coerce=lambda value: value == "ja",
+        error_messages={"required": "Kies ja of nee."},
+    )
+    decided_on = forms.DateField(
+        label="Datum van de keuze", widget=DateInput, initial=timezone.localdate
+    )
+
+    def clean_decided_on(self) -> dt.date:
+        day = self.cleaned_data["decided_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("De datum kan niet in de toekomst liggen.")
+        return day
+
+
 class RouteForm(VersionedForm):
     route = forms.ChoiceField(label="MAS-route", choices=MasRoute.choices)
     note = forms.CharField(

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rbl.accounts.access import Grants, grants, may_register, owns_registered_case
+from rbl.accounts.access import (
+    Grants,
+    grants,
+    jco_municipalities,
+    may_register,
+    owns_registered_case,
+)
 from rbl.accounts.models import Role
 
 _CACHE = "_rbl_web_grants"
@@ -58,9 +64,9 @@ def may_see_caseload(user: Any) -> bool:
 
 
 def may_see_jco(user: Any) -> bool:
-    """The JCO list (R-22): every case-work role; which Halt/PV files it holds
-    is decided by `rbl.web.queries.jco_items`."""
-    return does_casework(user)
+    """The JCO list (R-22): BOA, coordinator, LPA and KPA of a municipality;
+    which Halt/PV files it holds is decided by `rbl.accounts.access.jco_handhaving`."""
+    return bool(jco_municipalities(user))
 
 
 def may_see_thuiszitters(user: Any) -> bool:

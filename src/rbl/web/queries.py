@@ -23,7 +23,6 @@ from django.db.models import (
 from rbl.accounts.access import visible_cases
 from rbl.accounts.models import CASEWORK_ROLES, User
 from rbl.cases.models import Case, CaseStatus, Task
-from rbl.web.permissions import user_grants
 
 
 def _next_due() -> Subquery:
@@ -126,19 +125,3 @@ def case_for_page(user: Any, pk: int) -> Case | None:
         .filter(pk=pk)
         .first()
     )
-
-
-def jco_items(user: Any) -> QuerySet:
-    """The open Halt referrals and PVs for the fortnightly JCO meeting (R-22).
-
-    Starts from the records the user may read (`rbl.cases` `jco_list`); BOAs,
-    coordinators and administration get all of those of their municipalities,
-    other officers the ones of cases they own or handle.
-    """
-    from rbl.cases.services.handhaving import jco_list
-
-    g = user_grants(user)
-    mine = Q(case__owner=user) | Q(handler=user)
-    if g.edit_handhaving:
-        mine |= Q(case__principal_id__in=list(g.edit_handhaving))
-    return jco_list(user=user).filter(mine).select_related("case__owner")

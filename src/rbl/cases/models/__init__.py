@@ -18,7 +18,9 @@ from .case import (
     PrincipalChangeError,
     duo_reason_for,
 )
+from .consent import ParentsConsent
 from .handhaving import Handhaving, HandhavingKind, HandhavingOutcome
+from .jco import JcoOutcome
 from .leave import ExemptionReminder, LeaveArticle, LeaveDecider, LeaveDecision, LeaveRequest
 from .melding import DuoStatus, DuoStatusExport, MeldingSoort, VerzuimMelding, VsvMelding
 from .principal import PrincipalPeriod, count_per_principal, principal_at
@@ -53,6 +55,7 @@ __all__ = [
     "HandhavingKind",
     "HandhavingOutcome",
     "ImmutableError",
+    "JcoOutcome",
     "LeaveArticle",
     "LeaveDecider",
     "LeaveDecision",
@@ -60,6 +63,7 @@ __all__ = [
     "MasRoute",
     "MeldingSoort",
     "OwnershipPeriod",
+    "ParentsConsent",
     "PrincipalChangeError",
     "PrincipalPeriod",
     "Substitution",

@@ -416,6 +416,7 @@ class EventKind(models.TextChoices):
     MELDING = "melding", "Verzuimmelding toegevoegd"
     ACTIVITY = "activiteit", "Activiteit vastgelegd"
     HANDHAVING = "handhaving", "Halt/PV bijgewerkt"
+    JCO = "jco", "Besproken in het JCO"
     EXEMPTION = "vrijstelling", "Vrijstelling vastgelegd"
     LEAVE = "verlof", "Verlofaanvraag bijgewerkt"
     LETTER = "brief", "Brief gemaakt"

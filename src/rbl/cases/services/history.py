@@ -187,11 +187,20 @@ def _route(d: dict[str, Any], n: _Names) -> str:
 
 def _parents(d: dict[str, Any], n: _Names) -> str:
     choice = d.get("ouders_mogen_horen")
+    day = _date(d.get("datum"))
+    when = f" (keuze van {day})" if day else ""
     if choice is True:
-        return "Keuze jongere vastgelegd: ouders mogen de redenen horen"
+        return f"Keuze jongere vastgelegd: ouders mogen de redenen horen{when}"
     if choice is False:
-        return "Keuze jongere vastgelegd: ouders horen de redenen niet"
+        return f"Keuze jongere vastgelegd: ouders horen de redenen niet{when}"
     return "Keuze ouders informeren vastgelegd"
+
+
+def _jco(d: dict[str, Any], n: _Names) -> str:
+    kind = _label(HandhavingKind, d.get("soort")) or "Halt/PV"
+    day = _date(d.get("overleg"))
+    head = f"{kind} besproken in het JCO van {day}" if day else f"{kind} besproken in het JCO"
+    return _join(head, f"afgesproken: {d['actie']}" if d.get("actie") else "", sep="; ")
 
 
 def _melding(d: dict[str, Any], n: _Names) -> str:
@@ -303,6 +312,7 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any], _Names], str]] = {
     EventKind.MELDING: _melding,
     EventKind.ACTIVITY: _activity,
     EventKind.HANDHAVING: _handhaving,
+    EventKind.JCO: _jco,
     EventKind.EXEMPTION: _exemption,
     EventKind.LEAVE: _leave,
     EventKind.LETTER: _letter,

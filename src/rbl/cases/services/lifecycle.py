@@ -22,6 +22,7 @@ from rbl.cases.models import (
     ClosingReason,
     EventKind,
     MasRoute,
+    ParentsConsent,
     Task,
     TaskKind,
 )
@@ -229,15 +230,37 @@ def record_parents_choice(
     on: dt.date | None = None,
 ) -> Case:
     """From 16 the youth decides whether parents hear the reasons given in a
-    conversation (R-21); under 16 the parents are always informed."""
+    conversation (R-21); under 16 the parents are always informed. Every
+    choice is kept (`ParentsConsent`); the case holds the latest."""
     with locked_case(case, expected_version) as locked:
+        if locked.status == CaseStatus.AFGESLOTEN:
+            raise CaseRuleError("Een afgesloten zaak kan niet worden gewijzigd.")
         on = on or timezone.localdate()
-        if on < birthday(locked.person.birth_date, 16):
-            raise CaseRuleError("Deze keuze maakt de jongere pas vanaf 16 jaar.")
-        locked.parents_may_hear_reasons = parents_may_hear
+        if on > timezone.localdate():
+            raise CaseRuleError("De datum van de keuze kan niet in de toekomst liggen.")
+        sixteen = birthday(locked.person.birth_date, 16)
+        if on < sixteen:
+            raise CaseRuleError(
+                "Deze keuze maakt de jongere pas vanaf 16 jaar; "
+                f"{locked.person.full_name} wordt 16 op {sixteen:%d-%m-%Y}."
+            )
+        now = timezone.now()
+        ParentsConsent.objects.create(
+            case=locked,
+            parents_may_hear=parents_may_hear,
+            decided_on=on,
+            recorded_by=actor,
+            recorded_at=now,
+        )
+        latest = locked.consents.order_by("-decided_on", "-pk").first()
+        locked.parents_may_hear_reasons = latest.parents_may_hear
         save_case(locked, ["parents_may_hear_reasons"])
         record_event(
-            locked, EventKind.PARENTS, actor=actor, data={"ouders_mogen_horen": parents_may_hear}
+            locked,
+            EventKind.PARENTS,
+            actor=actor,
+            data={"ouders_mogen_horen": parents_may_hear, "datum": on.isoformat()},
+            at=now,
         )
     return locked
 

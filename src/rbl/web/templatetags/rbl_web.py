@@ -47,7 +47,7 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
             (reverse("web:exemptions"), "Vrijstellingen"),
         ]
     if may_see_jco(user):
-        items.append((reverse("web:jco"), "JCO-lijst"))
+        items.append((reverse("cases:jco"), "JCO-lijst"))
     if may_see_thuiszitters(user):
         items.append((reverse("web:thuiszitters"), "Thuiszitters"))
     if may_see_caseload(user):

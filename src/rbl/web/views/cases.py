@@ -26,7 +26,8 @@ from rbl.accounts.access import can_edit_case
 from rbl.accounts.models import Role, User
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
-from rbl.cases.models import Case, CaseEvent, LeaveRequest
+from rbl.cases import mas as mas_steps
+from rbl.cases.models import Case, CaseEvent, EventKind, LeaveRequest
 from rbl.cases.services import case_types
 from rbl.cases.services.errors import CaseRuleError, ConcurrentEditError
 from rbl.cases.services.history import describe_events
@@ -38,13 +39,16 @@ from rbl.cases.services.lifecycle import (
     choose_route,
     close_case,
     handover_to_rmc,
+    record_parents_choice,
 )
 from rbl.cases.services.tasks import finish_task, schedule_task
+from rbl.law.status import birthday
 from rbl.letters.views import case_documents_context
 from rbl.web.forms import (
     HANDOVER_RMC,
     ActivityForm,
     CloseForm,
+    ConsentForm,
     HandoverForm,
     LeaveDecisionForm,
     ObjectionForm,
@@ -66,6 +70,7 @@ PREFIXES = {
     "task_done": "done_%s",
     "leave_decision": "besluit_%s",
     "objection": "bezwaar_%s",
+    "consent": "ouders_%s",
 }
 
 
@@ -102,6 +107,33 @@ def _history(case: Case) -> list[tuple[CaseEvent, str]]:
     (rbl.cases.services.history; one extra query per kind of name)."""
     events = list(case.events.select_related("actor").order_by("-at", "-pk"))
     return list(zip(events, describe_events(events), strict=True))
+
+
+def _mas_context(
+    case: Case,
+    events: list[tuple[CaseEvent, str]],
+    activities: list[Any],
+    handhaving: list[Any],
+) -> dict[str, Any]:
+    """The route's standard steps (rbl.cases.mas), each ticked by its first
+    activity or, for Halt and PV, by the referral started on the case."""
+    started_by = {
+        e.data.get("handhaving"): e.actor
+        for e, _ in events
+        if e.kind == EventKind.HANDHAVING and e.data.get("soort")
+    }
+    steps = mas_steps.checklist(
+        case.route,
+        activities,
+        [(h.kind, h.opened_on, started_by.get(h.pk)) for h in handhaving],
+    )
+    return {"mas_steps": steps, "mas_steps_open": sum(1 for s in steps if not s.done)}
+
+
+def _consent_offered(case: Case) -> bool:
+    """The youth's choice about the parents is asked from their 16th birthday."""
+    person = case.person
+    return bool(person and timezone.localdate() >= birthday(person.birth_date, 16))
 
 
 def _page(
@@ -142,10 +174,21 @@ def _page(
                 },
                 auto_id="bezwaar_%s",
             )
+    consent_offered = _consent_offered(case)
+    if editable and consent_offered:
+        forms_["consent"] = ConsentForm(initial=initial, auto_id="ouders_%s")
     forms_.update(bound or {})
-    forms_["activity"].fields["kind"].choices = case_types.activity_kinds(case.type)
+    kinds = case_types.activity_kinds(case.type)
+    wanted = request.GET.get("activiteit")
+    if wanted in dict(kinds) and not forms_["activity"].is_bound:
+        forms_["activity"].initial["kind"] = wanted  # a step of the checklist
+    forms_["activity"].fields["kind"].choices = kinds
     forms_["task"].fields["kind"].choices = case_types.task_kinds(case.type)
+    activities = list(case.activities.select_related("author").order_by("-date", "-pk"))
+    events = _history(case)
+    handhaving = list(case.handhaving.select_related("handler"))
     context: dict[str, Any] = {
+        **(_mas_context(case, events, activities, handhaving) if mas else {}),
         "case": case,
         "person": case.person,
         "editable": editable,
@@ -156,10 +199,12 @@ def _page(
         ),
         "former_owner_only": not editable and not case.is_closed,
         "meldingen": list(case.meldingen.select_related("school").order_by("-meldingsdatum")),
-        "activities": list(case.activities.select_related("author").order_by("-date", "-pk")),
-        "events": _history(case),
+        "activities": activities,
+        "events": events,
         "tasks": list(case.tasks.select_related("assignee").order_by("done_on", "due_on")),
-        "handhaving": list(case.handhaving.select_related("handler")),
+        "handhaving": handhaving,
+        "consent_offered": consent_offered,
+        "consents": list(case.consents.select_related("recorded_by")),
         "forms": forms_,
         **case_documents_context(case, editable=editable),
     }
@@ -372,3 +417,20 @@ def objection_view(request: HttpRequest, case_id: int) -> HttpResponse:
         )
 
     return _act(request, case_id, ObjectionForm, "objection", apply, "Bezwaar vastgelegd.")
+
+
+@login_required
+@require_POST
+def consent_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Record, from 16, whether the youth lets the parents hear the reasons (R-21)."""
+
+    def apply(case: Case, data: dict[str, Any], version: int) -> Any:
+        return record_parents_choice(
+            case,
+            data["parents_may_hear"],
+            actor=request.user,
+            expected_version=version,
+            on=data["decided_on"],
+        )
+
+    return _act(request, case_id, ConsentForm, "consent", apply, "Keuze van de jongere vastgelegd.")

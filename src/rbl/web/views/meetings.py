@@ -1,6 +1,7 @@
-"""The lists for the region's meetings: the JCO list of open Halt referrals
-and PVs for the fortnightly justice case meeting (R-22), and the thuiszitters
-per samenwerkingsverband for the periodic meeting with each SWV (R-25).
+"""The list for the region's meetings with the samenwerkingsverbanden: the
+thuiszitters per SWV for the periodic meeting with each SWV (R-25). (The JCO
+list of open Halt referrals and PVs is a screen of the cases app,
+`rbl.cases.views.jco`.)
 
 The rows come from the cases services; which files a user sees is decided by
 `rbl.accounts.access`. Showing and exporting both write the access log."""
@@ -21,37 +22,11 @@ from rbl.audit.models import Action
 from rbl.audit.services import log_access
 from rbl.cases.services.worklists import Thuiszitter, thuiszitters
 from rbl.organisation.models import Municipality
-from rbl.web import exports, queries
+from rbl.web import exports
 from rbl.web.filters import REGION
-from rbl.web.permissions import may_see_jco, may_see_thuiszitters, user_grants
+from rbl.web.permissions import may_see_thuiszitters, user_grants
 
 NO_SWV = "geen"
-
-
-@login_required
-def jco(request: HttpRequest) -> HttpResponse:
-    if not may_see_jco(request.user):
-        raise PermissionDenied
-    title = "JCO-lijst"
-    items = list(queries.jco_items(request.user))
-    cases = [h.case for h in items]
-    response = exports.list_download(
-        request,
-        title=title,
-        slug="jco-lijst",
-        items=items,
-        cases=cases,
-        columns=exports.JCO_COLUMNS,
-    )
-    if response is not None:
-        return response
-    if items:
-        log_access(request.user, Action.VIEW, cases=cases, purpose=title, path=request.path)
-    return render(
-        request,
-        "web/jco.html",
-        {"title": title, "items": items, "columns": exports.JCO_COLUMNS},
-    )
 
 
 def _swv_choices(rows: Sequence[Thuiszitter]) -> list[tuple[str, str]]:

@@ -1,0 +1,12 @@
+"""URLs of the cases app's own screens (mounted at the site root)."""
+
+from django.urls import path
+
+from rbl.cases.views import jco
+
+app_name = "cases"
+
+urlpatterns = [
+    path("jco/", jco.jco_list_page, name="jco"),
+    path("jco/<int:item_id>/afspraak/", jco.jco_outcome_view, name="jco-outcome"),
+]
