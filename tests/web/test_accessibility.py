@@ -132,6 +132,32 @@ def _retention_rows(world):
     )
 
 
+def _handhaving(world):
+    """A PV and a failed Halt on Aalten cases, with the Halt office and OM known."""
+    from django.utils import timezone
+
+    from rbl.cases.models import Handhaving
+    from tests.cases.factories import CaseFactory
+    from tests.factories import PersonFactory
+
+    region = world.aalten.region
+    region.halt_address = "Halt\nPostbus 1\n7000 AA  Doetinchem"
+    region.om_address = "OM\nPostbus 2\n6800 AA  Arnhem"
+    region.save()
+    today = timezone.localdate()
+    boa = world.users["boa-regio"]
+    pv = Handhaving.objects.create(case=world.cases["own"], kind="pv", handler=boa, opened_on=today)
+    halt = Handhaving.objects.create(
+        case=CaseFactory(person=PersonFactory(municipality=world.aalten)),
+        kind="halt",
+        handler=boa,
+        opened_on=today,
+        outcome="halt_niet_geslaagd",
+        outcome_on=today,
+    )
+    return pv, halt
+
+
 def test_main_screens_have_no_wcag_violations(live_server):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
@@ -143,6 +169,7 @@ def test_main_screens_have_no_wcag_violations(live_server):
     _quality_items(world)
     _yearly_settings(world)
     _retention_rows(world)
+    pv, halt = _handhaving(world)
     pages = [
         reverse("web:home"),
         reverse("web:my-work"),
@@ -173,6 +200,10 @@ def test_main_screens_have_no_wcag_violations(live_server):
         reverse("reporting:annual-report", args=["2024-2025", "0294"]),
         f"{reverse('reporting:benchmark')}?schooljaar=2024-2025",
         f"{reverse('reporting:rmc')}?schooljaar=2024-2025",
+        reverse("handhaving:list"),
+        reverse("handhaving:start", args=[world.cases["own"].pk]),
+        reverse("handhaving:detail", args=[pv.pk]),
+        reverse("handhaving:detail", args=[halt.pk]),
     ]
     axe = Axe()
     problems: dict[str, str] = {}
@@ -205,6 +236,8 @@ def test_main_screens_have_no_wcag_violations(live_server):
             ("beleid-winterswijk", reverse("reporting:benchmark")),
             ("beheer", reverse("letters:templates")),
             ("beheer", reverse("letters:template", args=["controlebrief"])),
+            ("boa-regio", reverse("handhaving:list")),
+            ("boa-regio", reverse("handhaving:detail", args=[pv.pk])),
         ):
             page.context.clear_cookies()
             log_in(page, live_server.url, username)
