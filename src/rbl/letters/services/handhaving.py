@@ -64,7 +64,7 @@ def refer_to_halt(
                 on=on,
             )
             item = (
-                Handhaving.objects.select_for_update()
+                Handhaving.objects.select_for_update(of=("self",))
                 .select_related(
                     "case__person", "case__principal__region", "case__school", "case__owner"
                 )
