@@ -55,6 +55,11 @@ def test_demo_has_case_work_in_every_state_and_is_reproducible():
     # Cases opened over the year, not all on the peildatum.
     assert Case.objects.filter(opened_on__lt=PEIL - dt.timedelta(days=180)).exists()
     assert summary.cases == Case.objects.count()
+    # The BOA's papers are dated, so the JCO list shows where each record stands.
+    from rbl.cases.models import Handhaving
+
+    assert Handhaving.objects.exclude(documents_prepared_on=None).exists()
+    assert Handhaving.objects.exclude(sent_on=None).exists()
 
     first = case_counts()
     build_demo(seed=3, scale=SCALE, peildatum=PEIL)

@@ -16,7 +16,9 @@ between the municipalities (a benchmark with a spread).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from statistics import mean
 
 import pytest
@@ -165,3 +167,14 @@ def assert_two_school_years(client, today: dt.date) -> None:
     assert "Nog niet vastgesteld" not in page.content.decode()
     page = client.get(f"/cijfers/art25/?schooljaar={current}")
     assert "Nog niet vastgesteld" in page.content.decode()
+
+    # The JCO list of the demo: every open Halt/PV of the region, each column
+    # filled from what was recorded (status from the BOA's dates, BOA, owner).
+    export = client.get("/jco/", {"export": "csv"})
+    rows = list(csv.DictReader(io.StringIO(export.content.decode())))
+    assert rows, "the demo has open Halt referrals or PVs"
+    for row in rows:
+        for column in ("Gemeente", "Jongere", "Soort", "Status", "BOA", "Eigenaar", "Gestart op"):
+            assert row[column], (column, row)
+    assert any(row["Verzonden op"] for row in rows)
+    assert len({row["Status"] for row in rows}) > 1

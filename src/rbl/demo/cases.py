@@ -455,6 +455,38 @@ class _DemoYear:
             return None
         return day
 
+    def _paperwork(self, item: Any, closing: dt.date | None) -> None:
+        """The BOA's dates on a Halt referral or PV as the demo's days pass:
+        papers prepared, signed, sent; Halt accepts, or the OM sets a hearing
+        (which may lie after the last day). Its own random numbers (by record),
+        so the rest of the demo stays as it was."""
+        from rbl.cases.models import HandhavingKind
+        from rbl.cases.services.handhaving import update_handhaving
+
+        rng = random.Random(item.pk)
+        dates: dict[str, dt.date] = {}
+        day = item.opened_on
+        for name, low, high in (
+            ("documents_prepared_on", 2, 8),
+            ("signed_on", 1, 4),
+            ("sent_on", 1, 5),
+        ):
+            day = day + dt.timedelta(days=rng.randint(low, high))
+            if day > self.last_day or (closing is not None and day >= closing):
+                break
+            dates[name] = day
+        else:
+            if item.kind == HandhavingKind.HALT:
+                accepted = day + dt.timedelta(days=rng.randint(5, 14))
+                if accepted <= self.last_day and (closing is None or accepted < closing):
+                    dates["accepted_on"] = accepted
+            else:
+                hearing = day + dt.timedelta(days=rng.randint(35, 70))
+                if closing is None or hearing < closing:
+                    dates["hearing_on"] = hearing
+        if dates:
+            update_handhaving(item, actor=self.boa, expected_version=None, **dates)
+
     def work_case(self, case: Any, opened: dt.date) -> None:
         from rbl.cases.models import (
             RMC_TYPES,
@@ -554,6 +586,8 @@ class _DemoYear:
                     if plan.route == MasRoute.JEUGDBESCHERMING:
                         activity(ActivityKind.RVDK, day)
                 worked = day
+        if handhaving is not None:
+            self._paperwork(handhaving, closing)
         # A long course of absence: a step every month or two.
         while case.type not in (CaseType.PREVENTIEF, CaseType.ZORG):
             day = self._day(worked, 35, 70, closing)
