@@ -134,6 +134,9 @@ def test_second_tab_gets_a_conflict_and_nothing_changes(client, world):
     assert "intussen door iemand anders gewijzigd" in second.content.decode()
     pv.refresh_from_db()
     assert (pv.sent_on, pv.version) == (today, 2)
+    assert AccessLogEntry.objects.filter(
+        username="boa-regio", action=Action.VIEW, path=url, case_id=case.pk
+    ).exists()
 
 
 def test_bad_date_shows_the_error_summary_and_changes_nothing(client, world):

@@ -209,6 +209,14 @@ def _page(
     bound: dict[str, forms.Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    if status != 200:  # a form shown again: the page is seen again
+        log_access(
+            request.user,
+            Action.VIEW,
+            case=item.case,
+            purpose=f"{item.get_kind_display().lower()} bekeken",
+            path=request.path,
+        )
     may_fill = editable_handhaving(request.user).filter(pk=item.pk).exists()
     may_ask_pv = (
         item.kind == HandhavingKind.HALT
