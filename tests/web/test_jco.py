@@ -223,3 +223,15 @@ def test_a_line_of_another_municipality_is_not_found(client, jco_world):
     url = reverse("cases:jco-outcome", args=[item.pk])
     assert client.post(url, {"meeting_on": TODAY(), "action": "x"}).status_code == 404
     assert not JcoOutcome.objects.exists()
+
+
+def test_a_finished_line_takes_no_outcome_and_says_why(client, jco_world):
+    item = Handhaving.objects.get(case=jco_world.cases["other"], outcome="halt_geslaagd")
+    login(client, jco_world, "coordinator")
+    response = client.post(
+        reverse("cases:jco-outcome", args=[item.pk]),
+        {"meeting_on": TODAY().isoformat(), "action": "afsluiten"},
+    )
+    assert response.status_code == 400
+    assert "Deze Halt-verwijzing of dit PV is al afgerond." in response.content.decode()
+    assert not JcoOutcome.objects.exists()

@@ -153,6 +153,9 @@ def jco_outcome_view(request: HttpRequest, item_id: int) -> HttpResponse:
             messages.success(request, "Afspraak van het JCO vastgelegd.")
             return redirect(f"{reverse('cases:jco')}#jco-{item.pk}")
     lines = jco_lines(request.user)
+    if all(line.item.pk != item.pk for line in lines):  # e.g. finished meanwhile
+        for error in form.non_field_errors():
+            messages.error(request, error)
     cases = [line.item.case for line in lines]
     if cases:
         log_access(request.user, Action.VIEW, cases=cases, purpose=TITLE, path=request.path)
