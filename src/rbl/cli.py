@@ -23,6 +23,7 @@ MIGRATE_FIRST = {
     "rapport",
     "referentie",
     "retentie",
+    "scenario",
     "signalen",
     "runserver",
 }

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rbl.cases",
     "rbl.audit",
     "rbl.finance",
+    "rbl.timekeeping",
     "rbl.letters",
     "rbl.reporting",
     "rbl.demo",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("rbl.cases.urls")),
     path("api/v1/", include("rbl.api.urls")),
     path("financien/", include("rbl.finance.urls")),
+    path("tijd/", include("rbl.timekeeping.urls")),
     path("brieven/", include("rbl.letters.urls")),
     path("cijfers/", include("rbl.reporting.urls")),
     path("bewaartermijnen/", include("rbl.audit.urls")),

@@ -42,6 +42,8 @@ FIGURES = SEES_CASES | {Role.BELEID}
 JCO = {Role.COORDINATOR, Role.LPA, Role.KPA, Role.BOA}
 # Set targets and write the annual report's text for their municipality.
 TARGETS = {Role.COORDINATOR, Role.BELEID}
+# Time registration: who books time; the overview adds policy staff (totals).
+BOOKS_TIME = {Role.COORDINATOR, Role.ADMINISTRATIE, Role.LPA, Role.KPA, Role.RMC, Role.BOA}
 
 
 @dataclass(frozen=True)
@@ -347,6 +349,9 @@ MATRIX: dict[str, Rule] = {
     "accounts:password-change": Rule(_login_required(lambda role, t: 200)),
     "accounts:my-second-factor": Rule(_login_required(lambda role, t: 200)),
     "finance:scenario": Rule(screen(FINANCE)),
+    "timekeeping:entries": Rule(screen(BOOKS_TIME)),
+    "timekeeping:overview": Rule(screen(BOOKS_TIME | {Role.BELEID})),
+    "timekeeping:products": Rule(screen({Role.COORDINATOR})),
     "reporting:dashboard": Rule(screen(FIGURES)),
     # The data-quality report: every item of their municipalities for who changes
     # cases there, their own items and figures for the officers who read them.

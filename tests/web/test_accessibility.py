@@ -5,6 +5,7 @@ browser tests that drive the forms."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
@@ -158,6 +159,22 @@ def _handhaving(world):
     return pv, halt
 
 
+def _time_entries(world) -> None:
+    """Hours of two officers in both municipalities, one on a priced product."""
+    from rbl.timekeeping.models import Product, TimeEntry
+
+    product = Product.objects.create(name="Extra preventie-uur", unit_price=85)
+    for user, code, minutes in (("lpa-aalten", "0197", 90), ("lpa-winterswijk", "0294", 60)):
+        TimeEntry.objects.create(
+            user=world.users[user],
+            municipality_id=code,
+            date=dt.date(2026, 3, 2),
+            minutes=minutes,
+            block=2,
+            product=product if code == "0294" else None,
+        )
+
+
 def test_main_screens_have_no_wcag_violations(live_server):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
@@ -170,6 +187,7 @@ def test_main_screens_have_no_wcag_violations(live_server):
     _yearly_settings(world)
     _retention_rows(world)
     pv, halt = _handhaving(world)
+    _time_entries(world)
     pages = [
         reverse("web:home"),
         reverse("web:my-work"),
@@ -204,6 +222,10 @@ def test_main_screens_have_no_wcag_violations(live_server):
         reverse("handhaving:start", args=[world.cases["own"].pk]),
         reverse("handhaving:detail", args=[pv.pk]),
         reverse("handhaving:detail", args=[halt.pk]),
+        reverse("timekeeping:entries"),
+        f"{reverse('timekeeping:overview')}?schooljaar=2025-2026",
+        f"{reverse('timekeeping:overview')}?maand=2026-03",
+        reverse("timekeeping:products"),
     ]
     axe = Axe()
     problems: dict[str, str] = {}
@@ -238,6 +260,8 @@ def test_main_screens_have_no_wcag_violations(live_server):
             ("beheer", reverse("letters:template", args=["controlebrief"])),
             ("boa-regio", reverse("handhaving:list")),
             ("boa-regio", reverse("handhaving:detail", args=[pv.pk])),
+            ("beleid-winterswijk", reverse("timekeeping:overview")),
+            ("lpa-aalten", reverse("timekeeping:overview")),
         ):
             page.context.clear_cookies()
             log_in(page, live_server.url, username)

@@ -425,3 +425,48 @@ def sees_personal_data(user: Any, g: Grants | None = None) -> bool:
     if g.persons or g.all_cases or g.handhaving_cases or g.access_log:
         return True
     return _active(user) and user.owned_cases.exists()
+
+
+# -- time registration (R-53) -------------------------------------------------
+# Hours are no data about a youth, but an officer's hours are data about the
+# officer: everyone sees their own entries; a coordinator sees every officer's
+# entries of their municipalities; policy staff see only a municipality's totals.
+TIME_BOOKING_ROLES = frozenset(
+    {Role.COORDINATOR, Role.ADMINISTRATIE, Role.LPA, Role.KPA, Role.RMC, Role.BOA}
+)
+TIME_TOTAL_ROLES = frozenset({Role.COORDINATOR, Role.BELEID})
+
+
+def _codes_for(user: Any, roles: frozenset[str]) -> frozenset[str]:
+    if not _active(user):
+        return frozenset()
+    return frozenset(
+        user.role_assignments.filter(role__in=roles).values_list("municipality_id", flat=True)
+    )
+
+
+def time_booking_municipalities(user: Any) -> frozenset[str]:
+    """Municipalities `user` may book working time for."""
+    return _codes_for(user, TIME_BOOKING_ROLES)
+
+
+def time_detail_municipalities(user: Any) -> frozenset[str]:
+    """Municipalities whose hours `user` sees per officer (the coordinator)."""
+    return _codes_for(user, frozenset({Role.COORDINATOR}))
+
+
+def time_total_municipalities(user: Any) -> frozenset[str]:
+    """Municipalities whose total hours `user` sees (coordinator, policy staff)."""
+    return _codes_for(user, TIME_TOTAL_ROLES)
+
+
+def visible_time_entries(user: Any) -> QuerySet:
+    """Single time entries `user` may read: their own, and every entry of the
+    municipalities they coordinate."""
+    from rbl.timekeeping.models import TimeEntry
+
+    if not _active(user):
+        return TimeEntry.objects.none()
+    return TimeEntry.objects.filter(
+        Q(user=user) | Q(municipality_id__in=time_detail_municipalities(user))
+    )

@@ -57,6 +57,17 @@ class ActivityForm(VersionedForm):
     notes = forms.CharField(
         label="Aantekeningen", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # Time spent on it, booked for the case's municipality.
+    minutes = forms.IntegerField(
+        label="Bestede tijd in minuten (optioneel)",
+        required=False,
+        min_value=1,
+        max_value=1440,
+        error_messages={
+            "min_value": "De tijd moet tussen 1 en 1440 minuten liggen.",
+            "max_value": "De tijd moet tussen 1 en 1440 minuten liggen.",
+        },
+    )
 
     def clean_date(self) -> dt.date:
         day = self.cleaned_data["date"]

@@ -33,7 +33,6 @@ from rbl.cases.services.errors import CaseRuleError, ConcurrentEditError
 from rbl.cases.services.history import describe_events
 from rbl.cases.services.leave import decide_leave, register_objection
 from rbl.cases.services.lifecycle import (
-    add_activity,
     assign_case,
     cases_due_for_rmc_handover,
     choose_route,
@@ -44,6 +43,7 @@ from rbl.cases.services.lifecycle import (
 from rbl.cases.services.tasks import finish_task, schedule_task
 from rbl.law.status import birthday
 from rbl.letters.views import case_documents_context
+from rbl.timekeeping.services import add_activity_with_time
 from rbl.web.forms import (
     HANDOVER_RMC,
     ActivityForm,
@@ -269,13 +269,14 @@ def _act(
 @require_POST
 def add_activity_view(request: HttpRequest, case_id: int) -> HttpResponse:
     def apply(case: Case, data: dict[str, Any], version: int) -> Any:
-        return add_activity(
+        return add_activity_with_time(
             case,
             data["kind"],
             author=request.user,
             expected_version=version,
             on=data["date"],
             notes=data["notes"],
+            minutes=data.get("minutes"),
         )
 
     return _act(request, case_id, ActivityForm, "activity", apply, "Activiteit vastgelegd.")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from rbl.timekeeping import views
+
+app_name = "timekeeping"
+
+urlpatterns = [
+    path("", views.entries_page, name="entries"),
+    path("overzicht/", views.overview_page, name="overview"),
+    path("producten/", views.products_page, name="products"),
+]
