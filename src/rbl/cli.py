@@ -17,6 +17,8 @@ MIGRATE_FIRST = {
     "import",
     "absoluut",
     "kwaliteit",
+    "herinneringen",
+    "jaarkalender",
     "brieven",
     "demo",
     "export",

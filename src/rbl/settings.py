@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "rbl.audit",
     "rbl.finance",
     "rbl.timekeeping",
+    "rbl.governance",
     "rbl.letters",
     "rbl.reporting",
     "rbl.demo",

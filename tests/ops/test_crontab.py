@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from rbl.cases.models import VerzuimMelding
 from rbl.core.bsn import make_bsn
+from rbl.governance.models import Deadline, ReminderSent
 from rbl.registry.models import Person
 from tests.factories import SchoolFactory
 from tests.ops.production import ROOT, clean_environment
@@ -67,7 +68,12 @@ def test_the_routine_runs_in_the_right_order_every_working_day():
     assert positions == sorted(positions)
     assert [_minutes(s) for s, _ in daily] == sorted(_minutes(s) for s, _ in daily)
     commands = " ".join(c for _, c in jobs)
-    for weekly in ("kwaliteit --verstuur", "$RBL retentie", "prune_db_task_results"):
+    for weekly in (
+        "kwaliteit --verstuur",
+        "$RBL retentie",
+        "prune_db_task_results",
+        "$RBL herinneringen",
+    ):
         assert weekly in commands, weekly
 
 
@@ -80,6 +86,18 @@ def _executable(path: Path, text: str) -> Path:
 def test_every_line_runs_against_a_database(process_database, tmp_path):
     world = build_world()
     today = timezone.localdate()
+    # A jaarkalender deadline in five days, reminded ten days ahead: mailed today.
+    soon = today + dt.timedelta(days=5)
+    world.users["coordinator"].email = "coordinator@rbl.example.nl"
+    world.users["coordinator"].save()
+    deadline = Deadline.objects.create(
+        region=world.aalten.region,
+        title="Ontwerpbegroting",
+        month=soon.month,
+        day=soon.day,
+        responsible_role="coordinator",
+        lead_days=10,
+    )
     newcomer = make_bsn(7_700_001)
     SchoolFactory(brin="12AB", name="Christelijk College Schaersvoorde")
     inbox, outbox, log = tmp_path / "inbox", tmp_path / "outbox", tmp_path / "log"
@@ -169,5 +187,7 @@ def test_every_line_runs_against_a_database(process_database, tmp_path):
     assert (outbox / f"controlebrieven-{day}.pdf").stat().st_size > 0
     status = (outbox / f"verzuimmelding_status-{day}.csv").read_text()
     assert status.startswith("meldingsnummer,status,reden_afsluiting,datum")
+    # The jaarkalender reminder went out, once.
+    assert ReminderSent.objects.filter(deadline=deadline, occurs_on=soon).count() == 1
     # The night's backup is there, and the one past the 14 nights is gone.
     assert [p.name for p in backups.iterdir()] == [f"rbl-{day}.tar"]

@@ -248,6 +248,16 @@ def handhaving_start():
 
 
 NO_BATCH = lambda w, t: [999999]  # noqa: E731
+CALENDAR_EDITORS = {Role.COORDINATOR, Role.BEHEER}
+
+
+def deadline_arg(w: World, target: str) -> list:
+    from rbl.governance.models import Deadline
+
+    deadline, _ = Deadline.objects.get_or_create(
+        region=w.aalten.region, key="matrix", defaults={"title": "Matrix", "month": 3, "day": 1}
+    )
+    return [deadline.pk]
 
 
 def api_any(role: str, target: str) -> int:
@@ -430,6 +440,14 @@ MATRIX: dict[str, Rule] = {
     "handhaving:ask-pv": Rule(
         handhaving_change(EDITS_CASES), args=handhaving_arg, method="post", data={}
     ),
+    # The jaarkalender holds no personal data: every role reads it and keeps its
+    # own secret calendar address; the coordinator and application management
+    # change it. The feed itself has no login: a wrong token is 404 for anyone.
+    "governance:calendar": Rule(screen(set(Role))),
+    "governance:feed-settings": Rule(screen(set(Role))),
+    "governance:deadline-new": Rule(screen(CALENDAR_EDITORS)),
+    "governance:deadline-edit": Rule(screen(CALENDAR_EDITORS), args=deadline_arg),
+    "governance:feed": Rule(lambda role, t: 404, args=lambda w, t: ["verkeerd"]),
     # The OpenAPI document describes the API and holds no personal data.
     "api:schema": Rule(lambda role, t: 200, api=True),
     "api:person-search": Rule(

@@ -175,6 +175,17 @@ def _time_entries(world) -> None:
         )
 
 
+def _deadline(world):
+    """The jaarkalender seeded: the draft budget's reminder runs for the coordinator."""
+    from django.utils import timezone
+
+    from rbl.governance.models import Deadline
+    from rbl.governance.services import seed_deadlines
+
+    seed_deadlines(world.aalten.region, timezone.localdate())
+    return Deadline.objects.get(key="ontwerpbegroting")
+
+
 def test_main_screens_have_no_wcag_violations(live_server):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
@@ -222,6 +233,10 @@ def test_main_screens_have_no_wcag_violations(live_server):
         reverse("handhaving:start", args=[world.cases["own"].pk]),
         reverse("handhaving:detail", args=[pv.pk]),
         reverse("handhaving:detail", args=[halt.pk]),
+        reverse("governance:calendar"),
+        reverse("governance:deadline-new"),
+        reverse("governance:deadline-edit", args=[_deadline(world).pk]),
+        reverse("governance:feed-settings"),
         reverse("timekeeping:entries"),
         f"{reverse('timekeeping:overview')}?schooljaar=2025-2026",
         f"{reverse('timekeeping:overview')}?maand=2026-03",
@@ -252,6 +267,7 @@ def test_main_screens_have_no_wcag_violations(live_server):
             ("lpa-aalten", reverse("reporting:quality")),
             ("administratie", reverse("web:home")),
             ("beheer", reverse("web:home")),
+            ("lpa-aalten", reverse("governance:calendar")),
             ("beleid-winterswijk", "/financien/"),
             ("beleid-winterswijk", reverse("reporting:targets")),
             ("beleid-winterswijk", reverse("reporting:annual-report", args=["2024-2025", "0294"])),

@@ -196,6 +196,10 @@ def build_demo(
             halt_address="Halt (demo)\nPostbus 1\n1000 AA  Demostad",
             om_address="Openbaar Ministerie (demo)\nPostbus 2\n1000 AB  Demostad",
         )
+        # The jaarkalender: the deadlines of the law and the agreement.
+        from rbl.governance.services import seed_deadlines
+
+        seed_deadlines(region, peildatum)
         # Before the first check: its control letters are signed by the assigned officer.
         ensure_assignment_rules(codes, {u.username: u for u in get_user_model().objects.all()})
 

@@ -67,6 +67,10 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
     if user_grants(user).configures:
         items.append((reverse("letters:templates"), "Briefsjablonen"))
         items.append((reverse("accounts:api-tokens"), "API-sleutels"))
+    from rbl.governance.services import may_see_calendar
+
+    if may_see_calendar(user):
+        items.append((reverse("governance:calendar"), "Jaarkalender"))
     try:
         from rbl.finance.views import may_use_finance
 
