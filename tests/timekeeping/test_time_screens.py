@@ -84,6 +84,13 @@ def test_time_on_case_and_outside_shows_in_month_overview(client, world):
     assert "geen tijd geschreven" in _text(client.get(OVERVIEW, {"maand": "2025-09"}))
 
 
+def test_menu_shows_hours_to_who_may_use_them(client, world):
+    link = f'href="{OVERVIEW}"'
+    for name, shown in (("lpa-aalten", True), ("beleid-winterswijk", True), ("privacy", False)):
+        client.force_login(world.users[name])
+        assert (link in client.get(reverse("web:home"), follow=True).content.decode()) is shown
+
+
 def test_policy_adviser_sees_totals_of_own_municipality_only(client, world):
     client.force_login(world.users["kpa-regio"])
     _book(client, "0294", 60)

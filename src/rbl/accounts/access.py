@@ -142,12 +142,20 @@ def grants(user: Any) -> Grants:
     return remembered(("grants", user.pk), lambda: _collect_grants(user))
 
 
+def _role_pairs(user: Any) -> frozenset[tuple[str, str]]:
+    """The user's (role, municipality code) pairs, read once per web request."""
+    return remembered(
+        ("role_pairs", user.pk),
+        lambda: frozenset(user.role_assignments.values_list("role", "municipality_id")),
+    )
+
+
 def _collect_grants(user: Any) -> Grants:
     sets: dict[str, set[str]] = {
         k: set() for k in ("persons", "all", "handhaving", "edit", "edit_h", "reg", "agg")
     }
     access_log = configures = False
-    for role, code in user.role_assignments.values_list("role", "municipality_id"):
+    for role, code in _role_pairs(user):
         rule = ROLE_RULES.get(role)
         if rule is None:
             continue
@@ -440,9 +448,12 @@ TIME_TOTAL_ROLES = frozenset({Role.COORDINATOR, Role.BELEID})
 def _codes_for(user: Any, roles: frozenset[str]) -> frozenset[str]:
     if not _active(user):
         return frozenset()
-    return frozenset(
-        user.role_assignments.filter(role__in=roles).values_list("municipality_id", flat=True)
-    )
+    return frozenset(code for role, code in _role_pairs(user) if role in roles)
+
+
+def may_use_time(user: Any) -> bool:
+    """Whether `user` books time or reads the hours overview (the menu)."""
+    return bool(time_booking_municipalities(user) or time_total_municipalities(user))
 
 
 def time_booking_municipalities(user: Any) -> frozenset[str]:

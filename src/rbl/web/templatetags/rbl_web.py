@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
-from rbl.accounts.access import can_read_security_log
+from rbl.accounts.access import can_read_security_log, may_use_time
 from rbl.web import opaque
 from rbl.web.permissions import (
     does_casework,
@@ -71,6 +71,8 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
 
     if may_see_calendar(user):
         items.append((reverse("governance:calendar"), "Jaarkalender"))
+    if may_use_time(user):
+        items.append((reverse("timekeeping:overview"), "Uren"))
     try:
         from rbl.finance.views import may_use_finance
 
