@@ -260,6 +260,42 @@ def deadline_arg(w: World, target: str) -> list:
     return [deadline.pk]
 
 
+AUDIT_SCREEN = {Role.COORDINATOR, Role.ADMINISTRATIE, Role.LPA, Role.KPA, Role.RMC, Role.BOA}
+
+
+def audit_arg(w: World, target: str) -> list:
+    """An audit of lpa-aalten by kpa-regio: of the matrix users only the
+    coordinator sees it (not the read-only auditor, policy or privacy)."""
+    from rbl.governance.models import Audit
+
+    audit, _ = Audit.objects.get_or_create(
+        year=2026,
+        audited=w.users["lpa-aalten"],
+        defaults={
+            "kind": "collegiaal",
+            "auditor": w.users["kpa-regio"],
+            "created_by": w.users["coordinator"],
+        },
+    )
+    return [audit.pk]
+
+
+def audit_action_arg(w: World, target: str) -> list:
+    from rbl.governance.models import Audit
+
+    audit = Audit.objects.get(pk=audit_arg(w, target)[0])
+    action, _ = audit.actions.get_or_create(
+        description="Termijnen bewaken",
+        defaults={"owner": w.users["lpa-aalten"], "due_on": "2026-04-01"},
+    )
+    return [action.pk]
+
+
+def audit_change(ok: int):
+    """POST on an audit: `ok` for the coordinator, 404 for anyone else."""
+    return _login_required(lambda role, t: ok if role == Role.COORDINATOR else 404)
+
+
 def api_any(role: str, target: str) -> int:
     return 401 if role == ANON else 200
 
@@ -448,6 +484,15 @@ MATRIX: dict[str, Rule] = {
     "governance:deadline-new": Rule(screen(CALENDAR_EDITORS)),
     "governance:deadline-edit": Rule(screen(CALENDAR_EDITORS), args=deadline_arg),
     "governance:feed": Rule(lambda role, t: 404, args=lambda w, t: ["verkeerd"]),
+    # Audits (R-50): the overview for the coordinator and the professionals (their
+    # own audits); one audit only for the coordinator, the audited and the auditor.
+    "governance:audits": Rule(screen(AUDIT_SCREEN)),
+    "governance:audit-new": Rule(screen({Role.COORDINATOR})),
+    "governance:audit": Rule(audit_change(200), args=audit_arg),
+    "governance:audit-action": Rule(audit_change(400), args=audit_arg, method="post", data={}),
+    "governance:audit-action-done": Rule(
+        audit_change(302), args=audit_action_arg, method="post", data={}
+    ),
     # The OpenAPI document describes the API and holds no personal data.
     "api:schema": Rule(lambda role, t: 200, api=True),
     "api:person-search": Rule(

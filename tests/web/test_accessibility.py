@@ -186,6 +186,24 @@ def _deadline(world):
     return Deadline.objects.get(key="ontwerpbegroting")
 
 
+def _audit(world):
+    """An audit with findings and an open follow-up action."""
+    from rbl.governance.models import Audit
+
+    audit = Audit.objects.create(
+        year=2026,
+        audited=world.users["lpa-aalten"],
+        kind="collegiaal",
+        auditor=world.users["kpa-regio"],
+        created_by=world.users["coordinator"],
+        findings="Termijnen soms te laat bewaakt.",
+    )
+    audit.actions.create(
+        description="Termijnbewaking in de agenda", owner=audit.audited, due_on="2026-04-01"
+    )
+    return audit
+
+
 def test_main_screens_have_no_wcag_violations(live_server):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
@@ -237,6 +255,9 @@ def test_main_screens_have_no_wcag_violations(live_server):
         reverse("governance:deadline-new"),
         reverse("governance:deadline-edit", args=[_deadline(world).pk]),
         reverse("governance:feed-settings"),
+        f"{reverse('governance:audits')}?jaar=2026",
+        reverse("governance:audit-new"),
+        reverse("governance:audit", args=[_audit(world).pk]),
         reverse("timekeeping:entries"),
         f"{reverse('timekeeping:overview')}?schooljaar=2025-2026",
         f"{reverse('timekeeping:overview')}?maand=2026-03",
@@ -268,6 +289,7 @@ def test_main_screens_have_no_wcag_violations(live_server):
             ("administratie", reverse("web:home")),
             ("beheer", reverse("web:home")),
             ("lpa-aalten", reverse("governance:calendar")),
+            ("lpa-aalten", reverse("governance:audits")),
             ("beleid-winterswijk", "/financien/"),
             ("beleid-winterswijk", reverse("reporting:targets")),
             ("beleid-winterswijk", reverse("reporting:annual-report", args=["2024-2025", "0294"])),

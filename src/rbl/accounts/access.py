@@ -481,3 +481,31 @@ def visible_time_entries(user: Any) -> QuerySet:
     return TimeEntry.objects.filter(
         Q(user=user) | Q(municipality_id__in=time_detail_municipalities(user))
     )
+
+
+# Audits of professionals (R-50): staff findings, not youth files. A coordinator
+# sees every audit; anyone else only an audit on which they are the audited
+# person or the auditor named. The read-only `auditor` role, policy staff and
+# the privacy officer get nothing through their role.
+AUDIT_ROLES = frozenset(
+    {Role.COORDINATOR, Role.ADMINISTRATIE, Role.LPA, Role.KPA, Role.RMC, Role.BOA}
+)
+
+
+def coordinates_audits(user: Any) -> bool:
+    return _active(user) and user.has_role(Role.COORDINATOR)
+
+
+def may_use_audits(user: Any) -> bool:
+    """The audit screens: coordinators and the professionals who are audited."""
+    return _active(user) and user.has_role(*AUDIT_ROLES)
+
+
+def audits_visible_to(user: Any) -> QuerySet:
+    from rbl.governance.models import Audit
+
+    if not _active(user):
+        return Audit.objects.none()
+    if coordinates_audits(user):
+        return Audit.objects.all()
+    return Audit.objects.filter(Q(audited=user) | Q(auditor=user))

@@ -7,7 +7,8 @@ import calendar
 from django import forms
 from django.contrib.auth import get_user_model
 
-from rbl.governance.models import Deadline, Recurrence
+from rbl.governance.audits import professionals
+from rbl.governance.models import Audit, AuditAction, AuditKind, Deadline, Recurrence
 
 
 class DeadlineForm(forms.ModelForm):
@@ -69,3 +70,76 @@ class DeadlineForm(forms.ModelForm):
         if data.get("lead_days") is not None and data["lead_days"] > 365:
             self.add_error("lead_days", "Herinner hoogstens 365 dagen vooraf.")
         return data
+
+
+class AuditForm(forms.ModelForm):
+    """Plan an audit: the year, who is audited, and by whom."""
+
+    class Meta:
+        model = Audit
+        fields = ["year", "audited", "kind", "auditor", "external_auditor"]
+        help_texts = {
+            "auditor": "Bij een collegiale audit: de collega die audit.",
+            "external_auditor": "Bij een externe audit: naam en organisatie.",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        people = professionals()
+        self.fields["audited"].queryset = people
+        self.fields["auditor"].queryset = people
+        for name in ("audited", "auditor"):
+            self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors:
+            return data
+        if not 2000 <= data["year"] <= 2100:
+            self.add_error("year", "Vul een jaar in, bijvoorbeeld 2026.")
+        if data["kind"] == AuditKind.PEER:
+            if not data.get("auditor"):
+                self.add_error("auditor", "Kies de collega die audit.")
+            elif data["auditor"] == data["audited"]:
+                self.add_error("auditor", "Iemand audit zichzelf niet; kies een andere collega.")
+        elif not data.get("external_auditor", "").strip():
+            self.add_error("external_auditor", "Vul de naam van de externe auditor in.")
+        if Audit.objects.filter(year=data.get("year"), audited=data.get("audited")).exists():
+            self.add_error("audited", "Deze medewerker heeft dit jaar al een audit.")
+        return data
+
+
+class AuditFillForm(forms.ModelForm):
+    """The audit form: date, what was looked at, what goes well, findings."""
+
+    class Meta:
+        model = Audit
+        fields = ["held_on", "files_checked", "strengths", "findings"]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "files_checked": forms.Textarea(attrs={"rows": 3}),
+            "strengths": forms.Textarea(attrs={"rows": 3}),
+            "findings": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def clean_findings(self) -> str:
+        findings = self.cleaned_data["findings"].strip()
+        if not findings:
+            raise forms.ValidationError("Vul de bevindingen in.")
+        return findings
+
+
+class AuditActionForm(forms.ModelForm):
+    class Meta:
+        model = AuditAction
+        fields = ["description", "owner", "due_on"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, is_service_account=False)
+            .order_by("last_name", "username")
+        )
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username

@@ -92,3 +92,75 @@ class CalendarFeed(models.Model):
     class Meta:
         verbose_name = "agenda-abonnement"
         verbose_name_plural = "agenda-abonnementen"
+
+
+class AuditKind(models.TextChoices):
+    PEER = "collegiaal", "Collegiale audit"
+    EXTERNAL = "extern", "Externe audit"
+
+
+class Audit(models.Model):
+    """The yearly audit of one professional (R-50): who audits, the form's
+    answers and the findings. Seen only by coordinators, the audited person and
+    the auditor named on it (accounts.access.audits_visible_to)."""
+
+    year = models.PositiveSmallIntegerField("jaar")
+    audited = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="audits",
+        verbose_name="geaudite medewerker",
+    )
+    kind = models.CharField("soort", max_length=12, choices=AuditKind.choices)
+    auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audits_done",
+        verbose_name="auditor (collega)",
+    )
+    external_auditor = models.CharField("externe auditor", max_length=120, blank=True)
+    held_on = models.DateField("datum audit", null=True, blank=True)
+    files_checked = models.TextField("bekeken dossiers en werkwijze", blank=True)
+    strengths = models.TextField("wat goed gaat", blank=True)
+    findings = models.TextField("bevindingen", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "audit"
+        verbose_name_plural = "audits"
+        ordering = ["-year", "audited__last_name", "audited__username"]
+        constraints = [models.UniqueConstraint(fields=["year", "audited"], name="one_audit_a_year")]
+
+    @property
+    def auditor_label(self) -> str:
+        if self.auditor_id:
+            return self.auditor.get_full_name() or self.auditor.username
+        return self.external_auditor
+
+
+class AuditAction(models.Model):
+    """A follow-up action of an audit (PDCA): owner, due date, completion."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField("actie", max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="audit_actions",
+        verbose_name="eigenaar",
+    )
+    due_on = models.DateField("uiterlijk")
+    done_on = models.DateField("afgerond op", null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "verbeteractie"
+        verbose_name_plural = "verbeteracties"
+        ordering = ["due_on", "pk"]

@@ -71,6 +71,10 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
 
     if may_see_calendar(user):
         items.append((reverse("governance:calendar"), "Jaarkalender"))
+    from rbl.accounts.access import may_use_audits
+
+    if may_use_audits(user):
+        items.append((reverse("governance:audits"), "Audits"))
     if may_use_time(user):
         items.append((reverse("timekeeping:overview"), "Uren"))
     try:
