@@ -243,3 +243,9 @@ def test_build_demo_counts_match_the_database():
     born_or_arrived = summary.imports["brp-mutaties"]["created"]
     assert summary.imports["brp"]["created"] + born_or_arrived == summary.generated.persons
     assert summary.seconds > 0
+    # The jaarkalender of the law and the agreement, JCO included.
+    from rbl.governance.models import Deadline
+
+    assert {"art25-verslag", "ontwerpbegroting", "jco"} <= set(
+        Deadline.objects.values_list("key", flat=True)
+    )
