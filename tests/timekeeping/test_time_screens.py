@@ -4,6 +4,7 @@ who sees per-officer detail; the XLSX download; refusals change nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -161,3 +162,25 @@ def test_coordinator_adds_a_product_and_a_bad_period_is_refused(client, world):
     assert bad.status_code == 400
     assert "is geen maand" in _text(bad)
     assert "Urenoverzicht — schooljaar 2025-2026" in _text(bad)  # the current year instead
+
+
+def test_officer_removes_own_recent_entry_only(client, world):
+    client.force_login(world.users["kpa-regio"])
+    _book(client, "0197", 45)
+    entry = TimeEntry.objects.get()
+    old = TimeEntry.objects.create(
+        user=world.users["kpa-regio"],
+        municipality_id="0197",
+        date=dt.date(2026, 1, 31),
+        minutes=30,
+        block=2,
+    )
+    client.force_login(world.users["lpa-aalten"])
+    delete = reverse("timekeeping:entry-delete", args=[entry.pk])
+    assert client.post(delete).status_code == 404  # someone else's entry
+    client.force_login(world.users["kpa-regio"])
+    assert client.post(delete).status_code == 302
+    assert not TimeEntry.objects.filter(pk=entry.pk).exists()
+    page = client.post(reverse("timekeeping:entry-delete", args=[old.pk]), follow=True)
+    assert "Tijd van eerder dan vorige maand kan niet meer worden verwijderd." in _text(page)
+    assert TimeEntry.objects.filter(pk=old.pk).exists()

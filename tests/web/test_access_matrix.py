@@ -248,6 +248,23 @@ def handhaving_start():
 
 
 NO_BATCH = lambda w, t: [999999]  # noqa: E731
+
+
+def time_entry_arg(w: World, target: str) -> list:
+    """A time entry of an officer outside the matrix, in the target's municipality."""
+    from rbl.timekeeping.models import TimeEntry
+
+    code = w.aalten.code if target == "own" else w.winterswijk.code
+    entry = TimeEntry.objects.create(
+        user=w.users["kpa-regio"],
+        municipality_id=code,
+        date=w.cases["own"].opened_on,
+        minutes=30,
+        block=2,
+    )
+    return [entry.pk]
+
+
 CALENDAR_EDITORS = {Role.COORDINATOR, Role.BEHEER}
 
 
@@ -398,6 +415,10 @@ MATRIX: dict[str, Rule] = {
     "timekeeping:entries": Rule(screen(BOOKS_TIME)),
     "timekeeping:overview": Rule(screen(BOOKS_TIME | {Role.BELEID})),
     "timekeeping:products": Rule(screen({Role.COORDINATOR})),
+    # Only one's own time entry can be removed: another's is 404 for everyone.
+    "timekeeping:entry-delete": Rule(
+        _login_required(lambda role, t: 404), args=time_entry_arg, method="post", data={}
+    ),
     "reporting:dashboard": Rule(screen(FIGURES)),
     # The data-quality report: every item of their municipalities for who changes
     # cases there, their own items and figures for the officers who read them.

@@ -113,6 +113,16 @@ def book_time(
     )
 
 
+def delete_own_entry(entry: TimeEntry, today: dt.date | None = None) -> None:
+    """An entry can be removed in its own month and the month after; older
+    hours may already be in a settlement."""
+    today = today or timezone.localdate()
+    months = (today.year - entry.date.year) * 12 + today.month - entry.date.month
+    if months > 1:
+        raise TimeRuleError("Tijd van eerder dan vorige maand kan niet meer worden verwijderd.")
+    entry.delete()
+
+
 # -- overviews --------------------------------------------------------------------
 
 

@@ -7,5 +7,6 @@ app_name = "timekeeping"
 urlpatterns = [
     path("", views.entries_page, name="entries"),
     path("overzicht/", views.overview_page, name="overview"),
+    path("<int:entry_id>/verwijderen/", views.delete_entry, name="entry-delete"),
     path("producten/", views.products_page, name="products"),
 ]

@@ -10,8 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from rbl.accounts.access import (
     time_booking_municipalities,
@@ -23,7 +24,14 @@ from rbl.audit.services import log_access
 from rbl.timekeeping.export import overview_xlsx
 from rbl.timekeeping.forms import ProductForm, TimeEntryForm
 from rbl.timekeeping.models import Product, TimeEntry
-from rbl.timekeeping.services import Period, TimeRuleError, book_time, hours_text, overview
+from rbl.timekeeping.services import (
+    Period,
+    TimeRuleError,
+    book_time,
+    delete_own_entry,
+    hours_text,
+    overview,
+)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -63,6 +71,20 @@ def entries_page(request: HttpRequest) -> HttpResponse:
     )
     rows = [(e, hours_text(e.minutes)) for e in own]
     return render(request, "timekeeping/entries.html", {"form": form, "rows": rows}, status=status)
+
+
+@login_required
+@require_POST
+def delete_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Remove one's own entry of a month not yet closed (a typing error)."""
+    entry = get_object_or_404(TimeEntry, pk=entry_id, user=request.user)
+    try:
+        delete_own_entry(entry)
+    except TimeRuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Tijd verwijderd.")
+    return redirect(reverse("timekeeping:entries"))
 
 
 @login_required
