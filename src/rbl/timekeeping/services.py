@@ -169,6 +169,8 @@ class Period:
         if maand:
             try:
                 day = dt.date.fromisoformat(f"{maand.strip()}-01")
+                if not 1900 < day.year < 2200:
+                    raise ValueError(maand)
             except ValueError:
                 raise ValueError(
                     f"'{maand}' is geen maand; schrijf jaar en maand, bijvoorbeeld 2026-03."
