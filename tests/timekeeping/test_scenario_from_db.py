@@ -46,6 +46,7 @@ bouwstenen:
 begrotingscyclus:
   extra_diensten:
     - {gemeente: "0294", product: Extra preventie-uur, prijs: 85, geraamd: 2}
+    - {gemeente: "0197", product: Voorlichting ouders, prijs: 450, geraamd: 4, gerealiseerd: 3}
 """
 
 
@@ -125,13 +126,21 @@ def test_scenario_holds_the_year_from_the_database(small_region, tmp_path):
     assert winterswijk["caseload"] == 1
     assert winterswijk["bouwstenen"] == [1]
     assert data["begrotingscyclus"]["extra_diensten"] == [
+        # A product not booked in RBL keeps the base file's figures.
+        {
+            "gemeente": "0197",
+            "product": "Voorlichting ouders",
+            "prijs": 450,
+            "geraamd": 4,
+            "gerealiseerd": 3,
+        },
         {
             "gemeente": "0294",
             "product": "Extra preventie-uur",
             "prijs": 85,
             "geraamd": 2,
             "gerealiseerd": 2.5,
-        }
+        },
     ]
 
 
@@ -159,7 +168,7 @@ def test_financien_computes_formation_and_settlement_from_the_written_file(small
     # Block 2: only Aalten, 0.5 × 105,065 × 1.2 = 63,039.
     assert result["bouwstenen"]["2"]["bijdragen"] == {"0197": 63039}
     # Extra services: estimated 2 h × €85 = €170, realised 2.5 h = €212.50, €42.50 afterwards.
-    (service,) = result["begrotingscyclus"]["extra_diensten"]
+    _, service = result["begrotingscyclus"]["extra_diensten"]
     assert service["geraamd_bedrag"] == 170
     assert service["gerealiseerd_bedrag"] == 212.5
     assert service["nacalculatie"] == 42.5

@@ -24,7 +24,7 @@ from rbl.registry.models import Enrolment
 from rbl.reporting.definitions import SchoolYear
 from rbl.reporting.figures import residences_on
 from rbl.reporting.snapshots import figures_for
-from rbl.timekeeping.models import TimeEntry
+from rbl.timekeeping.models import Product, TimeEntry
 
 # Age bands of the scenario's `inwoners`, as (first, last) age on 1 October.
 AGE_BANDS = {"5-15": (5, 15), "16-17": (16, 17), "18-22": (18, 22)}
@@ -211,11 +211,15 @@ def build_scenario(base: dict[str, Any], year: SchoolYear) -> dict[str, Any]:
         if isinstance(s, dict)
     }
     realised = product_hours(year)
+    booked = set(Product.objects.values_list("name", flat=True))
     services = []
     for key in sorted(set(estimates) | set(realised)):
         code, product = key
-        price, hours = realised.get(key, (None, Decimal(0)))
         estimate = estimates.get(key, {})
+        if product not in booked:  # not booked in RBL: the base file's entry stands
+            services.append(estimate)
+            continue
+        price, hours = realised.get(key, (None, Decimal(0)))
         services.append(
             {
                 "gemeente": code,
