@@ -232,6 +232,10 @@ def build_demo(
     with step("Zaken, controles absoluut verzuim en brieven"):
         summary.cases = populate_cases(region, seed, peildatum=peildatum, on_week=checks.week)
     checks.finish()
+    with step("Geschreven tijd"):
+        from rbl.demo.time_entries import populate_time
+
+        populate_time(seed, peildatum, demo_period(peildatum).completed_start)
 
     # National reference figures for the annual report and benchmark: the
     # sample file, marked "voorbeeldgegevens" on every screen.
