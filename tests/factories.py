@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+import factory.fuzzy
 from factory.django import DjangoModelFactory
+from faker.providers.person.nl_NL import Provider as NlPersonProvider
 
 from rbl.absoluut.models import Signal
 from rbl.core.bsn import make_bsn
@@ -54,13 +56,19 @@ class SchoolFactory(DjangoModelFactory):
     municipality_code = ""
 
 
+# Faker's Dutch surnames, without the few historical ones written with a comma
+# ("Bourgondië, van"): the BRP writes no comma in a name, and an import refuses
+# one, so a person made from those could not be imported.
+SURNAMES = [n for n in NlPersonProvider.last_names if "," not in n]
+
+
 class PersonFactory(DjangoModelFactory):
     class Meta:
         model = Person
 
     # Spaced seeds: make_bsn moves to the next body when one has no check digit.
     bsn = factory.Sequence(lambda n: make_bsn(10_000_000 + 3 * n))
-    surname = factory.Faker("last_name", locale="nl_NL")
+    surname = factory.fuzzy.FuzzyChoice(SURNAMES)
     given_names = factory.Faker("first_name", locale="nl_NL")
     birth_date = dt.date(2012, 5, 15)
     municipality = factory.SubFactory(MunicipalityFactory)
