@@ -6,11 +6,10 @@ import datetime as dt
 
 import pytest
 
-from rbl.accounts.access import visible_handhaving
+from rbl.accounts.access import jco_handhaving, visible_handhaving
 from rbl.cases.models import Handhaving, Task
 from rbl.cases.services.errors import CaseRuleError, ConcurrentEditError
 from rbl.cases.services.handhaving import (
-    jco_list,
     record_outcome,
     start_handhaving,
     update_handhaving,
@@ -50,11 +49,11 @@ def test_pv_process_keeps_owner_and_reports_back(case, people):
         sent_on=TODAY + dt.timedelta(days=2),
         hearing_on=TODAY + dt.timedelta(days=60),
     )
-    assert list(jco_list()) == [pv]
+    assert list(Handhaving.objects.jco_list()) == [pv]
     record_outcome(
         pv, "taakstraf", actor=people["boa"], expected_version=2, on=TODAY + dt.timedelta(days=60)
     )
-    assert list(jco_list()) == []
+    assert list(Handhaving.objects.jco_list()) == []
     task = Task.objects.get(case=case)
     assert task.assignee == people["lpa"]
     assert "taakstraf" in task.title
@@ -120,7 +119,7 @@ def test_jco_list_per_role_municipality(case, people, winterswijk):
     theirs = start_handhaving(
         other_case, "halt", actor=lpa_w, handler=None, expected_version=1, on=TODAY
     )
-    assert set(jco_list()) == {mine, theirs}
-    assert list(jco_list(["0294"])) == [theirs]
+    assert set(Handhaving.objects.jco_list()) == {mine, theirs}
+    assert list(Handhaving.objects.jco_list(["0294"])) == [theirs]
     assert list(visible_handhaving(people["boa"]).filter(outcome="")) == [mine]
-    assert list(jco_list(user=people["boa"])) == [mine]
+    assert list(jco_handhaving(people["boa"]).jco_list()) == [mine]

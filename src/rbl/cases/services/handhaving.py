@@ -201,17 +201,6 @@ def record_outcome(
     return current
 
 
-def jco_list(municipality_codes=None, *, user: Any = None):
-    """All open Halt referrals and PVs (of the given municipalities) for the JCO;
-    with `user`, only those whose case that user may read."""
-    qs = Handhaving.objects.all()
-    if user is not None:
-        from rbl.accounts.access import visible_handhaving
-
-        qs = visible_handhaving(user)
-    return qs.jco_list(municipality_codes)
-
-
 def boas_of(municipality_code: str) -> list[Any]:
     """The active users holding the BOA role for a municipality: who may
     handle its Halt referrals and PVs."""
