@@ -65,3 +65,21 @@ def test_any_region_file_is_applied_or_refused_in_dutch(regio, text):  # noqa: F
     if code == 1:
         assert err.strip() and not ENGLISH.search(err), err
         assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("~: x\n", "(lege sleutel)"),
+        ("null: x\n", "(lege sleutel)"),
+        ("true: x\n", "(ja/nee-sleutel)"),
+        ('"": x\n', "(lege sleutel)"),
+    ],
+)
+def test_a_key_yaml_reads_as_empty_or_not_text_is_named_in_dutch(regio, text, shown):  # noqa: F811
+    before = snapshot()
+    code, _out, err = regio(text, "--controleer")
+    assert code == 1
+    assert f"{shown}: onbekende sleutel" in err
+    assert not ENGLISH.search(err), err
+    assert snapshot() == before

@@ -27,7 +27,15 @@ def item(path: str, index: int) -> str:
 
 
 def key(path: str, name: object) -> str:
-    return f"{path}.{name}" if path else str(name)
+    """The path of a key for a message; a key YAML read as empty or as a
+    non-text value (`~:`, `null:`, `: x`) is named as such, never as 'None'."""
+    if name is None or (isinstance(name, str) and not name.strip()):
+        shown = "(lege sleutel)"
+    elif isinstance(name, str):
+        shown = name
+    else:
+        shown = "(ja/nee-sleutel)" if isinstance(name, bool) else str(name)
+    return f"{path}.{shown}" if path else shown
 
 
 def describe(value: Any) -> str:
