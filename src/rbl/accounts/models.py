@@ -108,6 +108,9 @@ class SecurityEventKind(models.TextChoices):
     ROLE_REVOKED = "role_revoked", "Rol ingetrokken"
     PASSWORD_CHANGED = "password_changed", "Wachtwoord gewijzigd"
     SESSIONS_ENDED = "sessions_ended", "Andere sessies beëindigd"
+    ACCOUNT_CREATED = "account_created", "Account aangemaakt"
+    ACCOUNT_DEACTIVATED = "account_deactivated", "Account buiten gebruik gesteld"
+    SETUP_CHANGED = "setup_changed", "Inrichting gewijzigd"
 
 
 class SecurityEventImmutableError(Exception):

@@ -158,3 +158,10 @@ def axes_username(request: HttpRequest | None, credentials: dict | None) -> str 
     if name is None and request is not None:
         name = request.POST.get("username")
     return None if name is None else redact(str(name))
+
+
+def record_setup_change(actor: Any, what: str, *, request: HttpRequest | None = None) -> None:
+    """Log a change of the region's set-up (assignment rules, stand-ins, terms,
+    building blocks, ...) made on a screen: `what` says what changed, in Dutch,
+    without any youth's data."""
+    record(SecurityEventKind.SETUP_CHANGED, request=request, user=actor, actor=actor, detail=what)
