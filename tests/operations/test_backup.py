@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from rbl.accounts.models import User
+from rbl.accounts.models import SecurityEvent, SecurityEventKind, User
 from rbl.cases.models import Task
 from rbl.letters.models import Document
 from rbl.registry.imports.jobs import job_dir
@@ -63,7 +63,16 @@ def test_restore_brings_back_exactly_the_data_and_documents_of_the_backup(
     assert "Hersteld uit" in out
     assert "2 bestand(en) van na de reservekopie verwijderd" in out
     assert "Voer nu `rbl retentie` uit" in out
-    assert table_contents() == data_before
+    # Exactly the backup's data, plus one line in the security log saying so.
+    after = table_contents()
+    log_table = SecurityEvent._meta.db_table
+    restored_line = [row for row in after[log_table] if row not in data_before[log_table]]
+    assert len(restored_line) == 1
+    event = SecurityEvent.objects.get(kind=SecurityEventKind.RESTORED)
+    assert event.actor == "rbl herstel"
+    assert "reservekopie van" in event.detail and "1 documenten" in event.detail
+    after[log_table] = data_before[log_table]
+    assert after == data_before
     assert media_contents(media) == files_before
     assert not Document.objects.filter(pk=added.pk).exists()
     assert Person.objects.get(pk=world.persons["own"].pk).surname == world.persons["own"].surname

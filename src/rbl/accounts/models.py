@@ -111,6 +111,7 @@ class SecurityEventKind(models.TextChoices):
     ACCOUNT_CREATED = "account_created", "Account aangemaakt"
     ACCOUNT_DEACTIVATED = "account_deactivated", "Account buiten gebruik gesteld"
     SETUP_CHANGED = "setup_changed", "Inrichting gewijzigd"
+    RESTORED = "restored", "Reservekopie teruggezet"
 
 
 class SecurityEventImmutableError(Exception):

@@ -209,6 +209,7 @@ def apply_restore(prepared: PreparedRestore) -> RestoreResult:
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if plan:
         call_command("migrate", interactive=False, verbosity=0)
+    _log_restore(prepared.manifest, documents, len(plan))
     logger.info(
         "restored backup of %s from %s: %d documents, %d later files removed, %d migrations",
         prepared.manifest.created_at,
@@ -218,6 +219,19 @@ def apply_restore(prepared: PreparedRestore) -> RestoreResult:
         len(plan),
     )
     return RestoreResult(prepared.manifest, documents, removed, len(plan))
+
+
+def _log_restore(manifest: Manifest, documents: int, migrations: int) -> None:
+    """The restore in the security log of the restored database: whoever reads
+    the log later sees that what came before this line was put back."""
+    from rbl.accounts.models import SecurityEventKind
+    from rbl.accounts.security import record
+    from rbl.operations.report import moment
+
+    detail = f"reservekopie van {moment(manifest)}, {documents} documenten"
+    if migrations:
+        detail += f", {migrations} databasewijzigingen bijgewerkt"
+    record(SecurityEventKind.RESTORED, actor="rbl herstel", detail=detail)
 
 
 def _restore_postgresql(dump: Path) -> None:
