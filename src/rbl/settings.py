@@ -331,6 +331,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # OPTIONS: allowed methods and a pointer to the OpenAPI document, in Dutch.
+    "DEFAULT_METADATA_CLASS": "rbl.api.metadata.ContractMetadata",
     # Every error in Dutch, as JSON (also 404/500 outside the views: rbl.web.views.errors).
     "EXCEPTION_HANDLER": "rbl.api.errors.exception_handler",
 }

@@ -193,3 +193,16 @@ def test_500_is_dutch_json_without_internals(api, monkeypatch):
     api.raise_request_exception = False
     body = dutch_json(api.get("/api/v1/zaken/"), 500)
     assert body == {"detail": errors.SERVER_ERROR}
+
+
+# --- OPTIONS -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("url", "method"), [("/api/v1/zaken/", "GET"), (SEARCH, "POST")])
+def test_options_names_the_methods_and_the_contract_in_dutch(api, url, method):
+    response = api.options(url)
+    body = dutch_json(response, 200)
+    assert method in body["methoden"] and "OPTIONS" not in body["methoden"]
+    assert body["openapi"].endswith("/api/v1/schema/")
+    # Not DRF's default: no English docstring, no renderer or parser internals.
+    assert set(body) == {"methoden", "omschrijving", "openapi"}
