@@ -155,10 +155,13 @@ def _collect_grants(user: Any) -> Grants:
         k: set() for k in ("persons", "all", "handhaving", "edit", "edit_h", "reg", "agg")
     }
     access_log = configures = False
+    boa_codes = _boa_codes()
     for role, code in _role_pairs(user):
         rule = ROLE_RULES.get(role)
         if rule is None:
             continue
+        if role == Role.BOA and code not in boa_codes:
+            continue  # no BOA work there today (block 2 or 3): the role grants nothing
         if rule.persons:
             sets["persons"].add(code)
         if rule.cases == CaseScope.ALL:
@@ -167,7 +170,7 @@ def _collect_grants(user: Any) -> Grants:
             sets["handhaving"].add(code)
         if rule.edits_cases:
             sets["edit"].add(code)
-        if rule.edits_handhaving:
+        if rule.edits_handhaving and code in boa_codes:
             sets["edit_h"].add(code)
         if rule.registers:
             sets["reg"].add(code)
@@ -291,7 +294,9 @@ def visible_handhaving(user: Any, today: dt.date | None = None) -> QuerySet:
 
 def editable_handhaving(user: Any) -> QuerySet:
     """Halt/PV records `user` may fill in: the ones they handle, and for BOAs,
-    coordinators and administration those of their municipalities."""
+    coordinators and administration those of their municipalities — all only of
+    municipalities with BOA work today (block 2 or 3, see the section
+    "Participation" at the end)."""
     from rbl.cases.models import Handhaving
 
     if not _active(user):
@@ -300,7 +305,9 @@ def editable_handhaving(user: Any) -> QuerySet:
     q = Q(handler=user)
     if g.edit_handhaving:
         q |= Q(case__principal_id__in=list(g.edit_handhaving))
-    return Handhaving.objects.filter(q, case__anonymised_on__isnull=True)
+    return Handhaving.objects.filter(
+        q, case__principal_id__in=list(_boa_codes()), case__anonymised_on__isnull=True
+    )
 
 
 # Who takes part in the fortnightly justice case meeting (JCO) of a
@@ -309,10 +316,11 @@ JCO_ROLES = frozenset({Role.COORDINATOR, Role.LPA, Role.KPA, Role.BOA})
 
 
 def jco_municipalities(user: Any) -> frozenset[str]:
-    """The municipalities whose JCO list `user` gets (a JCO role held there)."""
+    """The municipalities whose JCO list `user` gets: a JCO role held there, and
+    the municipality in block 2 or 3 today (section "Participation")."""
     if not _active(user):
         return frozenset()
-    return remembered(
+    held = remembered(
         ("jco", user.pk),
         lambda: frozenset(
             user.role_assignments.filter(role__in=list(JCO_ROLES)).values_list(
@@ -320,6 +328,7 @@ def jco_municipalities(user: Any) -> frozenset[str]:
             )
         ),
     )
+    return held & _boa_codes()
 
 
 def jco_handhaving(user: Any, today: dt.date | None = None) -> QuerySet:
@@ -509,3 +518,35 @@ def audits_visible_to(user: Any) -> QuerySet:
     if coordinates_audits(user):
         return Audit.objects.all()
     return Audit.objects.filter(Q(audited=user) | Q(auditor=user))
+
+
+# -- Participation (R-02) ------------------------------------------------------
+# Building blocks decide which work the region does for a municipality on a day
+# (rbl.organisation.participation). For access that means:
+# - BOA work (block 2 or 3): the BOA role grants nothing for a municipality
+#   outside those blocks today; nobody fills in (starts, edits, closes) a Halt/PV
+#   record of such a municipality, and it is on nobody's JCO list. A record made
+#   while the municipality took part stays readable to whoever may read its
+#   case — the case owner, the BOA who handled it, the team of the municipality
+#   — but is no longer worked: finishing it is the municipality's own affair.
+# - central administration (block 1): the administration's work lists and batches
+#   cover only its municipalities in block 1 today; the municipality's own
+#   officers keep working their cases there (their rights come from their roles).
+
+
+def _boa_codes(day: dt.date | None = None) -> frozenset[str]:
+    from rbl.organisation.participation import boa_municipalities
+
+    return boa_municipalities(day or timezone.localdate())
+
+
+def may_handle_handhaving_for(municipality_code: str, day: dt.date | None = None) -> bool:
+    """Whether a Halt referral or PV may be started for a case of this principal."""
+    return municipality_code in _boa_codes(day)
+
+
+def administration_codes(day: dt.date | None = None) -> frozenset[str]:
+    """Municipalities whose batches and lists the central administration runs."""
+    from rbl.organisation.participation import administration_municipalities
+
+    return administration_municipalities(day or timezone.localdate())

@@ -23,6 +23,7 @@ from rbl.cases.services.case_types import check_handhaving
 from rbl.cases.services.errors import CaseRuleError, ConcurrentEditError
 from rbl.cases.services.events import locked_case, record_event, save_case
 from rbl.cases.services.lifecycle import _check_halt_age, add_task, follow_up_due
+from rbl.organisation.participation import boa_municipalities, outside_boa_message
 
 #: The case types on which the MAS allows a Halt referral: beginning absence
 #: (a first report of relatief verzuim, a signal of absence) and luxe verzuim.
@@ -58,7 +59,8 @@ def start_handhaving(
     on: dt.date | None = None,
 ) -> Handhaving:
     """Start a Halt referral or a PV on a case; the BOA `handler` does the
-    paperwork, the case owner stays owner. Records the matching MAS route."""
+    paperwork, the case owner stays owner. Records the matching MAS route.
+    Only for a principal with BOA work on `on` (block 2 or 3, R-02)."""
     if kind not in HandhavingKind.values:
         raise CaseRuleError("Kies Halt of proces-verbaal.")
     with locked_case(case, expected_version) as locked:
@@ -66,6 +68,8 @@ def start_handhaving(
             raise CaseRuleError("Een afgesloten zaak kan niet worden gewijzigd.")
         check_handhaving(locked.type)
         on = on or timezone.localdate()
+        if locked.principal_id not in boa_municipalities(on):
+            raise CaseRuleError(outside_boa_message(locked.principal_id, on))
         if kind == HandhavingKind.HALT:
             check_halt_type(locked.type)
             _check_halt_age(locked.person, on)

@@ -22,12 +22,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rbl.accounts.access import (
     editable_cases,
     editable_handhaving,
     grants,
+    may_handle_handhaving_for,
     visible_cases,
     visible_handhaving,
 )
@@ -50,6 +52,7 @@ from rbl.letters.services.handhaving import (
     pv_after_failed_halt,
     refer_to_halt,
 )
+from rbl.organisation.participation import outside_boa_message
 
 
 def _name(user: Any) -> str:
@@ -158,6 +161,8 @@ def start_view(request: HttpRequest, case_id: int) -> HttpResponse:
     problem = ""
     if not case_types.has_mas(case.type):
         problem = f"Bij {case_types.OUTSIDE_MAS[case.type]} horen geen Halt en geen proces-verbaal."
+    elif not may_handle_handhaving_for(case.principal_id):
+        problem = outside_boa_message(case.principal_id, timezone.localdate())
     elif not boas:
         problem = f"Er is geen BOA met de rol voor {case.principal.name}; vraag de coördinator."
     context = {"case": case, "person": case.person, "form": form, "problem": problem}
