@@ -18,6 +18,7 @@ urlpatterns = [
     path("cijfers/", include("rbl.reporting.urls")),
     path("bewaartermijnen/", include("rbl.audit.urls")),
     path("handhaving/", include("rbl.cases.handhaving_urls")),
+    path("werkverdeling/", include("rbl.cases.werkverdeling_urls")),
     path("samenwerking/", include("rbl.governance.urls")),
 ]
 

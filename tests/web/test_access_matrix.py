@@ -71,6 +71,14 @@ def screen(roles: set[str]):
     return _login_required(lambda role, target: 200 if role in roles else 403)
 
 
+def work_division():
+    """The work division screens: 200 for the coordinator and application
+    management, 404 for anyone else."""
+    return _login_required(
+        lambda role, target: 200 if role in (Role.COORDINATOR, Role.BEHEER) else 404
+    )
+
+
 def person_record(api: bool = False):
     # Persons of Aalten for every case-work role; never another municipality's.
     return _login_required(
@@ -514,6 +522,21 @@ MATRIX: dict[str, Rule] = {
     "governance:audit-action-done": Rule(
         audit_change(302), args=audit_action_arg, method="post", data={}
     ),
+    # Work division (R-05): the coordinator and application management divide the
+    # work of their municipalities; for anyone else the screens do not exist (404).
+    "werkverdeling:rules": Rule(work_division()),
+    "werkverdeling:substitutions": Rule(work_division()),
+    "werkverdeling:reassign": Rule(work_division()),
+    # Set-up of the region (terms, agreement, building blocks, staff and roles):
+    # coordinator and application management; for anyone else it does not exist.
+    "organisation:setup": Rule(setup_screen()),
+    "organisation:terms": Rule(setup_screen()),
+    "organisation:agreement": Rule(setup_screen()),
+    "organisation:blocks": Rule(setup_screen()),
+    "organisation:block-end": Rule(_login_required(block_end), args=participation_arg),
+    "organisation:staff": Rule(setup_screen()),
+    "organisation:staff-new": Rule(setup_screen()),
+    "organisation:staff-user": Rule(setup_screen(), args=staff_arg),
     # The OpenAPI document describes the API and holds no personal data.
     "api:schema": Rule(lambda role, t: 200, api=True),
     "api:person-search": Rule(

@@ -550,3 +550,71 @@ def administration_codes(day: dt.date | None = None) -> frozenset[str]:
     from rbl.organisation.participation import administration_municipalities
 
     return administration_municipalities(day or timezone.localdate())
+
+
+# -- work division (R-05): assignment rules, fixed school contacts, stand-ins,
+# bulk reassignment. The coordinator divides the work of the municipalities
+# they coordinate; application management (beheer) of the municipalities it
+# manages. They touch the officers holding a case-owning role there, the
+# schools located there and the open cases on behalf of those municipalities.
+# Everyone else gets 404 on these screens.
+WORK_DIVISION_ROLES = frozenset({Role.COORDINATOR, Role.BEHEER})
+# Roles whose holders own cases, so may get work by a rule, a school or a move.
+CASE_OWNER_ROLES = frozenset({Role.COORDINATOR, Role.LPA, Role.KPA, Role.RMC})
+
+
+def work_division_municipalities(user: Any) -> frozenset[str]:
+    """Codes of the municipalities whose work `user` divides."""
+    return _codes_for(user, WORK_DIVISION_ROLES)
+
+
+def may_divide_work(user: Any) -> bool:
+    return bool(work_division_municipalities(user))
+
+
+def divisible_officers(user: Any, *, include_inactive: bool = False) -> QuerySet:
+    """Active officers holding a case-owning role in a municipality whose work
+    `user` divides (the choices for rules, contacts, stand-ins and moves);
+    `include_inactive` adds those who left (their cases still need moving)."""
+    from rbl.accounts.models import User
+
+    codes = work_division_municipalities(user)
+    if not codes:
+        return User.objects.none()
+    qs = User.objects.all() if include_inactive else User.objects.filter(is_active=True)
+    return qs.filter(
+        is_service_account=False,
+        role_assignments__role__in=list(CASE_OWNER_ROLES),
+        role_assignments__municipality_id__in=list(codes),
+    ).distinct()
+
+
+def divisible_schools(user: Any) -> QuerySet:
+    """School locations in the municipalities whose work `user` divides."""
+    from rbl.organisation.models import School
+
+    codes = work_division_municipalities(user)
+    return School.objects.filter(municipality_code__in=list(codes), placeholder=False)
+
+
+def divisible_substitutions(user: Any) -> QuerySet:
+    """Stand-ins whose absent officer works in a municipality `user` divides."""
+    from rbl.cases.models import Substitution
+
+    codes = work_division_municipalities(user)
+    if not codes:
+        return Substitution.objects.none()
+    return Substitution.objects.filter(
+        absent__role_assignments__role__in=list(CASE_OWNER_ROLES),
+        absent__role_assignments__municipality_id__in=list(codes),
+    ).distinct()
+
+
+def reassignable_cases(user: Any) -> QuerySet:
+    """Open, not anonymised cases on behalf of a municipality `user` divides."""
+    from rbl.cases.models import Case
+
+    codes = work_division_municipalities(user)
+    if not codes:
+        return Case.objects.none()
+    return Case.objects.open().filter(principal_id__in=list(codes), anonymised_on__isnull=True)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from rbl.cases.models import (
@@ -17,6 +19,7 @@ from rbl.cases.models import (
     AgeGroup,
     AssignmentRule,
     Case,
+    CaseStatus,
     EventKind,
     OwnershipPeriod,
     Substitution,
@@ -114,25 +117,77 @@ def set_owner(case: Case, new_owner: Any, *, at: dt.datetime) -> None:
         OwnershipPeriod.objects.create(case=case, user=new_owner, start=at)
 
 
+class SkipReason:
+    """Why a previewed case was not moved (Dutch, shown to the coordinator)."""
+
+    CLOSED = "intussen afgesloten"
+    OTHER_OWNER = "intussen van een andere eigenaar"
+    OUT_OF_SCOPE = "niet (meer) binnen uw gemeenten"
+
+
+@dataclass
+class ReassignResult:
+    """What a bulk reassignment did: the ids moved, the rest counted by reason."""
+
+    moved: list[int] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+
 def reassign_cases(
     cases: Iterable[Case | int],
     to_user: Any,
     *,
     actor: Any,
     note: str = "",
+    from_user: Any = None,
+    within: QuerySet | None = None,
+    result: ReassignResult | None = None,
 ) -> int:
     """Bulk reassignment by a coordinator: every case gets `to_user` as owner.
 
-    One transaction; every case is locked and gets its own event. Returns the
+    One transaction; every case is locked and gets its own ASSIGNED event
+    (data ``bulk``: the history says it came from a reassignment). Returns the
     number of cases whose owner changed.
+
+    With `from_user` (the preview on the reassignment screen) only the cases
+    that are, at this moment, still open and still `from_user`'s are moved,
+    and with `within` only those still in that queryset (the actor's scope);
+    the others are counted by reason in `result` when given.
     """
     from rbl.cases.services.events import record_event, save_case
 
     ids = [c.pk if isinstance(c, Case) else c for c in cases]
     now = timezone.now()
     changed = 0
+    result = result if result is not None else ReassignResult()
+
+    def skip(reason: str) -> None:
+        result.skipped[reason] = result.skipped.get(reason, 0) + 1
+
     with transaction.atomic():
-        for case in Case.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+        locked = list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        allowed = (
+            set(within.filter(pk__in=ids).values_list("pk", flat=True))
+            if within is not None
+            else None
+        )
+        for _ in range(len(set(ids)) - len(locked)):
+            skip(SkipReason.OUT_OF_SCOPE)
+        for case in locked:
+            if from_user is not None:
+                if case.status == CaseStatus.AFGESLOTEN:
+                    skip(SkipReason.CLOSED)
+                    continue
+                if case.owner_id != from_user.pk:
+                    skip(SkipReason.OTHER_OWNER)
+                    continue
+            if allowed is not None and case.pk not in allowed:
+                skip(SkipReason.OUT_OF_SCOPE)
+                continue
             if case.owner_id == to_user.pk:
                 continue
             previous = case.owner_id
@@ -146,5 +201,6 @@ def reassign_cases(
                 note=note,
                 at=now,
             )
+            result.moved.append(case.pk)
             changed += 1
     return changed

@@ -149,7 +149,9 @@ def _owner_change(d: dict[str, Any], n: _Names, *, handover: bool) -> str:
 
 
 def _assigned(d: dict[str, Any], n: _Names) -> str:
-    return _owner_change(d, n, handover=False)
+    text = _owner_change(d, n, handover=False)
+    # A move of many cases at once on the reassignment screen (reassign_cases).
+    return f"{text} (overgedragen door herverdeling)" if d.get("bulk") else text
 
 
 def _handover(d: dict[str, Any], n: _Names) -> str:
