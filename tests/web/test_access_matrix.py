@@ -527,16 +527,6 @@ MATRIX: dict[str, Rule] = {
     "werkverdeling:rules": Rule(work_division()),
     "werkverdeling:substitutions": Rule(work_division()),
     "werkverdeling:reassign": Rule(work_division()),
-    # Set-up of the region (terms, agreement, building blocks, staff and roles):
-    # coordinator and application management; for anyone else it does not exist.
-    "organisation:setup": Rule(setup_screen()),
-    "organisation:terms": Rule(setup_screen()),
-    "organisation:agreement": Rule(setup_screen()),
-    "organisation:blocks": Rule(setup_screen()),
-    "organisation:block-end": Rule(_login_required(block_end), args=participation_arg),
-    "organisation:staff": Rule(setup_screen()),
-    "organisation:staff-new": Rule(setup_screen()),
-    "organisation:staff-user": Rule(setup_screen(), args=staff_arg),
     # The OpenAPI document describes the API and holds no personal data.
     "api:schema": Rule(lambda role, t: 200, api=True),
     "api:person-search": Rule(
