@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "rbl.finance",
     "rbl.timekeeping",
     "rbl.governance",
+    "rbl.objections",
     "rbl.letters",
     "rbl.reporting",
     "rbl.demo",

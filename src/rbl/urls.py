@@ -20,6 +20,7 @@ urlpatterns = [
     path("handhaving/", include("rbl.cases.handhaving_urls")),
     path("werkverdeling/", include("rbl.cases.werkverdeling_urls")),
     path("samenwerking/", include("rbl.governance.urls")),
+    path("bezwaren/", include("rbl.objections.urls")),
 ]
 
 handler404 = "rbl.web.views.errors.not_found"

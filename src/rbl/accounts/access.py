@@ -618,3 +618,55 @@ def reassignable_cases(user: Any) -> QuerySet:
     if not codes:
         return Case.objects.none()
     return Case.objects.open().filter(principal_id__in=list(codes), anonymised_on__isnull=True)
+
+
+# -- objections and complaints (bezwaren en klachten) ---------------------------
+# An objection belongs to a case: the case-work roles (coordinator,
+# administration, lpa, kpa, rmc) register and handle it when they may read the
+# case. A complaint is about an officer's conduct: only a coordinator of the
+# municipality it concerns sees and handles it, and never the officer it is
+# about (their own complaint answers 404 even to a coordinator). The yearly
+# overview (figures, no names) is for every role with the figures grant,
+# among them the policy adviser, who sees nothing else of it.
+OBJECTION_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATIE, Role.LPA, Role.KPA, Role.RMC})
+
+
+def may_handle_objections(user: Any) -> bool:
+    """Registers and handles objections (of the cases they may read)."""
+    return bool(_codes_for(user, OBJECTION_ROLES))
+
+
+def visible_objections(user: Any, today: dt.date | None = None) -> QuerySet:
+    """The objections `user` sees: those of the cases they may read, for the
+    case-work roles only."""
+    from rbl.objections.models import Objection
+
+    if not may_handle_objections(user):
+        return Objection.objects.none()
+    return Objection.objects.filter(case_id__in=visible_cases(user, today).values("pk"))
+
+
+def complaint_municipalities(user: Any) -> frozenset[str]:
+    """The municipalities whose complaints `user` registers and handles."""
+    return _codes_for(user, frozenset({Role.COORDINATOR}))
+
+
+def visible_complaints(user: Any) -> QuerySet:
+    """Complaints of the municipalities `user` coordinates, except those about
+    `user`."""
+    from rbl.objections.models import Complaint
+
+    codes = complaint_municipalities(user)
+    if not codes:
+        return Complaint.objects.none()
+    return Complaint.objects.filter(municipality_id__in=list(codes)).exclude(about=user)
+
+
+def may_use_objections(user: Any) -> bool:
+    """The list of objections and complaints (the menu item)."""
+    return may_handle_objections(user) or bool(complaint_municipalities(user))
+
+
+def objection_overview_municipalities(user: Any) -> frozenset[str]:
+    """Municipalities whose yearly objection and complaint figures `user` sees."""
+    return grants(user).aggregates

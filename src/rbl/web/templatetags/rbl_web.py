@@ -77,6 +77,12 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
         items.append((reverse("governance:audits"), "Audits"))
     if may_use_time(user):
         items.append((reverse("timekeeping:overview"), "Uren"))
+    from rbl.accounts.access import may_use_objections, objection_overview_municipalities
+
+    if may_use_objections(user):
+        items.append((reverse("objections:list"), "Bezwaren en klachten"))
+    elif objection_overview_municipalities(user):  # policy staff: only the yearly overview
+        items.append((reverse("objections:overview"), "Bezwaren en klachten"))
     try:
         from rbl.finance.views import may_use_finance
 
