@@ -54,6 +54,10 @@ from rbl.absoluut.queries import (
 )
 from rbl.core.bulkload import foreign_keys_checked_afterwards
 from rbl.organisation.models import Municipality
+from rbl.organisation.participation import (
+    administration_municipalities,
+    outside_administration_message,
+)
 from rbl.registry.models import Person
 
 #: Temporary table (per connection) with the breaches found by one run.
@@ -76,6 +80,15 @@ class UnknownMunicipality(ValueError):
         super().__init__("onbekende gemeentecode(s): " + ", ".join(codes))
 
 
+class OutsideAdministration(ValueError):
+    """Municipalities asked for that are not in the regional administration
+    (block 1) on the peildatum: the region does not check their residents."""
+
+    def __init__(self, codes: list[str], message: str) -> None:
+        self.codes = codes
+        super().__init__(message)
+
+
 @dataclass(frozen=True)
 class CheckResult:
     peildatum: dt.date
@@ -90,6 +103,8 @@ class CheckResult:
     closed_by_reason: dict[str, int] = field(default_factory=dict)
     #: The municipalities the run covered; empty means all.
     municipality_codes: tuple[str, ...] = ()
+    #: Municipalities of the region not checked: outside block 1 on the peildatum.
+    skipped: tuple[str, ...] = ()
 
     def as_json(self) -> dict:
         return {
@@ -100,13 +115,22 @@ class CheckResult:
             "closed": self.closed,
             "closed_by_reason": dict(self.closed_by_reason),
             "gemeenten": list(self.municipality_codes),
+            "overgeslagen": list(self.skipped),
         }
 
 
 def run_check(peildatum: dt.date, municipality_codes: list[str] | None = None) -> CheckResult:
     """Runs the absoluut-verzuim check for `peildatum` over the residents of the
-    given municipalities (all municipalities when None or empty)."""
-    codes = _known_codes(municipality_codes)
+    given municipalities (all municipalities when None or empty).
+
+    Only municipalities in the regional administration (block 1) on `peildatum`
+    are checked (R-02): without `municipality_codes` the others of the region are
+    skipped and named in the result; naming one of them is refused
+    (`OutsideAdministration`) before anything changes."""
+    codes, skipped = _covered_codes(peildatum, _known_codes(municipality_codes))
+    if skipped and not codes:
+        # Nobody of the region is in block 1: nothing to check, nothing changes.
+        return CheckResult(peildatum, 0, 0, 0, 0, {}, (), skipped)
     db = router.db_for_write(Signal)
     connection = connections[db]
     with transaction.atomic(using=db), connection.cursor() as cursor:
@@ -127,7 +151,21 @@ def run_check(peildatum: dt.date, municipality_codes: list[str] | None = None) -
         closed=sum(closed_by_reason.values()),
         closed_by_reason=closed_by_reason,
         municipality_codes=tuple(codes),
+        skipped=skipped,
     )
+
+
+def _covered_codes(peildatum: dt.date, codes: list[str]) -> tuple[list[str], tuple[str, ...]]:
+    """The municipalities to check (empty: all) and those of the region skipped."""
+    inside = administration_municipalities(peildatum)
+    if codes:
+        outside = [code for code in codes if code not in inside]
+        if outside:
+            raise OutsideAdministration(outside, outside_administration_message(outside, peildatum))
+        return codes, ()
+    region = set(Municipality.objects.filter(region__isnull=False).values_list("code", flat=True))
+    skipped = tuple(sorted(region - inside))
+    return (sorted(inside) if skipped else []), skipped
 
 
 def _known_codes(municipality_codes: Iterable[str] | None) -> list[str]:

@@ -50,6 +50,19 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _outside_administration(bsn: str, line: int, ctx: ImportContext, result: ImportResult) -> bool:
+    """A report of a youth living in a municipality outside the regional
+    administration (block 1) on the peildatum is refused, naming it (R-02): the
+    municipality handles its own reports. A youth not (yet) known is not refused."""
+    if not ctx.outside_administration:
+        return False
+    code = Person.objects.filter(bsn=bsn).values_list("municipality_id", flat=True).first()
+    refusal = ctx.administration_problem(code)
+    if refusal:
+        result.add_error(line, "bsn", "", refusal)
+    return bool(refusal)
+
+
 def _staged(stage: Stage) -> Iterator[tuple[int, dict[str, Any]]]:
     """The staged rows in file order, a batch at a time."""
     last = 0
@@ -143,7 +156,9 @@ class VerzuimmeldingenImport(ImportKind):
     def apply(self, stage: Stage, ctx: ImportContext, result: ImportResult) -> None:
         actor = ctx.extra.get("user")
         schools: dict[tuple[str, str], School] = {}
-        for _line, row in _staged(stage):
+        for line, row in _staged(stage):
+            if _outside_administration(row["bsn"], line, ctx, result):
+                continue
             values = self._values(row)
             melding = VerzuimMelding.objects.filter(meldingsnummer=row["meldingsnummer"]).first()
             if melding is None:
@@ -194,7 +209,9 @@ class VsvImport(ImportKind):
 
     def apply(self, stage: Stage, ctx: ImportContext, result: ImportResult) -> None:
         actor = ctx.extra.get("user")
-        for _line, row in _staged(stage):
+        for line, row in _staged(stage):
+            if _outside_administration(row["bsn"], line, ctx, result):
+                continue
             left_on = _date(row["uitschrijvingsdatum"])
             values = {
                 "brin": row["brin"],

@@ -124,6 +124,14 @@ class ImportContext:
     extra: dict[str, Any] = field(default_factory=dict)
     #: Options the kind adds to those the import log records (no personal values).
     log_options: dict[str, Any] = field(default_factory=dict)
+    #: Municipalities of the region outside the regional administration (block 1)
+    #: on the peildatum, each with the Dutch refusal naming it: their data is not
+    #: imported (R-02, rbl.organisation.participation).
+    outside_administration: dict[str, str] = field(default_factory=dict)
+
+    def administration_problem(self, code: str | None) -> str | None:
+        """The refusal for data of municipality `code`, or None when it may be read."""
+        return self.outside_administration.get(code) if code else None
 
 
 class Rejected(Exception):
@@ -171,6 +179,18 @@ def register(kind: type[ImportKind]) -> type[ImportKind]:
 # progress(done_bytes, total_bytes, phase): phase is "lezen" while the file is
 # read and "verwerken" while the staged rows are merged into the registry.
 ProgressCallback = Callable[[int, int, str], None]
+
+
+def _outside_administration(region_codes: frozenset[str], day: dt.date) -> dict[str, str]:
+    from rbl.organisation.participation import (
+        administration_municipalities,
+        outside_administration_message,
+    )
+
+    inside = administration_municipalities(day)
+    return {
+        code: outside_administration_message([code], day) for code in sorted(region_codes - inside)
+    }
 
 
 def _region_codes() -> frozenset[str]:
@@ -337,13 +357,16 @@ def run_import(
     result = ImportResult(kind=kind_name, file=shown_name)
     started = timezone.now()
     source = bulk.ScannedFile(path)
+    region_codes = _region_codes()
+    day = peildatum or timezone.localdate()
     ctx = ImportContext(
-        peildatum=peildatum or timezone.localdate(),
+        peildatum=day,
         municipalities=list(municipalities) if municipalities else None,
-        region_codes=_region_codes(),
+        region_codes=region_codes,
         skip_invalid=skip_invalid,
         now=started,
         extra=dict(extra or {}),
+        outside_administration=_outside_administration(region_codes, day),
     )
     outcome = ImportOutcome.APPLIED
     try:

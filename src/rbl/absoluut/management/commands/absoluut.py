@@ -7,10 +7,16 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from rbl.absoluut.check import CheckResult, UnknownMunicipality, run_check
+from rbl.absoluut.check import (
+    CheckResult,
+    OutsideAdministration,
+    UnknownMunicipality,
+    run_check,
+)
 from rbl.absoluut.export import write_open_signals_csv
 from rbl.absoluut.models import CloseReason
 from rbl.law.dates import dutch_date, parse_date
+from rbl.organisation.participation import names_of
 
 
 class Command(BaseCommand):
@@ -55,6 +61,8 @@ class Command(BaseCommand):
             result = run_check(peildatum, options["gemeente"] or None)
         except UnknownMunicipality as exc:
             self._reject("--gemeente", ", ".join(exc.codes), "onbekende gemeentecode", as_json)
+        except OutsideAdministration as exc:
+            self._reject("--gemeente", ", ".join(exc.codes), str(exc), as_json)
         if csv_path is not None:
             with csv_path.open("w", encoding="utf-8", newline="") as out:
                 write_open_signals_csv(out, peildatum, list(result.municipality_codes))
@@ -83,6 +91,11 @@ def _human(result: CheckResult, csv_path: Path | None) -> str:
         if count:
             lines.append(f"    {CloseReason(reason).label:<46} {count:>8}")
     lines.append(f"  open signalen na deze controle:                  {result.signals:>8}")
+    if result.skipped:
+        lines.append(
+            f"  niet gecontroleerd (niet in bouwsteen 1, regionale administratie): "
+            f"{names_of(result.skipped)}"
+        )
     if csv_path is not None:
         lines.append(f"  open signalen geschreven naar {csv_path}")
     return "\n".join(lines)

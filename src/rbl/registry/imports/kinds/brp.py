@@ -87,6 +87,8 @@ def check_person_row(row: dict[str, Any], ctx: ImportContext) -> list[tuple[str,
     if code is not None:
         if code not in ctx.region_codes:
             problems.append(("gemeentecode", "gemeente hoort niet bij de regio"))
+        elif refusal := ctx.administration_problem(code):
+            problems.append(("gemeentecode", refusal))
         elif ctx.municipalities and code not in ctx.municipalities:
             problems.append(("gemeentecode", "gemeente valt buiten de opgegeven --gemeente"))
     birth = row.get("geboortedatum")
@@ -175,6 +177,8 @@ class BrpImport(ImportKind):
         for code in ctx.municipalities or []:
             if code not in ctx.region_codes:
                 raise FileProblem(1, f"gemeente {code} hoort niet bij de regio", "--gemeente")
+            if refusal := ctx.administration_problem(code):
+                raise FileProblem(1, refusal, "--gemeente")
         ctx.extra["seen_codes"] = set()
 
     def check_row(self, row: dict[str, Any], ctx: ImportContext) -> list[tuple[str, str]]:
@@ -243,7 +247,7 @@ class BrpImport(ImportKind):
 
 
 def _allowed_codes(ctx: ImportContext) -> list[str]:
-    allowed = sorted(ctx.region_codes)
+    allowed = sorted(ctx.region_codes - set(ctx.outside_administration))
     if ctx.municipalities:
         allowed = [c for c in allowed if c in ctx.municipalities]
     return [c for c in allowed if c.isdigit()]

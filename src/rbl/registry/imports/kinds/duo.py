@@ -345,6 +345,8 @@ class VrijstellingenImport(ImportKind):
         problems = []
         if row["gemeentecode"] not in ctx.region_codes:
             problems.append(("gemeentecode", "gemeente hoort niet bij de regio"))
+        elif refusal := ctx.administration_problem(row["gemeentecode"]):
+            problems.append(("gemeentecode", refusal))
         end = row["einddatum"]
         if end is not None and end < row["ingangsdatum"]:
             problems.append(("einddatum", "einddatum ligt voor de ingangsdatum"))
