@@ -21,6 +21,7 @@ urlpatterns = [
     path("werkverdeling/", include("rbl.cases.werkverdeling_urls")),
     path("samenwerking/", include("rbl.governance.urls")),
     path("bezwaren/", include("rbl.objections.urls")),
+    path("inrichting/", include("rbl.organisation.urls")),
 ]
 
 handler404 = "rbl.web.views.errors.not_found"

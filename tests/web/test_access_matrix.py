@@ -321,6 +321,38 @@ def audit_change(ok: int):
     return _login_required(lambda role, t: ok if role == Role.COORDINATOR else 404)
 
 
+def setup_screen():
+    """The region's set-up screens (/inrichting/): 200 for the coordinator and
+    application management, 404 for anyone else."""
+    return _login_required(
+        lambda role, target: 200 if role in (Role.COORDINATOR, Role.BEHEER) else 404
+    )
+
+
+def participation_arg(w: World, target: str) -> list:
+    """A running participation of Aalten ("own") or Winterswijk ("other")."""
+    import datetime as dt
+
+    from rbl.organisation.models import Participation
+
+    municipality = w.aalten if target == "own" else w.winterswijk
+    p, _ = Participation.objects.get_or_create(
+        municipality=municipality, block=2, start=dt.date(2024, 8, 1)
+    )
+    return [p.pk]
+
+
+def block_end(role: str, target: str) -> int:
+    # A coordinator of Aalten ends Aalten's participations only; beheer any.
+    if role == Role.BEHEER or (role == Role.COORDINATOR and target == "own"):
+        return 200
+    return 404
+
+
+def staff_arg(w: World, target: str) -> list:
+    return [w.users["lpa-aalten" if target == "own" else "lpa-winterswijk"].pk]
+
+
 def api_any(role: str, target: str) -> int:
     return 401 if role == ANON else 200
 
@@ -527,6 +559,16 @@ MATRIX: dict[str, Rule] = {
     "werkverdeling:rules": Rule(work_division()),
     "werkverdeling:substitutions": Rule(work_division()),
     "werkverdeling:reassign": Rule(work_division()),
+    # Set-up of the region (terms, agreement, building blocks, staff and roles):
+    # coordinator and application management; for anyone else it does not exist.
+    "organisation:setup": Rule(setup_screen()),
+    "organisation:terms": Rule(setup_screen()),
+    "organisation:agreement": Rule(setup_screen()),
+    "organisation:blocks": Rule(setup_screen()),
+    "organisation:block-end": Rule(_login_required(block_end), args=participation_arg),
+    "organisation:staff": Rule(setup_screen()),
+    "organisation:staff-new": Rule(setup_screen()),
+    "organisation:staff-user": Rule(setup_screen(), args=staff_arg),
     # The OpenAPI document describes the API and holds no personal data.
     "api:schema": Rule(lambda role, t: 200, api=True),
     "api:person-search": Rule(

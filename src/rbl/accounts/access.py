@@ -620,6 +620,87 @@ def reassignable_cases(user: Any) -> QuerySet:
     return Case.objects.open().filter(principal_id__in=list(codes), anonymised_on__isnull=True)
 
 
+# -- set-up of the region (organisation app, /inrichting/) --------------------
+# The coordinator and application management (beheer) set the region up: its
+# terms, the agreement, the building blocks and the staff. Application
+# management may change everything; a coordinator changes the building blocks
+# of, and grants or revokes roles for, the municipalities they coordinate only,
+# and never the roles `beheer` or `privacy` (nor accounts holding them). Nobody
+# changes their own roles or deactivates their own account.
+SETUP_ROLES = frozenset({Role.COORDINATOR, Role.BEHEER})
+#: Roles only application management grants or revokes.
+RESERVED_ROLES = frozenset({Role.BEHEER, Role.PRIVACY})
+
+
+def may_configure_region(user: Any) -> bool:
+    """Whether `user` may open the set-up screens (coordinator or beheer)."""
+    return bool(
+        _active(user)
+        and not getattr(user, "is_service_account", False)
+        and any(role in SETUP_ROLES for role, _ in _role_pairs(user))
+    )
+
+
+def manages_everything(user: Any) -> bool:
+    """Application management: every municipality and every role."""
+    return _active(user) and any(role == Role.BEHEER for role, _ in _role_pairs(user))
+
+
+def setup_municipalities(user: Any) -> frozenset[str]:
+    """Municipalities whose building blocks and roles `user` may change: all of
+    the region for application management, the coordinated ones otherwise."""
+    if not may_configure_region(user):
+        return frozenset()
+    if manages_everything(user):
+        from rbl.organisation.models import Municipality
+
+        return frozenset(
+            Municipality.objects.filter(region__isnull=False).values_list("code", flat=True)
+        )
+    return _codes_for(user, frozenset({Role.COORDINATOR}))
+
+
+def grantable_roles(user: Any) -> list[str]:
+    """Roles `user` may grant or revoke (for their `setup_municipalities`)."""
+    if not may_configure_region(user):
+        return []
+    if manages_everything(user):
+        return list(Role.values)
+    return [r for r in Role.values if r not in RESERVED_ROLES]
+
+
+def may_change_roles_of(user: Any, other: Any) -> bool:
+    """Whether `user` may change `other`'s roles at all: never their own, never a
+    service account's (API keys), and a coordinator not those of an account
+    holding a reserved role."""
+    if not may_configure_region(user) or other.pk == user.pk or other.is_service_account:
+        return False
+    if manages_everything(user):
+        return True
+    return not other.role_assignments.filter(role__in=list(RESERVED_ROLES)).exists()
+
+
+def may_change_role(user: Any, other: Any, role: str, municipality_code: str) -> bool:
+    """Whether `user` may grant or revoke `role` for `municipality_code` to `other`."""
+    return (
+        may_change_roles_of(user, other)
+        and role in grantable_roles(user)
+        and municipality_code in setup_municipalities(user)
+    )
+
+
+def may_set_active(user: Any, other: Any) -> bool:
+    """Whether `user` may deactivate or reactivate `other`'s account: not their
+    own; a coordinator only accounts whose roles are all for municipalities they
+    coordinate and none reserved."""
+    if not may_change_roles_of(user, other):
+        return False
+    if manages_everything(user):
+        return True
+    codes = setup_municipalities(user)
+    return all(code in codes for code in other.municipality_codes())
+
+
 # -- objections and complaints (bezwaren en klachten) ---------------------------
 # An objection belongs to a case: the case-work roles (coordinator,
 # administration, lpa, kpa, rmc) register and handle it when they may read the

@@ -83,6 +83,10 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
         items.append((reverse("objections:list"), "Bezwaren en klachten"))
     elif objection_overview_municipalities(user):  # policy staff: only the yearly overview
         items.append((reverse("objections:overview"), "Bezwaren en klachten"))
+    from rbl.accounts.access import may_configure_region
+
+    if may_configure_region(user):
+        items.append((reverse("organisation:setup"), "Inrichting"))
     try:
         from rbl.finance.views import may_use_finance
 
