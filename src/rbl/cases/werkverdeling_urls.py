@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from rbl.cases.views import werkverdeling
+from rbl.cases.views import werkverdeling, werkverdeling_reassign
 
 app_name = "werkverdeling"
 
 urlpatterns = [
     path("", werkverdeling.rules, name="rules"),
     path("waarneming/", werkverdeling.substitutions, name="substitutions"),
-    path("herverdelen/", werkverdeling.reassign, name="reassign"),
+    path("herverdelen/", werkverdeling_reassign.reassign, name="reassign"),
 ]
