@@ -90,6 +90,7 @@ def staff_user(request: HttpRequest, pk: int) -> HttpResponse:
     require_setup(request)
     other = get_object_or_404(_staff(), pk=pk)
     form = _role_form(request)
+    errors: list[str] = []
     status = 200
     if request.method == "POST":
         action = request.POST.get("actie", "")
@@ -128,7 +129,7 @@ def staff_user(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 raise SetupError("Onbekende actie; er is niets gewijzigd.")
         except SetupError as exc:
-            form.add_error(None, exc.message)
+            errors.append(exc.message)
         status = 400
         other = get_object_or_404(_staff(), pk=pk)
     may_roles = access.may_change_roles_of(request.user, other)
@@ -150,6 +151,7 @@ def staff_user(request: HttpRequest, pk: int) -> HttpResponse:
             "own": other.pk == request.user.pk,
             "assignments": assignments,
             "form": form,
+            "errors": errors,
             "may_roles": may_roles,
             "may_active": access.may_set_active(request.user, other),
         },
