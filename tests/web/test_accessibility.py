@@ -204,6 +204,22 @@ def _audit(world):
     return audit
 
 
+def _work_division(world) -> str:
+    """A running stand-in and a school contact, so the work division screens
+    show their tables and forms; returns the reassignment preview's query."""
+    from rbl.cases.models import Substitution
+
+    Substitution.objects.create(
+        absent=world.users["lpa-aalten"],
+        substitute=world.users["kpa-regio"],
+        start=dt.date(2026, 3, 2),
+    )
+    school = world.cases["own"].school
+    school.contact = world.users["lpa-aalten"]
+    school.save()
+    return f"?medewerker={world.users['lpa-aalten'].pk}"
+
+
 def test_main_screens_have_no_wcag_violations(live_server):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
@@ -217,6 +233,7 @@ def test_main_screens_have_no_wcag_violations(live_server):
     _retention_rows(world)
     pv, halt = _handhaving(world)
     _time_entries(world)
+    preview = _work_division(world)
     pages = [
         reverse("web:home"),
         reverse("web:my-work"),
@@ -262,6 +279,9 @@ def test_main_screens_have_no_wcag_violations(live_server):
         f"{reverse('timekeeping:overview')}?schooljaar=2025-2026",
         f"{reverse('timekeeping:overview')}?maand=2026-03",
         reverse("timekeeping:products"),
+        reverse("werkverdeling:rules"),
+        reverse("werkverdeling:substitutions"),
+        f"{reverse('werkverdeling:reassign')}{preview}",
     ]
     axe = Axe()
     problems: dict[str, str] = {}
