@@ -19,7 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from rbl.absoluut.models import Signal
 from rbl.accounts.access import (
+    administration_codes,
     can_configure,
     can_edit_case,
     can_make_letters,
@@ -62,10 +64,11 @@ WEEK = dt.timedelta(days=7)
 
 
 def _letter_codes(user: Any) -> list[str]:
-    """Municipalities for which `user` makes batch letters (403 when none)."""
+    """Municipalities for which `user` makes batch letters (403 when none): those
+    of its municipalities in the regional administration (block 1) today."""
     if not can_make_letters(user):
         raise PermissionDenied("Alleen de centrale administratie en de coördinator.")
-    return sorted(grants(user).edit_cases)
+    return sorted(grants(user).edit_cases & administration_codes())
 
 
 def _batch_scope(user: Any, codes: list[str]) -> list[str]:
@@ -74,6 +77,12 @@ def _batch_scope(user: Any, codes: list[str]) -> list[str]:
         Municipality.objects.filter(region__isnull=False).values_list("code", flat=True)
     )
     return [] if everything and everything <= set(codes) else codes
+
+
+NO_ADMINISTRATION = (
+    "Geen van uw gemeenten neemt vandaag deel aan de regionale administratie (bouwsteen 1); "
+    "er zijn geen brieven te maken."
+)
 
 
 # --- this week's signals and the batches ------------------------------------------
@@ -97,7 +106,9 @@ def letters_home(request: HttpRequest) -> HttpResponse:
             signal__in=signals, letter_kind=LetterKind.CONTROLEBRIEF
         ).order_by("created_at")
     }
-    waiting = signals_needing_letter(codes)
+    # No municipality of the user in block 1: nothing waits (an empty list means
+    # "all" to the letter services).
+    waiting = signals_needing_letter(codes) if codes else Signal.objects.none()
     late = list(
         waiting.filter(opened_on__lte=today - WEEK).select_related("person", "municipality")[:200]
     )
@@ -127,7 +138,7 @@ def letters_home(request: HttpRequest) -> HttpResponse:
         "late": late,
         "awaiting": awaiting,
         "waiting": waiting.count(),
-        "exemptions_due": exemptions_needing_letter(today, codes).count(),
+        "exemptions_due": exemptions_needing_letter(today, codes).count() if codes else 0,
         "batches": batches,
         "answer_form": AnswerForm(auto_id="antw_%s"),
         "today": today,
@@ -140,6 +151,9 @@ def letters_home(request: HttpRequest) -> HttpResponse:
 def start_batch_view(request: HttpRequest) -> HttpResponse:
     codes = _letter_codes(request.user)
     kind = request.POST.get("kind", "")
+    if not codes:
+        messages.error(request, NO_ADMINISTRATION)
+        return redirect("letters:home")
     try:
         batch = start_batch(
             kind,

@@ -6,8 +6,9 @@ Who gets what (`rbl.reporting.quality` has the definitions):
 
 - the owner of a case: its te_lang_open and zonder_route items, linked to
   "Mijn werk" filtered on the item;
-- the central administration of a municipality (its coordinators when it has
-  none): the cases without an (active) owner and the signals without a control
+- the central administration of a municipality in the regional administration
+  (block 1; its coordinators when it has none or the municipality is outside
+  block 1): the cases without an (active) owner and the signals without a control
   letter of that municipality; the administration of the region (its
   coordinators when there is none): the unlinked reports, the imports and the
   unknown schools;
@@ -39,6 +40,7 @@ from django.utils import timezone
 from rbl.accounts.models import Role, RoleAssignment, User
 from rbl.law.dates import dutch_date
 from rbl.organisation.models import Municipality
+from rbl.organisation.participation import administration_municipalities
 from rbl.reporting.models import CASE_KINDS, QualityItem, QualityKind, QualityMail
 from rbl.reporting.quality import (
     Detected,
@@ -189,9 +191,13 @@ def _preview(found: list[Detected], today: dt.date) -> tuple[list[OpenItem], int
 
 
 class _People:
-    """The active administration and coordinators per municipality (one query)."""
+    """The active administration and coordinators per municipality (one query).
+    The central administration answers only for municipalities in the regional
+    administration (block 1) on the day (R-02); for the others the
+    municipality's coordinators do."""
 
-    def __init__(self) -> None:
+    def __init__(self, today: dt.date) -> None:
+        self.administered = administration_municipalities(today)
         self.admins: dict[str, list[int]] = defaultdict(list)
         self.coordinators: dict[str, list[int]] = defaultdict(list)
         rows = RoleAssignment.objects.filter(
@@ -209,7 +215,8 @@ class _People:
     def fixers(self, code: str | None) -> list[int]:
         if code is None:
             return self._everyone(self.admins) or self._everyone(self.coordinators)
-        return self.admins.get(code) or self.coordinators.get(code) or []
+        admins = self.admins.get(code) if code in self.administered else None
+        return admins or self.coordinators.get(code) or []
 
     def escalation(self, code: str | None) -> list[int]:
         if code is None:
@@ -218,7 +225,7 @@ class _People:
 
 
 def _plans(items: list[OpenItem], today: dt.date, terms: Terms) -> list[Plan]:
-    people = _People()
+    people = _People(today)
     regions = dict(Municipality.objects.values_list("code", "region_id"))
     plans: dict[int, Plan] = {}
     users = {

@@ -48,6 +48,7 @@ from rbl.letters.services.letters import (
     BATCH_KINDS,
     LetterError,
     apply_effects,
+    check_administered,
     current_template,
     due_letters,
     new_document,
@@ -76,6 +77,7 @@ def start_batch(
     if kind not in BATCH_KINDS:
         raise LetterError(f"'{kind}' is geen soort brief die per afdrukopdracht wordt gemaakt.")
     current_template(kind)  # refuse early when the region has no template yet
+    check_administered(codes, day)
     return LetterBatch.objects.create(
         kind=kind, letter_date=day, municipality_codes=sorted(set(codes or [])), created_by=user
     )

@@ -39,6 +39,10 @@ from rbl.letters.compose import Letter, address, letter_html, long_date
 from rbl.letters.models import Document, DocumentSource, LetterKind, LetterTemplate
 from rbl.letters.pdf import render_pdf
 from rbl.letters.services.documents import save_file
+from rbl.organisation.participation import (
+    administration_municipalities,
+    outside_administration_message,
+)
 from rbl.registry.models import Exemption, ExemptionGround, Person
 
 STANDARD_TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "standaardbrieven.yaml"
@@ -263,12 +267,33 @@ def exemptions_needing_letter(
     return qs.filter(municipality_id__in=codes) if codes else qs
 
 
+class OutsideAdministrationError(LetterError):
+    """Letters asked for a municipality outside the regional administration."""
+
+
+def check_administered(codes: Iterable[str] | None, day: dt.date) -> None:
+    """Refuse a batch for municipalities outside block 1 on `day` (R-02), naming them."""
+    outside = sorted(set(codes or []) - administration_municipalities(day))
+    if outside:
+        message = outside_administration_message(outside, day)
+        raise OutsideAdministrationError(message[0].upper() + message[1:] + ".")
+
+
 def due_letters(kind: str, day: dt.date, codes: Iterable[str] | None = None) -> list[Letter]:
-    """The letters of a batch kind that are due on `day` and not yet made."""
+    """The letters of a batch kind that are due on `day` and not yet made: only
+    for municipalities in the regional administration (block 1) on `day` (R-02);
+    the others send their own letters."""
+    inside = administration_municipalities(day)
     if kind == LetterKind.CONTROLEBRIEF:
-        return [letter_for_signal(s, day) for s in signals_needing_letter(codes)]
+        return [
+            letter_for_signal(s, day)
+            for s in signals_needing_letter(codes)
+            if s.municipality_id in inside
+        ]
     if kind == LetterKind.VRIJSTELLING_AFLOOP:
-        exemptions = list(exemptions_needing_letter(day, codes))
+        exemptions = [
+            e for e in exemptions_needing_letter(day, codes) if e.municipality_id in inside
+        ]
         persons = {
             p.bsn: p
             for p in Person.objects.filter(bsn__in=[e.bsn for e in exemptions]).select_related(

@@ -19,7 +19,12 @@ from rbl.absoluut.check import UnknownMunicipality, _known_codes
 from rbl.law.dates import parse_date
 from rbl.letters.models import BatchState, LetterKind
 from rbl.letters.services.batch import run_batch, start_batch
-from rbl.letters.services.letters import BATCH_KINDS, LetterError
+from rbl.letters.services.letters import (
+    BATCH_KINDS,
+    LetterError,
+    OutsideAdministrationError,
+    check_administered,
+)
 
 
 class Command(BaseCommand):
@@ -75,6 +80,10 @@ class Command(BaseCommand):
             codes = _known_codes(options["gemeente"])
         except UnknownMunicipality as exc:
             self._reject("--gemeente", ", ".join(exc.codes), "onbekende gemeentecode", as_json)
+        try:
+            check_administered(codes, day)
+        except OutsideAdministrationError as exc:
+            self._reject("--gemeente", ", ".join(codes), str(exc), as_json)
         try:
             batch = start_batch(kind, day=day, codes=codes)
         except LetterError as exc:
