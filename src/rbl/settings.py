@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "rbl.web",
     "rbl.api",
     "rbl.operations",
+    "rbl.brp",
 ]
 
 MIDDLEWARE = [
@@ -315,6 +316,20 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("RBL_EMAIL_FROM", "rbl@localhost")
 # RBL_BASE_URL: the web application's address as users reach it, for links in mails.
 RBL_BASE_URL = os.environ.get("RBL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The Haal Centraal "BRP bevragen" API for looking a youth up on demand (rbl.brp).
+# RBL_BRP_URL: the API's base URL (the part before /personen); empty: no lookup.
+RBL_BRP_URL = os.environ.get("RBL_BRP_URL", "").strip().rstrip("/")
+# RBL_BRP_API_KEY: sent as the X-API-KEY header, when the provider works with keys.
+RBL_BRP_API_KEY = os.environ.get("RBL_BRP_API_KEY", "")
+# RBL_BRP_CLIENT_CERT, RBL_BRP_CLIENT_KEY: PEM files of the client certificate
+# (mutual TLS, as the RvIG gateway asks); the key may sit in the certificate file.
+RBL_BRP_CLIENT_CERT = os.environ.get("RBL_BRP_CLIENT_CERT", "").strip()
+RBL_BRP_CLIENT_KEY = os.environ.get("RBL_BRP_CLIENT_KEY", "").strip()
+# RBL_BRP_CA_FILE: a CA bundle to verify the server with instead of the system's.
+RBL_BRP_CA_FILE = os.environ.get("RBL_BRP_CA_FILE", "").strip()
+# RBL_BRP_TIMEOUT: seconds to wait for the BRP before telling the user it did not answer.
+RBL_BRP_TIMEOUT = float(os.environ.get("RBL_BRP_TIMEOUT", "10"))
 
 REST_FRAMEWORK = {
     # API keys of service accounts first: its challenge ("Token") makes an

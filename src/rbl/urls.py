@@ -20,6 +20,7 @@ urlpatterns = [
     path("handhaving/", include("rbl.cases.handhaving_urls")),
     path("werkverdeling/", include("rbl.cases.werkverdeling_urls")),
     path("samenwerking/", include("rbl.governance.urls")),
+    path("brp/", include("rbl.brp.urls")),
     path("bezwaren/", include("rbl.objections.urls")),
     path("inrichting/", include("rbl.organisation.urls")),
 ]

@@ -362,7 +362,53 @@ def search_api(role: str, target: str) -> int:
     return 401 if role == ANON else 200
 
 
+# BRP on demand (rbl.brp): the roles that may see the person and work the
+# registry look a youth up; the auditor reads only. The reports waiting for
+# their youth are looked up by the administration and the coordinator.
+BRP_LOOKUP = CASEWORK - {Role.AUDITOR}
+
+
+@pytest.fixture(autouse=True)
+def _brp_configured(settings):
+    """The "Raadpleeg BRP" screens exist only with a BRP service configured. The matrix
+    never reaches the service: GET shows the purpose form, and an empty POST
+    to apply is sent back to it (302)."""
+    settings.RBL_BRP_URL = "http://127.0.0.1:9/brp"
+
+
+def brp_person(status: int):
+    return _login_required(lambda role, t: status if role in BRP_LOOKUP and t == "own" else 404)
+
+
+def brp_melding(status: int):
+    return _login_required(lambda role, t: status if role in EDITS_CASES else 404)
+
+
+def melding_arg(w: World, target: str) -> list:
+    """A DUO report waiting for its youth (the same for own and other: the
+    youth is unknown, so it belongs to no municipality yet)."""
+    import datetime as dt
+
+    from rbl.cases.models import VerzuimMelding
+
+    melding, _ = VerzuimMelding.objects.get_or_create(
+        meldingsnummer="MATRIX-BRP",
+        defaults={
+            "bsn": "123456782",
+            "brin": "12AB",
+            "soort": "16UUR",
+            "meldingsdatum": dt.date(2026, 1, 5),
+        },
+    )
+    return [melding.pk]
+
+
 MATRIX: dict[str, Rule] = {
+    # BRP on demand (rbl.brp).
+    "brp:person": Rule(brp_person(200), args=person_arg),
+    "brp:person-apply": Rule(brp_person(302), args=person_arg, method="post", data={}),
+    "brp:melding": Rule(brp_melding(200), args=melding_arg),
+    "brp:melding-apply": Rule(brp_melding(302), args=melding_arg, method="post", data={}),
     # Home: the office's week and the set-up screens are pages of their own;
     # every other role is sent on to its work (see tests/web/test_home.py).
     "web:home": Rule(

@@ -751,3 +751,33 @@ def may_use_objections(user: Any) -> bool:
 def objection_overview_municipalities(user: Any) -> frozenset[str]:
     """Municipalities whose yearly objection and complaint figures `user` sees."""
     return grants(user).aggregates
+
+
+# -- BRP on demand (R-10, rbl.brp) ---------------------------------------------
+# Looking a youth up in the BRP through the Haal Centraal API, and applying the
+# answer, is for the roles that may see the person and work with the registry
+# (coordinator, administration, leerplicht and RMC officers, BOA), not for the
+# read-only auditor. The reports waiting for their youth ("niet gekoppeld")
+# are looked up by the administration and the coordinator (`visible_meldingen`).
+
+BRP_ROLES = frozenset(
+    {Role.COORDINATOR, Role.ADMINISTRATIE, Role.LPA, Role.KPA, Role.RMC, Role.BOA}
+)
+
+
+def brp_persons(user: Any, today: dt.date | None = None) -> QuerySet:
+    """The persons `user` may look up in the BRP (and update from its answer)."""
+    from rbl.registry.models import Person
+
+    if not _active(user) or not any(role in BRP_ROLES for role, _ in _role_pairs(user)):
+        return Person.objects.none()
+    return visible_persons(user, today)
+
+
+def brp_meldingen(user: Any, today: dt.date | None = None) -> QuerySet:
+    """The absence reports waiting for their youth that `user` may look up in the BRP."""
+    from rbl.cases.models import VerzuimMelding
+
+    if not _active(user) or not grants(user).edit_cases:
+        return VerzuimMelding.objects.none()
+    return visible_meldingen(user, today).filter(person__isnull=True, case__isnull=True)

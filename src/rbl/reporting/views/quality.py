@@ -24,6 +24,7 @@ from django.utils import timezone
 from rbl.accounts.access import grants, visible_meldingen
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
+from rbl.brp.client import enabled as brp_enabled
 from rbl.reporting.quality import (
     MEASURES,
     CompareRow,
@@ -198,5 +199,6 @@ def unlinked_page(request: HttpRequest) -> HttpResponse:
             "newer": waiting.count() - page.paginator.count,
             "days": terms.regional.unlinked_report_days,
             "query": "",
+            "brp_lookup": brp_enabled(),
         },
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from rbl.accounts.access import visible_cases, visible_persons
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
+from rbl.brp.services import lookup_allowed as brp_lookup_allowed
 from rbl.law.status import status_on
 from rbl.registry.models import Exemption, Person
 from rbl.web.display import full_address
@@ -71,6 +72,7 @@ def person_page(
             "legal_status": legal,
             "address": full_address(youth),
             "forms": forms_,
+            "brp_lookup": brp_lookup_allowed(request.user, youth),
         },
         status=status,
     )
