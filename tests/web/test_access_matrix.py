@@ -353,6 +353,74 @@ def staff_arg(w: World, target: str) -> list:
     return [w.users["lpa-aalten" if target == "own" else "lpa-winterswijk"].pk]
 
 
+# Objections and complaints: objections for the case-work roles that read the
+# case (not the read-only auditor), complaints only for the coordinator of
+# their municipality; the yearly overview for every role with figures.
+OBJECTIONS = {Role.COORDINATOR, Role.ADMINISTRATIE, Role.LPA, Role.KPA, Role.RMC}
+
+
+def objection_arg(w: World, target: str) -> list:
+    import datetime as dt
+
+    from rbl.objections.models import Objection
+
+    case = w.cases[target]
+    objection, _ = Objection.objects.get_or_create(
+        case=case,
+        defaults={
+            "decision_kind": "anders",
+            "decision_description": "Matrix",
+            "decision_date": dt.date(2026, 2, 2),
+            "route": "doorgestuurd",
+            "principal_id": case.principal_id,
+            "received_on": dt.date(2026, 3, 2),
+            "forwarded_on": dt.date(2026, 3, 2),
+            "due_on": dt.date(2026, 4, 13),
+            "handler": w.users["coordinator"],
+        },
+    )
+    return [objection.pk]
+
+
+def complaint_arg(w: World, target: str) -> list:
+    import datetime as dt
+
+    from rbl.objections.models import Complaint
+
+    complaint, _ = Complaint.objects.get_or_create(
+        municipality=w.aalten if target == "own" else w.winterswijk,
+        defaults={
+            "complainant_kind": "ouder",
+            "about": w.users["lpa-aalten"],
+            "summary": "Matrix",
+            "received_on": dt.date(2026, 3, 2),
+            "due_on": dt.date(2026, 4, 13),
+            "handler": w.users["coordinator"],
+        },
+    )
+    return [complaint.pk]
+
+
+def objection_new():
+    """The registration form of a case: 404 when the case is invisible, 403
+    for a role that reads it without handling objections (the auditor)."""
+
+    def inner(role: str, target: str) -> int:
+        if role not in SEES_CASES or target != "own":
+            return 404
+        return 200 if role in OBJECTIONS else 403
+
+    return _login_required(inner)
+
+
+def objection_record():
+    return _login_required(lambda role, t: 200 if role in OBJECTIONS and t == "own" else 404)
+
+
+def complaint_record():
+    return _login_required(lambda role, t: 200 if role == Role.COORDINATOR and t == "own" else 404)
+
+
 def api_any(role: str, target: str) -> int:
     return 401 if role == ANON else 200
 
@@ -615,6 +683,14 @@ MATRIX: dict[str, Rule] = {
     "organisation:staff": Rule(setup_screen()),
     "organisation:staff-new": Rule(setup_screen()),
     "organisation:staff-user": Rule(setup_screen(), args=staff_arg),
+    # Objections and complaints (issue 18 item 8).
+    "objections:list": Rule(screen(OBJECTIONS)),
+    "objections:objection-new": Rule(objection_new(), args=case_arg),
+    "objections:objection": Rule(objection_record(), args=objection_arg),
+    "objections:objection-note": Rule(objection_record(), args=objection_arg),
+    "objections:complaint-new": Rule(screen({Role.COORDINATOR})),
+    "objections:complaint": Rule(complaint_record(), args=complaint_arg),
+    "objections:overview": Rule(screen(FIGURES)),
     # The OpenAPI document describes the API and holds no personal data.
     "api:schema": Rule(lambda role, t: 200, api=True),
     "api:person-search": Rule(

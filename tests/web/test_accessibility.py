@@ -220,6 +220,42 @@ def _work_division(world) -> str:
     return f"?medewerker={world.users['lpa-aalten'].pk}"
 
 
+def _objection_pages(world) -> list[str]:
+    """An objection forwarded to Aalten and a complaint, with their screens."""
+    from rbl.objections import services
+
+    today = dt.date(2026, 3, 11)
+    objection = services.register_objection(
+        world.cases["own"],
+        decision_kind="anders",
+        decision_date=dt.date(2026, 2, 2),
+        decision_description="Proces-verbaal opgemaakt",
+        received_on=dt.date(2026, 3, 2),
+        handler=world.users["coordinator"],
+        actor=world.users["coordinator"],
+        today=today,
+    )
+    complaint = services.register_complaint(
+        municipality=world.aalten,
+        received_on=dt.date(2026, 1, 12),
+        complainant_kind="ouder",
+        about=world.users["lpa-aalten"],
+        summary="Afspraak niet nagekomen",
+        handler=world.users["coordinator"],
+        actor=world.users["coordinator"],
+        today=today,
+    )
+    return [
+        reverse("objections:list"),
+        reverse("objections:objection-new", args=[world.cases["own"].pk]),
+        reverse("objections:objection", args=[objection.pk]),
+        reverse("objections:objection-note", args=[objection.pk]),
+        reverse("objections:complaint-new"),
+        reverse("objections:complaint", args=[complaint.pk]),
+        f"{reverse('objections:overview')}?jaar=2026",
+    ]
+
+
 def test_main_screens_have_no_wcag_violations(live_server):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
@@ -279,6 +315,7 @@ def test_main_screens_have_no_wcag_violations(live_server):
         f"{reverse('timekeeping:overview')}?schooljaar=2025-2026",
         f"{reverse('timekeeping:overview')}?maand=2026-03",
         reverse("timekeeping:products"),
+        *_objection_pages(world),
         reverse("werkverdeling:rules"),
         reverse("werkverdeling:substitutions"),
         f"{reverse('werkverdeling:reassign')}{preview}",
@@ -320,6 +357,7 @@ def test_main_screens_have_no_wcag_violations(live_server):
             ("boa-regio", reverse("handhaving:detail", args=[pv.pk])),
             ("beleid-winterswijk", reverse("timekeeping:overview")),
             ("lpa-aalten", reverse("timekeeping:overview")),
+            ("beleid-winterswijk", reverse("objections:overview")),
         ):
             page.context.clear_cookies()
             log_in(page, live_server.url, username)
