@@ -105,7 +105,7 @@ def set_rules(changes: list[RuleChange]) -> list[str]:
         rows = {}
         for c in changes:
             rule = (
-                AssignmentRule.objects.select_for_update()
+                AssignmentRule.objects.select_for_update(of=("self",))
                 .select_related("user")
                 .filter(municipality=c.municipality, age_group=c.age_group)
                 .first()
@@ -169,7 +169,7 @@ def set_contacts(changes: list[ContactChange]) -> list[str]:
     with transaction.atomic():
         locked = {
             s.pk: s
-            for s in School.objects.select_for_update()
+            for s in School.objects.select_for_update(of=("self",))
             .select_related("contact")
             .filter(pk__in=[c.school.pk for c in changes])
         }
@@ -247,8 +247,10 @@ def add_substitution(
             f"{name_of(absent)}; de waarneming is wel vastgelegd."
         )
     with transaction.atomic():
-        # Lock the absent officer's stand-ins, so two adds cannot both pass.
-        others = list(Substitution.objects.select_for_update().filter(absent=absent))
+        # Lock the absent officer (their row, so also when they have no stand-in
+        # yet): two adds at the same time cannot both pass the overlap test.
+        type(absent).objects.select_for_update().filter(pk=absent.pk).first()
+        others = list(Substitution.objects.filter(absent=absent).select_related("substitute"))
         for o in others:
             if (o.end is None or o.end >= start) and (end is None or o.start <= end):
                 until = f"tot en met {o.end:%d-%m-%Y}" if o.end else "zonder einddatum"
