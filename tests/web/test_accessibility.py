@@ -256,12 +256,15 @@ def _objection_pages(world) -> list[str]:
     ]
 
 
-def test_main_screens_have_no_wcag_violations(live_server):
+def test_main_screens_have_no_wcag_violations(live_server, settings):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
     from rbl.registry.models import ImportJob
 
+    # "Raadpleeg BRP" shows with a BRP service configured; its purpose form asks
+    # nothing of the service (the answer pages: tests/brp/test_browser.py).
+    settings.RBL_BRP_URL = "http://127.0.0.1:9/brp"
     world = build_world()
     waiting, rejected = _import_jobs(world.users["coordinator"])
     _quality_items(world)
@@ -277,6 +280,7 @@ def test_main_screens_have_no_wcag_violations(live_server):
         reverse("web:overdue"),
         reverse("web:search"),
         reverse("web:person", args=[world.persons["own"].pk]),
+        reverse("brp:person", args=[world.persons["own"].pk]),
         reverse("web:case", args=[world.cases["own"].pk]),
         reverse("web:import"),
         reverse("web:import-job", args=[waiting.pk]),
