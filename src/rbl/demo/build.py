@@ -247,6 +247,11 @@ def build_demo(
     with step("Schooljaar vaststellen"):
         summary.closed_year = close_completed_year(peildatum)
 
+    with step("Bezwaren en klachten"):
+        from rbl.demo.objections import populate_objections
+
+        populate_objections(seed, peildatum)
+
     summary.seconds = time.perf_counter() - started
     return summary
 
