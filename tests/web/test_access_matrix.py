@@ -421,6 +421,34 @@ def complaint_record():
     return _login_required(lambda role, t: 200 if role == Role.COORDINATOR and t == "own" else 404)
 
 
+HANDBOOK_EDITORS = {Role.COORDINATOR, Role.BEHEER}
+EVALUATION_READERS = {Role.COORDINATOR, Role.BELEID, Role.BEHEER}
+
+
+def handbook_arg(w: World, target: str) -> list:
+    from rbl.governance.handbook import create_page
+    from rbl.governance.models import HandbookPage
+
+    page = HandbookPage.objects.filter(slug="matrix").first() or create_page(
+        w.users["coordinator"], slug="matrix", title="Matrix", body="Tekst", note="Eerste"
+    )
+    return [page.slug]
+
+
+def goal_arg(w: World, target: str) -> list:
+    from rbl.governance.models import EvaluationGoal
+
+    goal, _ = EvaluationGoal.objects.get_or_create(year=2026, title="Matrix")
+    return [goal.pk]
+
+
+def product_arg(w: World, target: str) -> list:
+    from rbl.timekeeping.models import Product
+
+    product, _ = Product.objects.get_or_create(name="Matrix", defaults={"unit_price": 1})
+    return [product.pk]
+
+
 def api_any(role: str, target: str) -> int:
     return 401 if role == ANON else 200
 
@@ -569,6 +597,7 @@ MATRIX: dict[str, Rule] = {
     "timekeeping:entries": Rule(screen(BOOKS_TIME)),
     "timekeeping:overview": Rule(screen(BOOKS_TIME | {Role.BELEID})),
     "timekeeping:products": Rule(screen({Role.COORDINATOR})),
+    "timekeeping:product-edit": Rule(screen({Role.COORDINATOR}), args=product_arg),
     # Only one's own time entry can be removed: another's is 404 for everyone.
     "timekeeping:entry-delete": Rule(
         _login_required(lambda role, t: 404), args=time_entry_arg, method="post", data={}
@@ -668,6 +697,23 @@ MATRIX: dict[str, Rule] = {
     "governance:audit-action-done": Rule(
         audit_change(302), args=audit_action_arg, method="post", data={}
     ),
+    # The handbook holds no personal data: every role reads it; the
+    # coordinator and application management write it. Comparing without two
+    # versions chosen: 400 with a message.
+    "governance:handbook": Rule(screen(set(Role))),
+    "governance:handbook-new": Rule(screen(HANDBOOK_EDITORS)),
+    "governance:handbook-page": Rule(screen(set(Role)), args=handbook_arg),
+    "governance:handbook-versions": Rule(screen(set(Role)), args=handbook_arg),
+    "governance:handbook-version": Rule(
+        screen(set(Role)), args=lambda w, t: [*handbook_arg(w, t), 1]
+    ),
+    "governance:handbook-diff": Rule(_login_required(lambda r, t: 400), args=handbook_arg),
+    "governance:handbook-edit": Rule(screen(HANDBOOK_EDITORS), args=handbook_arg),
+    # The evaluation of the cooperation: read by the coordinator, policy
+    # and application management; kept by the coordinator.
+    "governance:evaluation": Rule(screen(EVALUATION_READERS)),
+    "governance:goal-new": Rule(screen({Role.COORDINATOR})),
+    "governance:goal-edit": Rule(screen({Role.COORDINATOR}), args=goal_arg),
     # Work division: the coordinator and application management divide the
     # work of their municipalities; for anyone else the screens do not exist (404).
     "werkverdeling:rules": Rule(work_division()),

@@ -620,6 +620,36 @@ def reassignable_cases(user: Any) -> QuerySet:
     return Case.objects.open().filter(principal_id__in=list(codes), anonymised_on__isnull=True)
 
 
+# -- handbook and evaluation of the cooperation (R-51, R-52) -------------------
+# The handbook "Zo werken we in de regio" holds agreed work processes, no
+# personal data: every staff member with a role reads it. The coordinator (the
+# quality task of building block 4) writes it; application management may too,
+# as it keeps the jaarkalender, so that a page can be corrected when the
+# coordinator is away. Every version names its author.
+# The evaluation of the agreement's goals: kept by the coordinator, read by the
+# coordinator, the municipalities' policy advisers and application management.
+HANDBOOK_EDITOR_ROLES = frozenset({Role.COORDINATOR, Role.BEHEER})
+EVALUATION_READER_ROLES = frozenset({Role.COORDINATOR, Role.BELEID, Role.BEHEER})
+
+
+def may_read_handbook(user: Any) -> bool:
+    return bool(
+        _active(user) and not getattr(user, "is_service_account", False) and _role_pairs(user)
+    )
+
+
+def may_edit_handbook(user: Any) -> bool:
+    return _active(user) and user.has_role(*HANDBOOK_EDITOR_ROLES)
+
+
+def may_read_evaluation(user: Any) -> bool:
+    return _active(user) and user.has_role(*EVALUATION_READER_ROLES)
+
+
+def may_edit_evaluation(user: Any) -> bool:
+    return _active(user) and user.has_role(Role.COORDINATOR)
+
+
 # -- set-up of the region (organisation app, /inrichting/) --------------------
 # The coordinator and application management (beheer) set the region up: its
 # terms, the agreement, the building blocks and the staff. Application

@@ -252,6 +252,11 @@ def build_demo(
 
         populate_objections(seed, peildatum)
 
+    with step("Werkwijzen en evaluatie"):
+        from rbl.demo.handbook import seed_handbook
+
+        seed_handbook(peildatum)
+
     summary.seconds = time.perf_counter() - started
     return summary
 

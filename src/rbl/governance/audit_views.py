@@ -1,6 +1,7 @@
 """The audit screens (R-50): the year's overview, planning an audit, the
 audit form with its findings and follow-up actions, completing an action.
-An audit the user may not see answers 404 (existence does not leak)."""
+An audit the user may not see answers 404 (existence does not leak). Audits
+are data about professionals: every read is written to the access log."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rbl.accounts.access import audits_visible_to, coordinates_audits, may_use_audits
+from rbl.audit.models import Action
+from rbl.audit.services import log_access
 from rbl.governance import audits as rules
 from rbl.governance.forms import AuditActionForm, AuditFillForm, AuditForm
 from rbl.governance.models import Audit, AuditAction
@@ -32,10 +35,14 @@ def overview(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Audits zijn er voor de coördinator en de medewerkers zelf.")
     year = _year(request)
     today = timezone.localdate()
+    rows = rules.year_overview(request.user, year, today)
+    log_access(
+        request.user, Action.VIEW, purpose=f"Overzicht audits {year}", path=request.get_full_path()
+    )
     context = {
         "year": year,
         "years": range(today.year + 1, today.year - 4, -1),
-        "rows": rules.year_overview(request.user, year, today),
+        "rows": rows,
         "coordinator": coordinates_audits(request.user),
     }
     return render(request, "governance/audits.html", context)
@@ -79,6 +86,12 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         audits_visible_to(request.user).select_related("audited", "auditor"), pk=pk
     )
     if request.method != "POST":
+        log_access(
+            request.user,
+            Action.VIEW,
+            purpose=f"Audit {audit.year} bekeken",
+            path=request.get_full_path(),
+        )
         return render(request, "governance/audit.html", _context(request, audit))
     if not rules.may_fill(request.user, audit):
         raise PermissionDenied("Alleen de auditor en de coördinator vullen de audit in.")

@@ -1,4 +1,4 @@
-"""The form of a jaarkalender deadline, with Dutch messages."""
+"""The governance forms (jaarkalender, audits, handbook, evaluation), with Dutch messages."""
 
 from __future__ import annotations
 
@@ -7,8 +7,17 @@ import calendar
 from django import forms
 from django.contrib.auth import get_user_model
 
+from rbl.cases.models import CaseType
 from rbl.governance.audits import professionals
-from rbl.governance.models import Audit, AuditAction, AuditKind, Deadline, Recurrence
+from rbl.governance.evaluation import EVIDENCE_CHOICES
+from rbl.governance.models import (
+    Audit,
+    AuditAction,
+    AuditKind,
+    Deadline,
+    EvaluationGoal,
+    Recurrence,
+)
 
 
 class DeadlineForm(forms.ModelForm):
@@ -143,3 +152,81 @@ class AuditActionForm(forms.ModelForm):
             .order_by("last_name", "username")
         )
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class HandbookForm(forms.Form):
+    """A handbook page: the text in Markdown and a short note of what changed.
+    `base_version` is the version the editor opened (no lost updates)."""
+
+    title = forms.CharField(
+        label="Titel", max_length=150, error_messages={"required": "Vul de titel in."}
+    )
+    slug = forms.SlugField(
+        label="Adres van de pagina",
+        max_length=80,
+        help_text="Kleine letters, cijfers en streepjes, bijvoorbeeld relatief-verzuim.",
+        error_messages={
+            "invalid": "Gebruik alleen kleine letters, cijfers en streepjes.",
+            "required": "Vul het adres van de pagina in.",
+        },
+    )
+    case_type = forms.ChoiceField(
+        label="Geldt voor zaaksoort (optioneel)",
+        choices=[("", "— geen —"), *CaseType.choices],
+        required=False,
+        help_text="De knop Werkwijze op een zaak van deze soort opent deze pagina.",
+    )
+    body = forms.CharField(
+        label="Tekst",
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text="Markdown: # kop, - opsomming, **vet**, [tekst](https://adres). "
+        "HTML wordt als tekst getoond.",
+        error_messages={"required": "Vul de tekst van de werkwijze in."},
+    )
+    note = forms.CharField(
+        label="Wat is er veranderd",
+        max_length=200,
+        help_text="Kort, bijvoorbeeld: termijn gesprek aangepast aan de nieuwe afspraak.",
+        error_messages={"required": "Schrijf kort op wat er veranderd is."},
+    )
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, new: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not new:
+            del self.fields["slug"]
+
+
+class GoalForm(forms.ModelForm):
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = EvaluationGoal
+        fields = ["year", "position", "title", "status", "explanation", "evidence"]
+        widgets = {"explanation": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "position": "De volgorde op de pagina; laag eerst.",
+            "evidence": "Welke cijfers laten zien hoe het met dit doel gaat.",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"] = forms.ChoiceField(
+            label="Onderbouwing uit de cijfers",
+            choices=EVIDENCE_CHOICES,
+            required=False,
+            help_text=self._meta.help_texts["evidence"],
+            error_messages={"invalid_choice": "Kies een onderbouwing uit de lijst."},
+        )
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= 2100:
+            raise forms.ValidationError("Vul een jaar in, bijvoorbeeld 2026.")
+        return year
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Vul het doel in.")
+        return title

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from rbl.accounts.models import Role
+from rbl.cases.models import CaseType
 
 
 class Recurrence(models.TextChoices):
@@ -164,3 +165,125 @@ class AuditAction(models.Model):
         verbose_name = "verbeteractie"
         verbose_name_plural = "verbeteracties"
         ordering = ["due_on", "pk"]
+
+
+class DeadlineChange(models.Model):
+    """One change of a jaarkalender deadline on screen: who, when, what (old → new)."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField("gewijzigd op", auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    username = models.CharField("door", max_length=150)
+    what = models.TextField("wijziging")
+
+    class Meta:
+        verbose_name = "wijziging deadline"
+        verbose_name_plural = "wijzigingen deadlines"
+        ordering = ["-at", "-pk"]
+
+
+class HandbookPage(models.Model):
+    """A page of the handbook "Zo werken we in de regio" (R-51). Its text lives
+    in its versions (append-only); `version` is the number of the newest one
+    and guards against lost updates."""
+
+    slug = models.SlugField("adres", max_length=80, unique=True)
+    title = models.CharField("titel", max_length=150)
+    case_type = models.CharField(
+        "geldt voor zaaksoort", max_length=20, choices=CaseType.choices, blank=True
+    )
+    version = models.PositiveIntegerField("versie", default=0)
+    updated_at = models.DateTimeField("gewijzigd op", auto_now=True)
+
+    class Meta:
+        verbose_name = "werkwijze"
+        verbose_name_plural = "werkwijzen"
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_type"],
+                condition=~models.Q(case_type=""),
+                name="one_handbook_page_per_case_type",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AppendOnlyError(Exception):
+    """A handbook version is never changed or removed."""
+
+
+class HandbookVersionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Een versie van een werkwijze wordt niet gewijzigd.")
+
+    def delete(self):
+        raise AppendOnlyError("Een versie van een werkwijze wordt niet verwijderd.")
+
+
+class HandbookVersion(models.Model):
+    """One saved text of a handbook page, with its author and change note."""
+
+    page = models.ForeignKey(HandbookPage, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField("versie")
+    title = models.CharField("titel", max_length=150)
+    body = models.TextField("tekst")
+    note = models.CharField("wat is er veranderd", max_length=200)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("opgeslagen op", auto_now_add=True)
+
+    objects = HandbookVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "versie van een werkwijze"
+        verbose_name_plural = "versies van werkwijzen"
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "number"], name="unique_handbook_version")
+        ]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Een versie van een werkwijze wordt niet gewijzigd.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Een versie van een werkwijze wordt niet verwijderd.")
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "open", "Nog niet beoordeeld"
+    ACHIEVED = "bereikt", "Bereikt"
+    ATTENTION = "aandacht", "Aandachtspunt"
+
+
+class EvaluationGoal(models.Model):
+    """A goal of the agreement, judged for one evaluation year (R-52). The
+    evidence is a key of `rbl.governance.evaluation.EVIDENCE`: a link to the
+    live figures and a value computed from the database, never typed in."""
+
+    year = models.PositiveSmallIntegerField("evaluatiejaar")
+    position = models.PositiveSmallIntegerField("volgorde", default=0)
+    title = models.CharField("doel", max_length=200)
+    status = models.CharField(
+        "stand", max_length=10, choices=GoalStatus.choices, default=GoalStatus.OPEN
+    )
+    explanation = models.TextField("toelichting", blank=True)
+    evidence = models.CharField("onderbouwing uit de cijfers", max_length=30, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("gewijzigd op", auto_now=True)
+
+    class Meta:
+        verbose_name = "doel van de samenwerking"
+        verbose_name_plural = "doelen van de samenwerking"
+        ordering = ["year", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rbl.governance import audit_views, views
+from rbl.governance import audit_views, evaluation_views, handbook_views, views
 
 app_name = "governance"
 
@@ -15,4 +15,18 @@ urlpatterns = [
     path("audits/<int:pk>/", audit_views.audit_detail, name="audit"),
     path("audits/<int:pk>/actie/", audit_views.action_add, name="audit-action"),
     path("audits/actie/<int:pk>/afgerond/", audit_views.action_done, name="audit-action-done"),
+    path("werkwijzen/", handbook_views.index, name="handbook"),
+    path("werkwijzen/nieuw/", handbook_views.page_new, name="handbook-new"),
+    path("werkwijzen/<slug:slug>/", handbook_views.page_view, name="handbook-page"),
+    path("werkwijzen/<slug:slug>/wijzigen/", handbook_views.page_edit, name="handbook-edit"),
+    path("werkwijzen/<slug:slug>/versies/", handbook_views.versions, name="handbook-versions"),
+    path(
+        "werkwijzen/<slug:slug>/versies/<int:number>/",
+        handbook_views.version_view,
+        name="handbook-version",
+    ),
+    path("werkwijzen/<slug:slug>/vergelijken/", handbook_views.diff_view, name="handbook-diff"),
+    path("evaluatie/", evaluation_views.overview, name="evaluation"),
+    path("evaluatie/doel/nieuw/", evaluation_views.goal_new, name="goal-new"),
+    path("evaluatie/doel/<int:pk>/", evaluation_views.goal_edit, name="goal-edit"),
 ]

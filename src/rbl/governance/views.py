@@ -6,13 +6,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from rbl.governance import services
+from rbl.accounts.security import record_setup_change
+from rbl.governance import deadline_changes, services
 from rbl.governance.forms import DeadlineForm
 from rbl.governance.models import CalendarFeed, Deadline
 
@@ -50,19 +52,31 @@ def _edit(request: HttpRequest, deadline: Deadline | None) -> HttpResponse:
     if request.method == "POST":
         form = DeadlineForm(request.POST, instance=deadline)
         if form.is_valid():
-            saved = form.save(commit=False)
-            saved.region = region
-            saved.save()
+            what = (
+                deadline_changes.describe(form, dict(form.initial))
+                if deadline
+                else "Deadline aangemaakt."
+            )
+            with transaction.atomic():
+                saved = form.save(commit=False)
+                saved.region = region
+                saved.save()
+                deadline_changes.record(saved, request.user, what)
+            if what:
+                record_setup_change(
+                    request.user, f"Jaarkalender “{saved.title}”: {what}", request=request
+                )
             messages.success(request, f"Deadline “{saved.title}” opgeslagen.")
             return redirect("governance:calendar")
         status = 400
     else:
         form = DeadlineForm(instance=deadline)
         status = 200
+    changes = deadline.changes.all()[:50] if deadline else []
     return render(
         request,
         "governance/deadline_form.html",
-        {"form": form, "deadline": deadline},
+        {"form": form, "deadline": deadline, "changes": changes},
         status=status,
     )
 

@@ -86,3 +86,22 @@ class ProductForm(AccessibleForm):
         if Product.objects.filter(name__iexact=name).exists():
             raise forms.ValidationError("Er is al een product met deze naam.")
         return name
+
+
+class ProductEditForm(ProductForm):
+    """Change a product. `was` holds the values the coordinator saw, so a
+    change by someone else in the meantime is refused (no lost updates)."""
+
+    active = forms.BooleanField(label="In gebruik", required=False)
+    was = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, product: Product, **kwargs) -> None:
+        self.product = product
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        others = Product.objects.exclude(pk=self.product.pk)
+        if others.filter(name__iexact=name).exists():
+            raise forms.ValidationError("Er is al een product met deze naam.")
+        return name

@@ -123,6 +123,62 @@ def delete_own_entry(entry: TimeEntry, today: dt.date | None = None) -> None:
     entry.delete()
 
 
+# -- products ---------------------------------------------------------------------
+# A product's price and name settle the hours booked on it (rbl scenario). Hours
+# older than last month are closed (they can no longer be removed and may be in
+# a settlement), so once a product has closed hours its name and price stay as
+# they are: a new price is a new product (e.g. "Extra preventie-uur 2027") and
+# the old one is taken out of use. Block and "in use" can always change.
+
+
+def closed_before(today: dt.date) -> dt.date:
+    """The first day of last month: hours before it are closed."""
+    first = today.replace(day=1)
+    return (first - dt.timedelta(days=1)).replace(day=1)
+
+
+def product_fingerprint(product: Product) -> str:
+    """The values the editor saw, to detect a change by someone else."""
+    block = "" if product.block is None else str(product.block)
+    return f"{product.name}|{product.unit_price}|{block}|{int(product.active)}"
+
+
+def change_product(
+    product: Product,
+    *,
+    seen: str,
+    name: str,
+    unit_price: Any,
+    block: int | None,
+    active: bool,
+    today: dt.date | None = None,
+) -> Product:
+    """Change a product, or raise TimeRuleError (Dutch) and change nothing."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = Product.objects.select_for_update().get(pk=product.pk)
+        if product_fingerprint(locked) != seen:
+            raise TimeRuleError(
+                "Iemand anders heeft dit product intussen gewijzigd; bekijk de nieuwe "
+                "gegevens en wijzig opnieuw."
+            )
+        settles = locked.name != name or locked.unit_price != unit_price
+        if settles and locked.time_entries.filter(date__lt=closed_before(today)).exists():
+            raise TimeRuleError(
+                "Op dit product is tijd geschreven in een afgesloten maand; naam en prijs "
+                "blijven daarom zoals ze zijn. Voeg voor een nieuwe prijs een nieuw product "
+                "toe en zet dit product uit gebruik."
+            )
+        locked.name, locked.unit_price, locked.block, locked.active = (
+            name,
+            unit_price,
+            block,
+            active,
+        )
+        locked.save()
+        return locked
+
+
 # -- overviews --------------------------------------------------------------------
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("overzicht/", views.overview_page, name="overview"),
     path("<int:entry_id>/verwijderen/", views.delete_entry, name="entry-delete"),
     path("producten/", views.products_page, name="products"),
+    path("producten/<int:pk>/", views.product_edit, name="product-edit"),
 ]

@@ -1,4 +1,5 @@
-"""Time screens (R-53): book time, the monthly and yearly overview, products.
+"""Time screens (R-53): book time, the monthly and yearly overview, products
+(add and change).
 
 Who sees what (accounts.access): everyone who books sees their own entries;
 the coordinator sees every officer's hours of their municipalities; policy
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rbl.accounts.access import (
@@ -19,18 +21,22 @@ from rbl.accounts.access import (
     time_detail_municipalities,
     time_total_municipalities,
 )
+from rbl.accounts.security import record_setup_change
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
 from rbl.timekeeping.export import overview_xlsx
-from rbl.timekeeping.forms import ProductForm, TimeEntryForm
+from rbl.timekeeping.forms import ProductEditForm, ProductForm, TimeEntryForm
 from rbl.timekeeping.models import Product, TimeEntry
 from rbl.timekeeping.services import (
     Period,
     TimeRuleError,
     book_time,
+    change_product,
+    closed_before,
     delete_own_entry,
     hours_text,
     overview,
+    product_fingerprint,
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -158,4 +164,56 @@ def products_page(request: HttpRequest) -> HttpResponse:
     products = Product.objects.all()
     return render(
         request, "timekeeping/products.html", {"form": form, "products": products}, status=status
+    )
+
+
+@login_required
+def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a product's name, price, block or use (services.change_product)."""
+    if not time_detail_municipalities(request.user):
+        raise PermissionDenied("Alleen de coördinator beheert producten.")
+    product = get_object_or_404(Product, pk=pk)
+    status = 200
+    if request.method == "POST":
+        form = ProductEditForm(request.POST, product=product)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = change_product(
+                    product,
+                    seen=data["was"],
+                    name=data["name"],
+                    unit_price=data["unit_price"],
+                    block=data["block"],
+                    active=data["active"],
+                )
+            except TimeRuleError as exc:
+                form.add_error(None, exc.message)
+            else:
+                record_setup_change(
+                    request.user,
+                    f"Product “{saved.name}”: prijs per uur € {saved.unit_price}, "
+                    f"bouwsteen {saved.get_block_display() or 'geen'}, "
+                    f"{'in gebruik' if saved.active else 'niet in gebruik'}",
+                    request=request,
+                )
+                messages.success(request, f"Product “{saved.name}” gewijzigd.")
+                return redirect(reverse("timekeeping:products"))
+        status = 400
+    else:
+        form = ProductEditForm(
+            product=product,
+            initial={
+                "name": product.name,
+                "unit_price": product.unit_price,
+                "block": product.block,
+                "active": product.active,
+                "was": product_fingerprint(product),
+            },
+        )
+    return render(
+        request,
+        "timekeeping/product_edit.html",
+        {"form": form, "product": product, "closed_before": closed_before(timezone.localdate())},
+        status=status,
     )

@@ -75,6 +75,12 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
 
     if may_use_audits(user):
         items.append((reverse("governance:audits"), "Audits"))
+    from rbl.accounts.access import may_read_evaluation, may_read_handbook
+
+    if may_read_handbook(user):
+        items.append((reverse("governance:handbook"), "Werkwijzen"))
+    if may_read_evaluation(user):
+        items.append((reverse("governance:evaluation"), "Evaluatie"))
     if may_use_time(user):
         items.append((reverse("timekeeping:overview"), "Uren"))
     from rbl.accounts.access import may_use_objections, objection_overview_municipalities
