@@ -535,6 +535,8 @@ MATRIX: dict[str, Rule] = {
     # Which Halt/PV files each role gets: test_jco; thuiszitters: test_jco_thuiszitters.
     "cases:jco": Rule(screen(JCO)),
     "cases:jco-outcome": Rule(jco_outcome(), args=jco_item_arg, method="post", data={}),
+    # DUO's exemptions register: the central administration and the coordinator.
+    "cases:duo-register": Rule(screen(IMPORTS)),
     "web:thuiszitters": Rule(screen(SEES_CASES)),
     "web:import": Rule(screen(IMPORTS)),
     # An unknown job: 404 for importers (a job is visible to its starter only).

@@ -288,6 +288,7 @@ def test_main_screens_have_no_wcag_violations(live_server, settings):
         reverse("web:import-job", args=[ImportJob.objects.get(state="bevestig").pk]),
         reverse("web:caseload"),
         reverse("cases:jco"),
+        reverse("cases:duo-register"),
         reverse("web:thuiszitters"),
         reverse("web:leave"),
         reverse("web:exemptions"),

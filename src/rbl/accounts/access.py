@@ -811,3 +811,14 @@ def brp_meldingen(user: Any, today: dt.date | None = None) -> QuerySet:
     if not _active(user) or not grants(user).edit_cases:
         return VerzuimMelding.objects.none()
     return visible_meldingen(user, today).filter(person__isnull=True, case__isnull=True)
+
+
+# -- DUO's exemptions register (R-23) ------------------------------------------
+# The central administration and the coordinator send the exemption decisions
+# of their municipalities to DUO (the file holds BSNs); nobody else downloads it.
+EXEMPTION_REGISTER_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATIE})
+
+
+def exemption_register_municipalities(user: Any) -> frozenset[str]:
+    """Municipalities whose exemption decisions `user` may export for DUO."""
+    return _codes_for(user, EXEMPTION_REGISTER_ROLES)

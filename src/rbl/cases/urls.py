@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from rbl.cases.views import jco
+from rbl.cases.views import duo_register, jco
 
 app_name = "cases"
 
 urlpatterns = [
     path("jco/", jco.jco_list_page, name="jco"),
     path("jco/<int:item_id>/afspraak/", jco.jco_outcome_view, name="jco-outcome"),
+    path("duo/vrijstellingen/", duo_register.duo_register_page, name="duo-register"),
 ]

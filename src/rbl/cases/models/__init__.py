@@ -24,6 +24,12 @@ from .jco import JcoOutcome
 from .leave import ExemptionReminder, LeaveArticle, LeaveDecider, LeaveDecision, LeaveRequest
 from .melding import DuoStatus, DuoStatusExport, MeldingSoort, VerzuimMelding, VsvMelding
 from .principal import PrincipalPeriod, count_per_principal, principal_at
+from .register import (
+    ExemptionRegisterExport,
+    ExemptionRegisterLine,
+    ExemptionWithdrawal,
+    RegisterMutation,
+)
 from .work import (
     AgeGroup,
     AssignmentRule,
@@ -50,7 +56,10 @@ __all__ = [
     "DuoStatus",
     "DuoStatusExport",
     "EventKind",
+    "ExemptionRegisterExport",
+    "ExemptionRegisterLine",
     "ExemptionReminder",
+    "ExemptionWithdrawal",
     "Handhaving",
     "HandhavingKind",
     "HandhavingOutcome",
@@ -66,6 +75,7 @@ __all__ = [
     "ParentsConsent",
     "PrincipalChangeError",
     "PrincipalPeriod",
+    "RegisterMutation",
     "Substitution",
     "Task",
     "TaskKind",

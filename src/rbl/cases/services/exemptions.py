@@ -147,3 +147,65 @@ def exemptions_of(persons: QuerySet[Person]) -> QuerySet[Exemption]:
         .select_related("municipality", "end_reminder")
         .order_by(F("end").asc(nulls_last=True), "start", "pk")
     )
+
+
+def withdraw_exemption(
+    case: Case | int,
+    *,
+    withdrawn_from: dt.date,
+    decided_on: dt.date,
+    reason: str,
+    actor: Any,
+    expected_version: int | None,
+    today: dt.date | None = None,
+) -> Exemption:
+    """Withdraw (intrekken) the exemption decision of a vrijstelling case from
+    `withdrawn_from`: the exemption ends the day before (so the absoluut check
+    counts the youth again from that day), the decided end date is kept with
+    the withdrawal for DUO's register, and the case's history records it."""
+    from rbl.cases.models import ExemptionWithdrawal
+
+    today = today or timezone.localdate()
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseRuleError("Vul de reden van de intrekking in.")
+    if decided_on > today:
+        raise CaseRuleError("De besluitdatum van de intrekking kan niet in de toekomst liggen.")
+    with transaction.atomic(), locked_case(case, expected_version) as locked:
+        if locked.exemption_id is None:
+            raise CaseRuleError("Deze zaak heeft geen vrijstelling om in te trekken.")
+        exemption = Exemption.objects.select_for_update().get(pk=locked.exemption_id)
+        if ExemptionWithdrawal.objects.filter(exemption=exemption).exists():
+            raise CaseRuleError("Deze vrijstelling is al ingetrokken.")
+        if withdrawn_from < exemption.start:
+            raise CaseRuleError("De intrekking kan niet ingaan vóór de ingangsdatum.")
+        if exemption.end is not None and withdrawn_from > exemption.end:
+            raise CaseRuleError("De vrijstelling is op die datum al afgelopen.")
+        if decided_on < exemption.decided_on:
+            raise CaseRuleError(
+                "De besluitdatum van de intrekking ligt vóór het besluit tot vrijstelling."
+            )
+        ExemptionWithdrawal.objects.create(
+            exemption=exemption,
+            withdrawn_from=withdrawn_from,
+            decided_on=decided_on,
+            previous_end=exemption.end,
+            reason=reason[:500],
+            recorded_at=timezone.now(),
+            actor=actor if getattr(actor, "pk", None) else None,
+        )
+        exemption.end = withdrawn_from - dt.timedelta(days=1)
+        exemption.save(update_fields=["end"])
+        ExemptionReminder.objects.filter(exemption=exemption).delete()
+        save_case(locked, [])
+        record_event(
+            locked,
+            EventKind.EXEMPTION,
+            actor=actor,
+            data={
+                "grond": exemption.ground,
+                "ingetrokken_per": withdrawn_from.isoformat(),
+                "besluit": decided_on.isoformat(),
+            },
+        )
+    return exemption

@@ -248,6 +248,12 @@ def _handhaving(d: dict[str, Any], n: _Names) -> str:
 
 
 def _exemption(d: dict[str, Any], n: _Names) -> str:
+    if d.get("ingetrokken_per"):
+        return _join(
+            "Vrijstelling ingetrokken",
+            _label_ground(d.get("grond")),
+            f"per {_date(d.get('ingetrokken_per'))}",
+        )
     start, end = _date(d.get("ingang")), _date(d.get("einde"))
     period = ""
     if start and end:
