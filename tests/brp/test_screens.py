@@ -385,3 +385,82 @@ def test_only_administration_and_coordinator_look_up_waiting_reports(client, wor
         assert client.get(reverse("brp:melding", args=[melding.pk])).status_code == 404
     client.force_login(world.users["coordinator"])
     assert client.get(reverse("brp:melding", args=[melding.pk])).status_code == 200
+
+
+def test_a_brp_date_before_the_last_mutation_is_applied_on_that_mutations_date(client, world, brp):
+    own = world.persons["own"]
+    last = timezone.localdate() - 2 * DAY
+    Person.objects.filter(pk=own.pk).update(last_mutation_on=last)
+    moved(brp, own, since=timezone.localdate() - 30 * DAY)
+    login(client, world)
+    done = apply(client, own, lookup(client, own))
+    assert done.status_code == 302
+    own.refresh_from_db()
+    assert (own.street, own.last_mutation_on) == ("Stationsstraat", last)
+
+
+def test_a_death_in_the_brp_is_applied(client, world, brp):
+    own = world.persons["own"]
+    died = timezone.localdate() - 4 * DAY
+    moved(brp, own, since=timezone.localdate() - 40 * DAY, overleden=died.isoformat())
+    login(client, world)
+    shown = lookup(client, own)
+    assert "Overleden op" in {r.label for r in shown.context["rows"] if r.differs}
+    apply(client, own, shown)
+    own.refresh_from_db()
+    assert (own.died_on, own.last_mutation_on) == (died, died)
+
+
+def test_an_unknown_bsn_is_told_and_changes_nothing(client, world, brp):
+    own = world.persons["own"]
+    response = lookup(login(client, world), own)
+    assert response.status_code == 200
+    assert "De BRP kent geen persoon met dit burgerservicenummer." in response.content.decode()
+    assert "Verschillen verwerken" not in response.content.decode()
+
+
+def test_a_youth_already_marked_moved_out_is_not_offered_the_move_again(client, world, brp):
+    own = world.persons["own"]
+    Person.objects.filter(pk=own.pk).update(moved_out_on=timezone.localdate() - 9 * DAY)
+    brp.persons[own.bsn] = persoon(
+        own.bsn,
+        geslachtsnaam=own.surname,
+        voorvoegsel=own.prefix,
+        voornamen=own.given_names,
+        geboortedatum=own.birth_date.isoformat(),
+        buitenland=True,
+        gemeente=("1999", "Registratie Niet Ingezetenen"),
+    )
+    shown = lookup(login(client, world), own)
+    assert "Buitenland" in shown.content.decode()
+    assert not shown.context["can_apply"]
+
+
+def test_a_failed_lookup_for_a_waiting_report_is_logged_against_the_report(client, world, brp):
+    melding = _waiting(make_bsn(66_600_301))
+    brp.mode = "storing"
+    login(client, world, "administratie")
+    response = client.post(reverse("brp:melding", args=[melding.pk]), {"doel": "verzuim"})
+    assert response.status_code == 502
+    assert "De BRP had een interne fout" in response.content.decode()
+    entry = AccessLogEntry.objects.get(purpose__startswith="BRP")
+    assert entry.person_id is None
+    assert entry.purpose == (
+        "BRP bevragen: Behandeling van een verzuimmelding of zaak (verzuimmelding DUO-4711)"
+    )
+
+
+def test_the_youth_created_from_a_report_names_the_report_in_the_access_log(client, world, brp):
+    bsn = make_bsn(66_600_401)
+    melding = _waiting(bsn)
+    brp.persons[bsn] = persoon(bsn, geslachtsnaam="Vos", voornamen="Lotte")
+    login(client, world, "coordinator")
+    shown = client.post(reverse("brp:melding", args=[melding.pk]), {"doel": "koppelen"})
+    form = shown.context["apply_form"]
+    client.post(
+        reverse("brp:melding-apply", args=[melding.pk]),
+        {n: form[n].value() for n in ("doel", "antwoord", "versie")},
+    )
+    created = AccessLogEntry.objects.get(action=Action.CREATE)
+    assert created.person_id == Person.objects.get(bsn=bsn).pk
+    assert created.purpose.endswith("(verzuimmelding DUO-4711)")

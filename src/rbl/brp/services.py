@@ -267,6 +267,7 @@ def apply_answer(
     person: Person | None,
     version: str = "",
     path: str = "",
+    report_number: str = "",
 ) -> Applied:
     """Apply the BRP's answer as a mutation dated with the BRP's own date.
 
@@ -274,6 +275,9 @@ def apply_answer(
     a municipality of the region (else BrpApplyError). A youth who left the
     region is marked moved out. `version` is the record's `updated_at` the
     officer saw: when it changed since, nothing is applied (BrpApplyError).
+    `report_number`: the DUO report the youth was looked up for; the access
+    log's entry for the new youth names it, so the privacy officer finds the
+    lookups made against that report before the youth existed.
     All or nothing: a refused line changes nothing."""
     today = timezone.localdate()
     codes = region_codes()
@@ -326,7 +330,8 @@ def apply_answer(
             user,
             Action.CREATE if created else Action.CHANGE,
             persons=[stored],
-            purpose=f"{SOURCE}: mutatie van {_d(on)} verwerkt",
+            purpose=f"{SOURCE}: mutatie van {_d(on)} verwerkt"
+            + (f" (verzuimmelding {report_number})" if report_number else ""),
             path=path,
         )
         return Applied(stored, created, not inside, changed, on)

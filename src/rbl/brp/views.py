@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rbl.accounts.access import brp_meldingen, brp_persons, can_view_person
 from rbl.brp import client
-from rbl.brp.client import BrpError, BrpPerson
+from rbl.brp.client import BrpError, BrpNotFound, BrpPerson
 from rbl.brp.services import (
     BrpApplyError,
     Purpose,
@@ -48,6 +48,11 @@ class ApplyForm(forms.Form):
     doel = forms.ChoiceField(choices=Purpose.choices, widget=forms.HiddenInput)
     antwoord = forms.CharField(widget=forms.HiddenInput, max_length=128)
     versie = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
+def _status(exc: BrpError) -> int:
+    """An unknown BSN is an answer; anything else is the service failing."""
+    return 200 if isinstance(exc, BrpNotFound) else 502
 
 
 def _person(request: HttpRequest, person_id: int) -> Person:
@@ -83,8 +88,10 @@ def _answer_page(
     rows = compare(person, answer)
     inside = lives_in_region(answer)
     can_apply = person is not None and any(r.differs for r in rows)
-    if person is not None and not inside and person.moved_out_on is None:
-        can_apply = True  # the move out of the region
+    if person is not None and not inside:  # only the move out (and a death) apply
+        can_apply = person.moved_out_on is None or bool(
+            answer.died_on and answer.died_on != person.died_on
+        )
     if person is None:
         can_apply = inside
     apply_form = ApplyForm(
@@ -161,7 +168,7 @@ def person_lookup(request: HttpRequest, person_id: int) -> HttpResponse:
             person_url=back,
             back_url=back,
             problem=str(exc),
-            status=502,
+            status=_status(exc),
         )
     return _answer_page(
         request,
@@ -266,7 +273,7 @@ def melding_lookup(request: HttpRequest, melding_id: int) -> HttpResponse:
             person_url="",
             back_url=back,
             problem=str(exc),
-            status=502,
+            status=_status(exc),
         )
     return _answer_page(
         request,
@@ -324,7 +331,13 @@ def melding_apply(request: HttpRequest, melding_id: int) -> HttpResponse:
             **page,
         )
     try:
-        done = apply_answer(request.user, answer, person=None, path=request.path)
+        done = apply_answer(
+            request.user,
+            answer,
+            person=None,
+            path=request.path,
+            report_number=melding.meldingsnummer,
+        )
     except BrpApplyError as exc:
         return _answer_page(request, problem=str(exc), status=409, **page)
     messages.success(
