@@ -179,3 +179,18 @@ class School(models.Model):
         return Municipality.objects.filter(
             code=self.municipality_code, region__isnull=False
         ).exists()
+
+
+class RegionFileState(models.Model):
+    """What the region file said when `rbl regio` last applied it, item by
+    item (`organisation.regio_diff`): a later run compares the database with
+    it, so an edit made on screen since is told apart from a change in the file
+    and never silently undone."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="file_state")
+    applied_at = models.DateTimeField("laatst ingelezen")
+    values = models.JSONField("waarden uit het bestand", default=dict)
+
+    class Meta:
+        verbose_name = "stand van het regiobestand"
+        verbose_name_plural = "standen van het regiobestand"

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from rbl.accounts.models import RoleAssignment
 from rbl.organisation.models import Municipality, Participation, Region
+from rbl.organisation.regio_diff import Difference, differences, remember
 from rbl.organisation.regio_file import ParticipationSpec, RegionFileError, RegionSpec
 
 # --- applying ----------------------------------------------------------------
@@ -90,15 +91,33 @@ def logo_storage_name(code: str, source: Path) -> str:
     return f"logos/{code}{source.suffix.lower()}"
 
 
-def apply_region(spec: RegionSpec, *, demo: bool = False) -> RegionResult:
+class RegionDifferencesError(RegionFileError):
+    """The file would undo changes made in RBL (`regio_diff`); nothing applied."""
+
+    def __init__(self, differences: list[Difference]) -> None:
+        super().__init__([d.text() for d in differences])
+        self.differences = differences
+
+
+def apply_region(spec: RegionSpec, *, demo: bool = False, keep_edits: bool = False) -> RegionResult:
     """Create or update the region of `spec` in one transaction.
 
     The database holds one region. `demo` marks it as the demo region of
     `rbl demo`; a real region file is refused on a demo database and vice versa.
+    `keep_edits`: when the file would undo a change made in RBL since it was
+    last applied (`regio_diff.differences`), raise `RegionDifferencesError`
+    and change nothing; otherwise the file wins. A fresh region is applied
+    either way.
     """
     result = RegionResult(region=spec.name)
     logos: list[tuple[Path, Path]] = []
     with transaction.atomic():
+        if keep_edits:
+            existing = list(Region.objects.select_for_update().order_by("pk"))
+            if len(existing) == 1 and existing[0].is_demo == demo:
+                found = differences(spec, existing[0])
+                if found:
+                    raise RegionDifferencesError(found)
         region = _region(spec, demo, result)
         _check_conflicts(spec, region)
         _sync_municipalities(spec, region, result, logos)
@@ -109,6 +128,7 @@ def apply_region(spec: RegionSpec, *, demo: bool = False) -> RegionResult:
             region.executing_municipality = executing
             region.save(update_fields=["executing_municipality"])
         _sync_staff(spec, result)
+        remember(spec, region)
         transaction.on_commit(lambda: _copy_logos(logos))
     return result
 

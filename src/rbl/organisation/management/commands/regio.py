@@ -1,4 +1,6 @@
-"""rbl regio FILE.yaml [--json] [--controleer] — create or update the region (R-02, R-04)."""
+"""rbl regio FILE.yaml [--json] [--controleer] [--toepassen] — create or update the
+region (R-02, R-04); a file that would undo edits made on screen is not applied
+unless `--toepassen` is given (organisation.regio_diff)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from rbl.accounts.security import acting_as
-from rbl.organisation.regio import RegionResult, apply_region
+from rbl.organisation.regio import RegionDifferencesError, RegionResult, apply_region
 from rbl.organisation.regio_file import RegionFileError, read_region_file
 
 
@@ -18,7 +20,12 @@ class Command(BaseCommand):
         "Legt de regio vast of werkt haar bij vanuit een YAML-bestand: gemeenten, uitvoerende "
         "gemeente, samenwerking, deelname per bouwsteen en medewerkers met hun rollen. "
         "Zie examples/regio-achterhoek.yaml voor alle sleutels. Een afgekeurd bestand "
-        "verandert niets (exitcode 1)."
+        "verandert niets (exitcode 1). Is de regio na de vorige keer inlezen in RBL gewijzigd "
+        "(op de inrichtingsschermen) en zou het bestand die wijziging terugdraaien, dan legt "
+        "rbl regio niets vast en noemt het elk verschil ('in het bestand: X, in RBL: Y'; "
+        'exitcode 1, met --json onder "verschillen"). Neem de waarden van RBL over in het '
+        "bestand, of geef --toepassen om het bestand te laten gelden. Een nieuwe regio wordt "
+        "altijd vastgelegd."
     )
 
     def add_arguments(self, parser) -> None:
@@ -29,12 +36,25 @@ class Command(BaseCommand):
             action="store_true",
             help="alleen controleren, niets vastleggen",
         )
+        parser.add_argument(
+            "--toepassen",
+            action="store_true",
+            help="het bestand laten gelden, ook waar het wijzigingen terugdraait die in RBL "
+            "(op de inrichtingsschermen) zijn gemaakt",
+        )
 
     def handle(self, *args, **opts) -> None:
         try:
             spec = read_region_file(opts["file"])
             with acting_as("rbl regio"):  # the actor of role changes in the security log
-                result = None if opts["controleer"] else apply_region(spec)
+                result = (
+                    None
+                    if opts["controleer"]
+                    else apply_region(spec, keep_edits=not opts["toepassen"])
+                )
+        except RegionDifferencesError as exc:
+            self._differ(exc, opts["json"])
+            sys.exit(1)
         except RegionFileError as exc:
             self._reject(exc.errors, opts["json"])
             sys.exit(1)
@@ -57,6 +77,31 @@ class Command(BaseCommand):
         self.stderr.write(f"Bestand AFGEKEURD, niets gewijzigd ({count}):")
         for error in errors:
             self.stderr.write(f"  {error}")
+
+    def _differ(self, exc: RegionDifferencesError, as_json: bool) -> None:
+        if as_json:
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "errors": exc.errors,
+                        "verschillen": [d.as_json() for d in exc.differences],
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            return
+        n = len(exc.differences)
+        count = "1 verschil" if n == 1 else f"{n} verschillen"
+        self.stderr.write(
+            f"NIETS VASTGELEGD: het bestand zou wijzigingen terugdraaien die in RBL zijn "
+            f"gemaakt sinds het vorige inlezen ({count}):"
+        )
+        for d in exc.differences:
+            self.stderr.write(f"  {d.text()}")
+        self.stderr.write(
+            "Neem de waarden van RBL over in het bestand, of lees het opnieuw in met "
+            "--toepassen om het bestand te laten gelden."
+        )
 
     def _print(self, result: RegionResult) -> None:
         out = self.stdout.write
