@@ -256,6 +256,39 @@ def _objection_pages(world) -> list[str]:
     ]
 
 
+def _governance_pages(world) -> list[str]:
+    """A handbook page in two versions (with a table, a list and a link), the
+    evaluation with goals and their evidence, a deadline with a change log
+    entry and a product's edit form."""
+    from rbl.demo.handbook import seed_handbook
+    from rbl.governance.models import Deadline, DeadlineChange, EvaluationGoal
+    from rbl.timekeeping.models import Product
+
+    seed_handbook(dt.date(2026, 3, 11))
+    deadline = Deadline.objects.filter(region=world.aalten.region).first()
+    DeadlineChange.objects.create(
+        deadline=deadline,
+        user=world.users["coordinator"],
+        username="coordinator",
+        what="Dagen vooraf herinneren: 14 → 30",
+    )
+    goal = EvaluationGoal.objects.filter(year=2026).first()
+    return [
+        reverse("governance:handbook"),
+        reverse("governance:handbook-new"),
+        reverse("governance:handbook-page", args=["verlof"]),
+        reverse("governance:handbook-edit", args=["absoluut-verzuim"]),
+        reverse("governance:handbook-versions", args=["absoluut-verzuim"]),
+        reverse("governance:handbook-version", args=["absoluut-verzuim", 1]),
+        f"{reverse('governance:handbook-diff', args=['absoluut-verzuim'])}?van=1&naar=2",
+        f"{reverse('governance:evaluation')}?jaar=2026",
+        reverse("governance:goal-new"),
+        reverse("governance:goal-edit", args=[goal.pk]),
+        reverse("governance:deadline-edit", args=[deadline.pk]),
+        reverse("timekeeping:product-edit", args=[Product.objects.first().pk]),
+    ]
+
+
 def test_main_screens_have_no_wcag_violations(live_server, settings):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
@@ -321,6 +354,7 @@ def test_main_screens_have_no_wcag_violations(live_server, settings):
         f"{reverse('timekeeping:overview')}?maand=2026-03",
         reverse("timekeeping:products"),
         *_objection_pages(world),
+        *_governance_pages(world),
         reverse("werkverdeling:rules"),
         reverse("werkverdeling:substitutions"),
         f"{reverse('werkverdeling:reassign')}{preview}",
@@ -363,6 +397,8 @@ def test_main_screens_have_no_wcag_violations(live_server, settings):
             ("beleid-winterswijk", reverse("timekeeping:overview")),
             ("lpa-aalten", reverse("timekeeping:overview")),
             ("beleid-winterswijk", reverse("objections:overview")),
+            ("beleid-winterswijk", reverse("governance:evaluation")),
+            ("lpa-aalten", reverse("governance:handbook-page", args=["relatief-verzuim"])),
         ):
             page.context.clear_cookies()
             log_in(page, live_server.url, username)
