@@ -283,3 +283,29 @@ def test_beheer_sees_the_preview_without_names(world, client):
     body = response.content.decode()
     assert "1 open zaak van Lpa Test" in body
     assert world.cases["own"].person.surname not in body
+
+
+def test_cases_of_an_officer_who_left_without_roles_can_be_moved(world, client):
+    lpa = world.users["lpa-aalten"]
+    lpa.is_active = False
+    lpa.save()
+    lpa.role_assignments.all().delete()
+    client.force_login(world.users["coordinator"])
+    url = reverse("werkverdeling:reassign")
+    page = client.get(url)
+    assert "Lpa Test (inactief)" in page.content.decode()
+    preview = client.get(url, {"medewerker": lpa.pk})
+    assert "1 open zaak van Lpa Test" in preview.content.decode()
+    # An inactive officer is never a new owner.
+    assert lpa not in list(preview.context["targets"])
+    response = client.post(
+        url,
+        {
+            "voorvertoning": preview.context["token"],
+            "zaak": [world.cases["own"].pk],
+            "naar": world.users["kpa-regio"].pk,
+        },
+    )
+    assert response.status_code == 302
+    world.cases["own"].refresh_from_db()
+    assert world.cases["own"].owner == world.users["kpa-regio"]

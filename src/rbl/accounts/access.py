@@ -620,6 +620,18 @@ def reassignable_cases(user: Any) -> QuerySet:
     return Case.objects.open().filter(principal_id__in=list(codes), anonymised_on__isnull=True)
 
 
+def reassignable_owners(user: Any) -> QuerySet:
+    """Officers whose open cases `user` may move: the officers of their
+    municipalities, also those who left, and anyone (a former colleague whose
+    roles were taken away) still owning an open case there."""
+    from rbl.accounts.models import User
+
+    return User.objects.filter(
+        Q(pk__in=divisible_officers(user, include_inactive=True).values("pk"))
+        | Q(pk__in=reassignable_cases(user).values("owner_id"))
+    )
+
+
 # -- handbook and evaluation of the cooperation (R-51, R-52) -------------------
 # The handbook "Zo werken we in de regio" holds agreed work processes, no
 # personal data: every staff member with a role reads it. The coordinator (the

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from rbl.accounts.access import (
     divisible_officers,
     reassignable_cases,
+    reassignable_owners,
     visible_cases,
 )
 from rbl.accounts.security import record_setup_change
@@ -46,9 +47,7 @@ class ReassignFilter(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["medewerker"]
-        field.queryset = divisible_officers(user, include_inactive=True).order_by(
-            "first_name", "last_name", "username"
-        )
+        field.queryset = reassignable_owners(user).order_by("first_name", "last_name", "username")
         field.label_from_instance = lambda u: name_of(u) + ("" if u.is_active else " (inactief)")
         field.error_messages["required"] = "Kies de medewerker van wie de zaken komen."
         field.error_messages["invalid_choice"] = "Kies een medewerker uit de lijst."
@@ -103,9 +102,7 @@ def _confirm(request: HttpRequest) -> tuple[str | None, dict]:
         )
     except signing.BadSignature:
         return "De voorvertoning is verlopen of ongeldig; vraag haar opnieuw op.", {}
-    officer = (
-        divisible_officers(request.user, include_inactive=True).filter(pk=preview["van"]).first()
-    )
+    officer = reassignable_owners(request.user).filter(pk=preview["van"]).first()
     if officer is None:
         raise Http404
     previewed = set(preview["zaken"])
