@@ -62,8 +62,13 @@ def populate_objections(seed: int, peildatum: dt.date) -> tuple[int, int]:
     own = [
         leave
         for leave in LeaveRequest.objects.filter(
-            decider="lpa", article="14", decision="afgewezen", decided_on__gte=since
-        ).select_related("case__owner")
+            decider="lpa",
+            article="14",
+            decision__in=["afgewezen", "deels"],
+            decided_on__gte=since,
+        )
+        .select_related("case__owner")
+        .order_by("pk")
         if services.is_own_decision(leave) and leave.decided_on < peildatum - dt.timedelta(days=20)
     ]
     for i, leave in enumerate(rng.sample(own, min(2, len(own)))):

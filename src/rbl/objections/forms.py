@@ -134,5 +134,13 @@ class ListFilter(AccessibleForm):
         choices=[("", "open"), ("verstreken", "termijn verstreken"), ("alle", "alle")],
     )
     jaar = forms.IntegerField(
-        label="Jaar van ontvangst", required=False, min_value=2000, max_value=2100
+        label="Jaar van ontvangst",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "invalid": "Vul bij jaar van ontvangst een jaartal in, zoals 2026.",
+            "min_value": "Vul bij jaar van ontvangst een jaartal vanaf 2000 in.",
+            "max_value": "Vul bij jaar van ontvangst een jaartal tot en met 2100 in.",
+        },
     )

@@ -37,8 +37,13 @@ from rbl.organisation.models import Municipality
 
 
 def _fail(form: Any, error: services.ObjectionError) -> None:
+    """Show a refusal of the service at the field it concerns, named by its label."""
     field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    if field is None:
+        form.add_error(None, error.message)
+        return
+    message = error.message[0].lower() + error.message[1:]
+    form.add_error(field, f"{form.fields[field].label}: {message}")
 
 
 @login_required
