@@ -6,6 +6,7 @@ overwritten, and the case page links to the page for its case type."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from rbl.governance.handbook import create_page
@@ -182,3 +183,41 @@ def test_the_demo_handbook_has_the_four_pages_once(world):
     assert pages["verlof"].case_type == "verlof"
     assert pages["absoluut-verzuim"].versions.count() == 2  # changed once: a diff to show
     assert EvaluationGoal.objects.filter(year=2026).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need a server database")
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_saving_the_same_version_at_once_one_wins():
+    """Both opened version 1 and save at the same moment: the row lock makes
+    the second wait and then see the newer version (no lost update)."""
+    import threading
+
+    from django.db import connection as conn
+
+    from rbl.governance.handbook import StaleEdit, save_version
+    from tests.cases.factories import staff
+
+    author = staff("coord-draad", "coordinator")
+    page = create_page(author, slug="draad", title="Draad", body="Eerste", note="Eerste")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def work(body: str) -> None:
+        try:
+            barrier.wait()
+            save_version(page, author, base_version=1, title="Draad", body=body, note="Wijziging")
+            outcomes.append("opgeslagen")
+        except StaleEdit:
+            outcomes.append("verouderd")
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=work, args=(b,)) for b in ("Tekst A", "Tekst B")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["opgeslagen", "verouderd"]
+    page.refresh_from_db()
+    assert page.version == 2
+    assert page.versions.count() == 2
