@@ -220,6 +220,34 @@ def _work_division(world) -> str:
     return f"?medewerker={world.users['lpa-aalten'].pk}"
 
 
+def _setup_pages(world) -> list[str]:
+    """The set-up screens (/inrichting/). Both municipalities take part in every
+    block (as without any record, so the other screens are unchanged), Aalten
+    with a closed earlier period too."""
+    from rbl.organisation.models import Participation
+
+    for municipality in (world.aalten, world.winterswijk):
+        for block in (1, 2, 3, 4):
+            Participation.objects.create(
+                municipality=municipality, block=block, start=dt.date(2020, 1, 1)
+            )
+    Participation.objects.create(
+        municipality=world.aalten, block=3, start=dt.date(2018, 1, 1), end=dt.date(2019, 12, 31)
+    )
+    running = Participation.objects.get(municipality=world.aalten, block=2)
+    return [
+        reverse("organisation:setup"),
+        reverse("organisation:terms"),
+        reverse("organisation:agreement"),
+        reverse("organisation:blocks"),
+        reverse("organisation:block-end", args=[running.pk]),
+        reverse("organisation:staff"),
+        reverse("organisation:staff-new"),
+        reverse("organisation:staff-user", args=[world.users["lpa-aalten"].pk]),
+        reverse("organisation:staff-user", args=[world.users["coordinator"].pk]),
+    ]
+
+
 def _objection_pages(world) -> list[str]:
     """An objection forwarded to Aalten and a complaint, with their screens."""
     from rbl.objections import services
@@ -358,6 +386,7 @@ def test_main_screens_have_no_wcag_violations(live_server, settings):
         reverse("werkverdeling:rules"),
         reverse("werkverdeling:substitutions"),
         f"{reverse('werkverdeling:reassign')}{preview}",
+        *_setup_pages(world),
     ]
     axe = Axe()
     problems: dict[str, str] = {}
@@ -391,6 +420,7 @@ def test_main_screens_have_no_wcag_violations(live_server, settings):
             ("beleid-winterswijk", reverse("reporting:annual-report", args=["2024-2025", "0294"])),
             ("beleid-winterswijk", reverse("reporting:benchmark")),
             ("beheer", reverse("letters:templates")),
+            ("beheer", reverse("organisation:staff-user", args=[world.users["privacy"].pk])),
             ("beheer", reverse("letters:template", args=["controlebrief"])),
             ("boa-regio", reverse("handhaving:list")),
             ("boa-regio", reverse("handhaving:detail", args=[pv.pk])),
