@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -225,3 +225,68 @@ def test_reassign_within_scope_and_history_line(aalten, winterswijk, team):
     assert event.data["bulk"] is True
     lines = describe_events(own.events.all())
     assert any("van both naar lp (overgedragen door herverdeling)" in text for text in lines), lines
+
+
+def _at_once(*jobs) -> list[str]:
+    """Run `jobs` in threads released together; each returns an outcome word."""
+    import threading
+
+    from django.db import connection as conn
+
+    barrier = threading.Barrier(len(jobs))
+    outcomes: list[str] = []
+
+    def run(job) -> None:
+        try:
+            barrier.wait()
+            outcomes.append(job())
+        except WorkDivisionError:
+            outcomes.append("geweigerd")
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(outcomes)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need a server database")
+@pytest.mark.django_db(transaction=True)
+def test_two_overlapping_stand_ins_at_once_one_is_refused(team):
+    """No stand-in existed yet: the lock on the absent officer's row makes the
+    second add wait for the first and then see the overlap."""
+
+    def add(who):
+        return lambda: add_substitution(team["lp"], team[who], TODAY, None, today=TODAY) and "ok"
+
+    assert _at_once(add("lp2"), add("kp")) == ["geweigerd", "ok"]
+    assert Substitution.objects.filter(absent=team["lp"]).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need a server database")
+@pytest.mark.django_db(transaction=True)
+def test_two_reassignments_of_the_same_cases_at_once_move_each_case_once(aalten, team):
+    cases = [
+        CaseFactory(person=PersonFactory(municipality=aalten), owner=team["lp"]) for _ in range(4)
+    ]
+    ids = [c.pk for c in cases]
+    results = {"lp2": ReassignResult(), "kp": ReassignResult()}
+
+    def move(who):
+        def job():
+            reassign_cases(
+                ids, team[who], actor=team["coordinator"], from_user=team["lp"], result=results[who]
+            )
+            return "ok"
+
+        return job
+
+    assert _at_once(move("lp2"), move("kp")) == ["ok", "ok"]
+    winner, loser = sorted(results, key=lambda k: -len(results[k].moved))
+    assert sorted(results[winner].moved) == ids and results[loser].moved == []
+    assert results[loser].skipped == {SkipReason.OTHER_OWNER: 4}
+    for case in cases:
+        assert case.events.filter(kind=EventKind.ASSIGNED).count() == 1
