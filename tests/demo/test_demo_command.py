@@ -249,3 +249,13 @@ def test_build_demo_counts_match_the_database():
     assert {"art25-verslag", "ontwerpbegroting", "jco"} <= set(
         Deadline.objects.values_list("key", flat=True)
     )
+    # The handbook with a page per main case type, and the year's goals.
+    from rbl.governance.models import EvaluationGoal, HandbookPage
+
+    assert set(HandbookPage.objects.exclude(case_type="").values_list("case_type", flat=True)) >= {
+        "absoluut",
+        "relatief_16uur",
+        "langdurig",
+        "verlof",
+    }
+    assert EvaluationGoal.objects.filter(year=PEIL.year).count() >= 4
