@@ -318,3 +318,26 @@ def test_list_filters(world, client):
     bad = client.get(url, {"jaar": "twintig"})
     assert bad.status_code == 400
     assert "Vul bij jaar van ontvangst een jaartal in, zoals 2026." in bad.content.decode()
+
+
+def test_an_open_objection_holds_the_file_and_retention_clears_its_texts(world):
+    from rbl.audit.removal import anonymise_case
+    from rbl.audit.retention import FileTerm, HoldReason, _automatic_holds
+
+    case = world.cases["own"]
+    objection = register(
+        world,
+        case,
+        "anders",
+        decision_date=dt.date(2026, 2, 1),
+        decision_description="Proces-verbaal",
+        grounds="Het gesprek is anders gelopen dan in het verslag staat.",
+    )
+    assert objection.grounds
+    assert HoldReason.OBJECTION in _automatic_holds([case.pk])[case.pk]
+    handle(objection, outcome="ingetrokken", outcome_on=TODAY)
+    assert case.pk not in _automatic_holds([case.pk])
+    anonymise_case(FileTerm(case.pk, case.type, "leerplicht", TODAY), peildatum=TODAY)
+    objection.refresh_from_db()
+    assert objection.decision_description == "" and objection.grounds == ""
+    assert objection.outcome == "ingetrokken"  # still counted in the yearly overview

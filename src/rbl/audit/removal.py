@@ -116,6 +116,10 @@ def anonymise_case(term: FileTerm, *, peildatum: dt.date) -> Tombstone:
         }
         Handhaving.objects.filter(case=case).update(outcome_note="")
         LeaveRequest.objects.filter(case=case).update(decision_note="")
+        # Objections stay for the yearly figures, without their texts.
+        from rbl.objections.models import Objection
+
+        Objection.objects.filter(case=case).update(grounds="", advice="", decision_description="")
         for melding in VerzuimMelding.objects.filter(case=case).only("pk"):
             VerzuimMelding.objects.filter(pk=melding.pk).update(
                 person=None,

@@ -23,7 +23,8 @@ The file is due on the latest of these (the longest term wins), and never
 before the case was closed. Only closed files expire. A file is held, however
 old, while a legal hold set by hand is open, while one of its Halt/PV records
 has no outcome, or while an objection against its leave decision waits for
-the municipality's decision (`objection_decided_on` empty).
+the municipality's decision (`objection_decided_on` empty) or an objection of
+the objections app has no outcome.
 """
 
 from __future__ import annotations
@@ -144,6 +145,13 @@ def _automatic_holds(case_ids: list[int]) -> dict[int, set[str]]:
         objection_decided_on__isnull=True,
     )
     for case_id in pending.values_list("case_id", flat=True):
+        holds.setdefault(case_id, set()).add(HoldReason.OBJECTION)
+    # An objection registered in the objections app (any decision of the case)
+    # holds the file until its outcome is recorded.
+    from rbl.objections.models import Objection
+
+    open_objections = Objection.objects.filter(case_id__in=case_ids, outcome_on__isnull=True)
+    for case_id in open_objections.values_list("case_id", flat=True):
         holds.setdefault(case_id, set()).add(HoldReason.OBJECTION)
     for case_id in LegalHold.objects.filter(
         case_id__in=case_ids, lifted_at__isnull=True
