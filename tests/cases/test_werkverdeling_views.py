@@ -251,7 +251,7 @@ def test_reassign_preview_logs_access_and_moves_only_what_is_still_there(world, 
     ]:
         case.refresh_from_db()
         assert case.owner == world.users[owner], case
-    assert _setup_events("Herverdeling: 2 zaak/zaken van Lpa Test naar Kpa Test") == 1
+    assert _setup_events("Herverdeling: 2 zaken van Lpa Test naar Kpa Test") == 1
 
 
 def test_reassign_refusals(world, client):
@@ -309,3 +309,10 @@ def test_cases_of_an_officer_who_left_without_roles_can_be_moved(world, client):
     assert response.status_code == 302
     world.cases["own"].refresh_from_db()
     assert world.cases["own"].owner == world.users["kpa-regio"]
+
+
+def test_an_unknown_school_filter_shows_nothing_and_says_why(world, client):
+    client.force_login(world.users["coordinator"])
+    page = client.get(reverse("werkverdeling:rules"), {"gemeente": "9999"}).content.decode()
+    assert "Kies een gemeente uit de lijst." in page
+    assert "Het Assink Lyceum" not in page and "Geen scholen gevonden." in page

@@ -82,6 +82,8 @@ class SchoolFilter(forms.Form):
         self.fields["gemeente"].choices = [("", "Alle gemeenten")] + [
             (m.code, m.name) for m in municipalities
         ]
+        self.fields["gemeente"].error_messages["invalid_choice"] = "Kies een gemeente uit de lijst."
+        self.fields["sector"].error_messages["invalid_choice"] = "Kies een sector uit de lijst."
 
 
 def _rule_rows(user: Any, municipalities: list[Municipality], posted: dict) -> list[dict]:
@@ -212,6 +214,8 @@ def rules(request: HttpRequest) -> HttpResponse:
         term = filters.cleaned_data["zoek"].strip()
         if term:
             schools = schools.filter(Q(name__icontains=term) | Q(brin__iexact=term[:4]))
+    elif filters.is_bound:
+        schools = schools.none()  # an unknown filter value shows nothing, and says why
     page = Paginator(schools.order_by("name", "brin", "vestiging"), SCHOOLS_PER_PAGE).get_page(
         request.GET.get("pagina")
     )

@@ -131,7 +131,8 @@ def _confirm(request: HttpRequest) -> tuple[str | None, dict]:
     )
     record_setup_change(
         request.user,
-        f"Herverdeling: {moved} zaak/zaken van {name_of(officer)} naar {name_of(target)}",
+        f"Herverdeling: {moved} {'zaak' if moved == 1 else 'zaken'} van {name_of(officer)} "
+        f"naar {name_of(target)}",
         request=request,
     )
     messages.success(
