@@ -273,3 +273,17 @@ def test_any_valid_answer_reads_back_the_same(brp, surname, number, day):
     assert answer.house_number == str(number)
     assert answer.address_since == day
     assert datum(day.isoformat())["datum"] == day.isoformat()
+
+
+def test_no_log_line_holds_the_bsn(brp, caplog):
+    caplog.set_level("DEBUG")
+    brp.persons[BSN] = persoon(BSN, geslachtsnaam="Smit")
+    lookup(BSN, _conf(brp))
+    for mode in ("storing", "weigering", "traag"):
+        brp.mode, brp.delay = mode, 0.6
+        with pytest.raises(BrpError):
+            lookup(BSN, _conf(brp, timeout=0.2))
+    with pytest.raises(BrpError):
+        lookup(BSN, BrpSettings(url="http://127.0.0.1:9/api", timeout=1))
+    assert caplog.records  # the failures were logged ...
+    assert all(BSN not in r.getMessage() for r in caplog.records)  # ... without the BSN

@@ -464,3 +464,17 @@ def test_the_youth_created_from_a_report_names_the_report_in_the_access_log(clie
     created = AccessLogEntry.objects.get(action=Action.CREATE)
     assert created.person_id == Person.objects.get(bsn=bsn).pk
     assert created.purpose.endswith("(verzuimmelding DUO-4711)")
+
+
+def test_a_record_changed_since_the_lookup_is_not_overwritten(client, world, brp):
+    own = world.persons["own"]
+    moved(brp, own, since=timezone.localdate() - 3 * DAY)
+    login(client, world)
+    shown = lookup(client, own)
+    Person.objects.get(pk=own.pk).save()  # someone else changed the record meanwhile
+    response = apply(client, own, shown)
+    assert response.status_code == 409
+    assert "Er is niets gewijzigd" in response.content.decode()
+    own.refresh_from_db()
+    assert own.street == ""
+    assert not ImportLog.objects.filter(file_name="BRP bevragen").exists()
