@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rbl.audit.models import AccessLogEntry
 from rbl.cases.models import LeaveRequest
@@ -20,11 +22,11 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 3, 11)
 
 
-def register(world, case, kind, **extra):
+def register(world, case, kind, received_on=dt.date(2026, 3, 2), **extra):
     return services.register_objection(
         case,
         decision_kind=kind,
-        received_on=dt.date(2026, 3, 2),
+        received_on=received_on,
         handler=world.users["lpa-aalten"],
         actor=world.users["lpa-aalten"],
         today=TODAY,
@@ -341,3 +343,44 @@ def test_an_open_objection_holds_the_file_and_retention_clears_its_texts(world):
     objection.refresh_from_db()
     assert objection.decision_description == "" and objection.grounds == ""
     assert objection.outcome == "ingetrokken"  # still counted in the yearly overview
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    offset=st.integers(min_value=-5, max_value=100),
+    committee=st.booleans(),
+)
+def test_postponement_is_accepted_only_within_the_term(world, offset, committee):
+    """Hypothesis: a postponement on a day from the receipt up to the running
+    term's last day is accepted and adds six weeks; any other day is refused
+    and changes nothing."""
+    objection = Objection.objects.filter(case=world.cases["own"]).first() or register(
+        world,
+        world.cases["own"],
+        "anders",
+        decision_date=dt.date(2025, 11, 3),
+        decision_description="Proces-verbaal",
+        received_on=dt.date(2025, 11, 10),
+    )
+    objection.refresh_from_db()
+    received = objection.received_on
+    term_end = received + dt.timedelta(weeks=12 if committee else 6)
+    day = received + dt.timedelta(days=offset)
+    before = objection.due_on
+    try:
+        done = handle(
+            objection,
+            committee=committee,
+            postponed_on=day,
+            postponement_reason="Advies van de commissie later",
+        )
+    except services.ObjectionError as error:
+        assert not (received <= day <= term_end and day <= TODAY)
+        assert error.field == "postponed_on"
+        objection.refresh_from_db()
+        assert objection.due_on == before
+    else:
+        assert received <= day <= term_end
+        assert done.due_on == term_end + dt.timedelta(weeks=6)

@@ -212,7 +212,11 @@ def register_objection(
 
 
 def _check_postponement(
-    postponed_on: dt.date | None, reason: str, received_on: dt.date, due_without: dt.date
+    postponed_on: dt.date | None,
+    reason: str,
+    received_on: dt.date,
+    due_without: dt.date,
+    today: dt.date,
 ) -> None:
     if postponed_on is None:
         if reason.strip():
@@ -222,6 +226,8 @@ def _check_postponement(
         raise ObjectionError("Geef de reden van de verdaging.", "postponement_reason")
     if postponed_on < received_on:
         raise ObjectionError("De verdaging kan niet voor de ontvangst liggen.", "postponed_on")
+    if postponed_on > today:
+        raise ObjectionError("De verdaging ligt in de toekomst.", "postponed_on")
     if postponed_on > due_without:
         raise ObjectionError(
             f"Verdagen kan alleen binnen de termijn (uiterlijk {due_without:%d-%m-%Y}).",
@@ -283,7 +289,7 @@ def update_objection(
         if advice.strip() and advice_on is None:
             raise ObjectionError("Vul de datum van het advies in.", "advice_on")
         due_without = objection_due(received, committee=committee, postponed=False)
-        _check_postponement(postponed_on, postponement_reason, received, due_without)
+        _check_postponement(postponed_on, postponement_reason, received, due_without, today)
         _check_outcome(outcome, outcome_on, received, today)
         current.forwarded_on = forwarded_on
         current.committee = committee
@@ -356,7 +362,7 @@ def update_complaint(
             raise ObjectionError(STALE)
         received = current.received_on
         due_without = complaint_due(received, committee=committee, postponed=False)
-        _check_postponement(postponed_on, postponement_reason, received, due_without)
+        _check_postponement(postponed_on, postponement_reason, received, due_without, today)
         _check_outcome(outcome, outcome_on, received, today)
         current.committee = committee
         current.postponed_on = postponed_on
