@@ -186,3 +186,13 @@ def test_files_alone_never_report_differences(regio, first, second, phone):  # n
     assert code == 0, err
     region = Region.objects.get()
     assert (region.control_term_days, region.office_phone) == (second, phone)
+
+
+def test_help_explains_the_rule_and_toepassen(capsys):
+    from django.core.management import call_command
+
+    with pytest.raises(SystemExit):
+        call_command("regio", "--help")
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--toepassen" in text
+    assert "in het bestand: X, in RBL: Y" in text

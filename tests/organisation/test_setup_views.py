@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rbl.accounts.models import SecurityEvent, SecurityEventKind
 from rbl.cases.models import CaseSettings
@@ -283,3 +285,55 @@ def test_coordinator_changes_only_blocks_of_coordinated_municipalities(world, cl
     assert "Kies een gemeente waarvoor u de deelname mag wijzigen." in response.content.decode()
     assert client.get(reverse("organisation:block-end", args=[p.pk])).status_code == 404
     assert not Participation.objects.filter(block=3).exists()
+
+
+# --- properties ------------------------------------------------------------------
+
+periods = st.lists(
+    st.tuples(
+        st.integers(1, 4),
+        st.dates(dt.date(2025, 1, 1), dt.date(2030, 12, 31)),
+        st.one_of(st.none(), st.integers(0, 800)),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(attempts=periods)
+def test_added_participations_never_overlap_nor_start_in_the_past(attempts):
+    """Whatever is tried on the blocks screen, the periods of one block of a
+    municipality never overlap and none starts before today."""
+    from rbl.organisation.models import Municipality
+    from rbl.organisation.setup import SetupError, add_participation
+
+    municipality, _ = Municipality.objects.get_or_create(code="0197", defaults={"name": "Aalten"})
+    municipality.participations.all().delete()
+    for block, start, length in attempts:
+        end = None if length is None else start + dt.timedelta(days=length)
+        try:
+            add_participation(municipality, block, start, end, today=TODAY)
+        except SetupError as exc:
+            assert exc.message  # refused in Dutch, nothing stored
+    stored = list(municipality.participations.order_by("block", "start"))
+    for p in stored:
+        assert p.start >= TODAY
+    for a, b in zip(stored, stored[1:], strict=False):
+        if a.block == b.block:
+            assert a.end is not None and a.end < b.start
+
+
+@given(
+    start=st.dates(dt.date(2000, 1, 1), dt.date(2080, 12, 31)),
+    years=st.integers(1, 20),
+    notice=st.integers(0, 24),
+)
+def test_agreement_end_is_the_day_before_the_anniversary(start, years, notice):
+    dates = agreement_dates(
+        Region(agreement_start=start, agreement_years=years, notice_months=notice)
+    )
+    anniversary = dates.end + dt.timedelta(days=1)
+    assert anniversary.year == start.year + years
+    assert anniversary.month == start.month
+    assert dates.notice_by <= dates.end
+    assert (dates.end - dates.notice_by).days <= 31 * notice
