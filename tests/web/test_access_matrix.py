@@ -635,6 +635,7 @@ MATRIX: dict[str, Rule] = {
     ),
     "reporting:benchmark": Rule(screen(FIGURES)),
     "reporting:rmc": Rule(screen(FIGURES)),
+    "reporting:vsv": Rule(screen(FIGURES)),
     "letters:home": Rule(screen(EDITS_CASES)),
     # An empty form: back to the letters page with a message.
     "letters:start-batch": Rule(

@@ -366,6 +366,7 @@ def test_main_screens_have_no_wcag_violations(live_server, settings):
         reverse("reporting:annual-report", args=["2024-2025", "0294"]),
         f"{reverse('reporting:benchmark')}?schooljaar=2024-2025",
         f"{reverse('reporting:rmc')}?schooljaar=2024-2025",
+        f"{reverse('reporting:vsv')}?schooljaar=2024-2025",
         reverse("handhaving:list"),
         reverse("handhaving:start", args=[world.cases["own"].pk]),
         reverse("handhaving:detail", args=[pv.pk]),

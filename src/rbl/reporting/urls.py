@@ -10,6 +10,7 @@ from rbl.reporting.views import (
     reference,
     report_text,
     targets,
+    vsv,
 )
 
 app_name = "reporting"
@@ -38,4 +39,5 @@ urlpatterns = [
     ),
     path("benchmark/", reads_from_replica(benchmark.benchmark_page), name="benchmark"),
     path("rmc/", reads_from_replica(annual.rmc_page), name="rmc"),
+    path("vsv/", reads_from_replica(vsv.vsv_page), name="vsv"),
 ]

@@ -4,7 +4,8 @@ The art. 25 figures (R-30) of a school year from the database, per
 municipality and for the region, with exact numbers (the command is run by
 the executing organisation's staff, who have case access). A closed school
 year comes from its snapshot. `rbl rapport vaststellen --schooljaar …` closes
-a school year. Exit 1 with a Dutch reason for a wrong school year or
+a school year. `rbl rapport vsv --schooljaar …` gives the VSV report (R-33,
+`reporting/vsv.py`) the same way. Exit 1 with a Dutch reason for a wrong school year or
 municipality code.
 """
 
@@ -38,12 +39,15 @@ class Command(BaseCommand):
     help = (
         "Jaarcijfers uit de database. 'art25': de cijfers voor de verantwoording volgens "
         "artikel 25 van de Leerplichtwet per gemeente en voor de regio, voor een schooljaar "
-        "(1 augustus tot en met 31 juli). 'vaststellen': legt de cijfers van een afgelopen "
+        "(1 augustus tot en met 31 juli). 'vsv': de RMC-cijfers in de vorm van de "
+        "VSV-effectrapportage van DUO. 'vaststellen': legt de cijfers van een afgelopen "
         "schooljaar vast; daarna veranderen ze niet meer."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("soort", choices=["art25", "vaststellen"], help="art25 of vaststellen")
+        parser.add_argument(
+            "soort", choices=["art25", "vsv", "vaststellen"], help="art25, vsv of vaststellen"
+        )
         parser.add_argument(
             "--schooljaar", required=True, metavar="JJJJ-JJJJ", help="bijvoorbeeld 2024-2025"
         )
@@ -78,6 +82,9 @@ class Command(BaseCommand):
                 f"{', '.join(sorted(known))}."
             )
         figures = figures_for(year, codes or None)
+        if options["soort"] == "vsv":
+            self._vsv(figures, options)
+            return
         table = year_table(
             figures,
             [*figures.municipalities, REGION],
@@ -95,6 +102,33 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(figures.as_json(), ensure_ascii=False, indent=2))
             return
         self._print(document, table)
+
+    def _vsv(self, figures: Any, options: dict[str, Any]) -> None:
+        from django.utils import timezone
+
+        from rbl.reporting.vsv import vsv_document, vsv_json, vsv_table
+
+        table = vsv_table(
+            figures,
+            [*figures.municipalities, REGION],
+            today=timezone.localdate(),
+            title=f"VSV-rapportage, schooljaar {figures.school_year}",
+        )
+        document = vsv_document(figures, table)
+        self._files(document, options)
+        if options["json"]:
+            self.stdout.write(json.dumps(vsv_json(figures, table), ensure_ascii=False, indent=2))
+            return
+        self._print(document, table)
+
+    def _files(self, document: Document, options: dict[str, Any]) -> None:
+        try:
+            if options["pdf"]:
+                Path(options["pdf"]).write_bytes(pdf_bytes(document))
+            if options["xlsx"]:
+                Path(options["xlsx"]).write_bytes(xlsx_bytes(document))
+        except OSError as exc:
+            raise CommandError(f"Kan niet schrijven naar {exc.filename}: {exc.strerror}.") from None
 
     def _close(self, year: SchoolYear, username: str | None) -> None:
         actor = None
