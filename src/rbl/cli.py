@@ -27,6 +27,7 @@ MIGRATE_FIRST = {
     "retentie",
     "scenario",
     "signalen",
+    "svb",
     "runserver",
 }
 

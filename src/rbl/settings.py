@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "rbl.governance",
     "rbl.objections",
     "rbl.letters",
+    "rbl.chain",
     "rbl.reporting",
     "rbl.demo",
     "rbl.web",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("brp/", include("rbl.brp.urls")),
     path("bezwaren/", include("rbl.objections.urls")),
     path("inrichting/", include("rbl.organisation.urls")),
+    path("keten/", include("rbl.chain.urls")),
 ]
 
 handler404 = "rbl.web.views.errors.not_found"

@@ -258,6 +258,37 @@ def handhaving_start():
 NO_BATCH = lambda w, t: [999999]  # noqa: E731
 
 
+def svb_arg(w: World, target: str) -> list:
+    """A prepared SVB notification on the case of `target`."""
+    from rbl.chain.models import SvbNotification
+
+    case = w.cases[target]
+    item, _ = SvbNotification.objects.get_or_create(
+        case=case,
+        trigger="absoluut",
+        period_start=case.opened_on,
+        defaults={"due_on": case.opened_on, "prepared_on": case.opened_on},
+    )
+    return [item.pk]
+
+
+def terugmelding_arg(w: World, target: str) -> list:
+    """An open BRP terugmelding on the case of `target`."""
+    from rbl.chain.models import BrpTerugmelding
+
+    case = w.cases[target]
+    item = BrpTerugmelding.objects.filter(case=case).first() or BrpTerugmelding.objects.create(
+        case=case,
+        person=case.person,
+        municipality_id=case.person.municipality_id,
+        reasons=["post_retour"],
+        grounds="Post kwam twee keer terug.",
+        recorded_on=case.opened_on,
+        recorded_by=case.owner,
+    )
+    return [item.pk]
+
+
 def time_entry_arg(w: World, target: str) -> list:
     """A time entry of an officer outside the matrix, in the target's municipality."""
     from rbl.timekeeping.models import TimeEntry
@@ -682,6 +713,18 @@ MATRIX: dict[str, Rule] = {
     # Asking for a PV after a failed Halt: the owner's (here: who changes every case).
     "handhaving:ask-pv": Rule(
         handhaving_change(EDITS_CASES), args=handhaving_arg, method="post", data={}
+    ),
+    # Chain partners (rbl.chain): the SVB and BRP lists with their downloads for the
+    # administration and the coordinator; an SVB notification and a terugmelding
+    # with their case (recorded by who may change it).
+    "chain:lists": Rule(screen(EDITS_CASES)),
+    "chain:svb-export": Rule(screen(EDITS_CASES)),
+    "chain:brp-export": Rule(screen(EDITS_CASES)),
+    "chain:svb-sent": Rule(case_letter_change(), args=svb_arg, method="post", data={}),
+    "chain:terugmelding-new": Rule(handhaving_start(), args=case_arg),
+    "chain:terugmelding": Rule(case_record(), args=terugmelding_arg),
+    "chain:terugmelding-outcome": Rule(
+        case_change(), args=terugmelding_arg, method="post", data={}
     ),
     # The jaarkalender holds no personal data: every role reads it and keeps its
     # own secret calendar address; the coordinator and application management

@@ -105,6 +105,9 @@ class CheckResult:
     municipality_codes: tuple[str, ...] = ()
     #: Municipalities of the region not checked: outside block 1 on the peildatum.
     skipped: tuple[str, ...] = ()
+    #: Residents in breach with an open BRP terugmelding ("in onderzoek bij de
+    #: BRP", rbl.chain): shown apart, no new signal while it is open.
+    held_for_brp: int = 0
 
     def as_json(self) -> dict:
         return {
@@ -116,6 +119,7 @@ class CheckResult:
             "closed_by_reason": dict(self.closed_by_reason),
             "gemeenten": list(self.municipality_codes),
             "overgeslagen": list(self.skipped),
+            "in_onderzoek_brp": self.held_for_brp,
         }
 
 
@@ -141,6 +145,7 @@ def run_check(peildatum: dt.date, municipality_codes: list[str] | None = None) -
         checked = find_breaches(cursor, peildatum, codes)
         closed_by_reason = close_signals(cursor, peildatum, codes)
         new = open_signals(cursor, peildatum)
+        held_for_brp = count_held_for_brp(cursor)
         cursor.execute(f"DROP TABLE {BREACH_TABLE}")
         signals = Signal.objects.open().of_municipalities(codes).count()
     return CheckResult(
@@ -152,6 +157,7 @@ def run_check(peildatum: dt.date, municipality_codes: list[str] | None = None) -
         closed_by_reason=closed_by_reason,
         municipality_codes=tuple(codes),
         skipped=skipped,
+        held_for_brp=held_for_brp,
     )
 
 
@@ -302,6 +308,24 @@ def close_signals(cursor, peildatum: dt.date, codes: list[str]) -> dict[str, int
     return {reason.value: counted[reason.value] for reason, _ in reasons}
 
 
+def _open_terugmelding_sql() -> str:
+    """SQL: an open BRP terugmelding of the breach row `b`'s person."""
+    from rbl.chain.models import BrpTerugmelding
+
+    return (
+        f"SELECT 1 FROM {_table(BrpTerugmelding)} t"
+        " WHERE t.person_id = b.person_id AND t.closed_on IS NULL"
+    )
+
+
+def count_held_for_brp(cursor) -> int:
+    """Residents in breach (BREACH_TABLE) with an open BRP terugmelding."""
+    cursor.execute(
+        f"SELECT COUNT(*) FROM {BREACH_TABLE} b WHERE EXISTS ({_open_terugmelding_sql()})"
+    )
+    return cursor.fetchone()[0]
+
+
 # From this many breaches an insert of new signals checks its foreign keys afterwards.
 BIG_BATCH = 5000
 
@@ -327,9 +351,13 @@ def open_signals(cursor, peildatum: dt.date) -> int:
         cursor.execute("SET LOCAL enable_nestloop = off")
     # No new signal while an earlier one's satisfactory answer still holds
     # (quiet_until, set when the answer was recorded).
+    # Nor while the youth's registered address is being looked into by the BRP
+    # (an open terugmelding, rbl.chain): a child who lives abroad is not
+    # signalled again every week.
     new = (
         f" FROM {BREACH_TABLE} b WHERE NOT EXISTS (SELECT 1 FROM {table} s"
         f" WHERE s.person_id = b.person_id AND (s.closed_on IS NULL OR s.quiet_until >= %s))"
+        f" AND NOT EXISTS ({_open_terugmelding_sql()})"
     )
     day = connection.ops.adapt_datefield_value(peildatum)
     cursor.execute(f"SELECT COUNT(*){new}", [day])

@@ -834,3 +834,44 @@ EXEMPTION_REGISTER_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATIE})
 def exemption_register_municipalities(user: Any) -> frozenset[str]:
     """Municipalities whose exemption decisions `user` may export for DUO."""
     return _codes_for(user, EXEMPTION_REGISTER_ROLES)
+
+
+# -- Chain partners: SVB notifications and BRP terugmeldingen (rbl.chain) -------
+# Who may see a case sees its SVB notification and terugmelding; who may change
+# the case records them (sent, a doubt about the address, the BRP's outcome).
+# The export lists (with BSNs, for the SVB and the BRP department) are for the
+# central administration and the coordinator of the case's municipality.
+CHAIN_EXPORT_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATIE})
+
+
+def visible_svb_notifications(user: Any, today: dt.date | None = None) -> QuerySet:
+    """The SVB notifications of the cases `user` may read."""
+    from rbl.chain.models import SvbNotification
+
+    return SvbNotification.objects.filter(case__in=visible_cases(user, today).values("pk"))
+
+
+def editable_svb_notifications(user: Any, today: dt.date | None = None) -> QuerySet:
+    """The SVB notifications whose sending `user` may record."""
+    from rbl.chain.models import SvbNotification
+
+    return SvbNotification.objects.filter(case__in=editable_cases(user, today).values("pk"))
+
+
+def visible_terugmeldingen(user: Any, today: dt.date | None = None) -> QuerySet:
+    """The BRP terugmeldingen of the cases `user` may read."""
+    from rbl.chain.models import BrpTerugmelding
+
+    return BrpTerugmelding.objects.filter(case__in=visible_cases(user, today).values("pk"))
+
+
+def editable_terugmeldingen(user: Any, today: dt.date | None = None) -> QuerySet:
+    """The BRP terugmeldingen whose outcome `user` may record."""
+    from rbl.chain.models import BrpTerugmelding
+
+    return BrpTerugmelding.objects.filter(case__in=editable_cases(user, today).values("pk"))
+
+
+def chain_export_municipalities(user: Any) -> frozenset[str]:
+    """Municipalities whose SVB and BRP export lists `user` may download."""
+    return _codes_for(user, CHAIN_EXPORT_ROLES)

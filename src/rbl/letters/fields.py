@@ -57,6 +57,18 @@ FIELDS: dict[str, Field] = {
         "de stappen volgens de MAS in deze zaak, elk met datum",
         "• 16 november 2026: Gesprek met ouders\n• 30 november 2026: Waarschuwing",
     ),
+    "aanleiding": Field(
+        "waarom de SVB een melding krijgt",
+        "De zaak absoluut verzuim is sinds 2 november 2026 open (langer dan 8 weken).",
+    ),
+    "redenen": Field(
+        "de redenen van de twijfel aan het adres, uit de vaste lijst",
+        "• Post komt terug\n• School meldt vertrek naar het buitenland",
+    ),
+    "gronden": Field(
+        "de toelichting van de leerplichtambtenaar op de twijfel aan het adres",
+        "Bij twee huisbezoeken niemand aangetroffen; buren zeggen dat het gezin naar Polen is.",
+    ),
     "medewerker": Field("naam van de medewerker die ondertekent", "J. Bakker"),
     "functie": Field("functie van die medewerker", "leerplichtambtenaar"),
     "telefoon": Field("telefoonnummer van het bureau leerplicht", "0314 000 000"),

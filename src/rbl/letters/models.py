@@ -45,6 +45,8 @@ class LetterKind(models.TextChoices):
     VRIJSTELLING_AFLOOP = "vrijstelling-afloop", "Einde van een vrijstelling"
     HALT_VERWIJZING = "halt-verwijzing", "Verwijzing naar Halt (aan het Halt-bureau)"
     PROCES_VERBAAL = "proces-verbaal", "Proces-verbaal (aan het OM)"
+    SVB_MELDING = "svb-melding", "Melding aan de SVB (kinderbijslag)"
+    BRP_TERUGMELDING = "brp-terugmelding", "Terugmelding aan de BRP (twijfel aan het adres)"
 
 
 class ImmutableDocumentError(Exception):

@@ -7,6 +7,7 @@ import re
 from django import forms
 
 from rbl.accounts.models import Role
+from rbl.chain.models import SvbTrigger
 from rbl.organisation.models import BuildingBlock
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -78,6 +79,31 @@ class TermsForm(forms.Form):
     thuiszitter_priority_months = _int("Thuiszitter met voorrang na (maanden)", 1, 24)
     follow_up_days = _int("Eerste opvolging nieuwe zaak (dagen)", 1, 90)
     warning_term_weeks = _int("Termijn tussen waarschuwing en proces-verbaal (weken)", 1, 26)
+    svb_term_weeks = _int(
+        "SVB-melding na (weken open)",
+        1,
+        52,
+        "Zo lang na het openen van de zaak bereidt RBL de melding aan de SVB voor.",
+    )
+    svb_triggers = forms.MultipleChoiceField(
+        label="Aanleidingen SVB-melding",
+        required=False,
+        choices=SvbTrigger.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={**DUTCH, "invalid_choice": "Kies een aanleiding uit de lijst."},
+    )
+    svb_address = forms.CharField(
+        label="Adres SVB",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Naam en adres van het SVB-kantoor; staat op de SVB-melding.",
+        error_messages=DUTCH,
+    )
+
+    def clean_svb_triggers(self) -> list[str]:
+        chosen = set(self.cleaned_data["svb_triggers"])
+        return [value for value in SvbTrigger.values if value in chosen]
 
     def clean_office_phone(self) -> str:
         phone = self.cleaned_data["office_phone"].strip()

@@ -40,6 +40,8 @@ CASE_TERM_FIELDS = (
     "follow_up_days",
     "warning_term_weeks",
 )
+#: The chain partners' settings (rbl.chain.ChainSettings) on the same screen.
+CHAIN_TERM_FIELDS = ("svb_term_weeks", "svb_triggers", "svb_address")
 AGREEMENT_FIELDS = ("agreement_kind", "agreement_start", "agreement_years", "notice_months")
 
 
@@ -82,9 +84,15 @@ STALE = (
 
 def terms_fingerprint(region: Region) -> str:
     from rbl.cases.models import CaseSettings
+    from rbl.chain.models import ChainSettings
 
     settings = CaseSettings.objects.filter(region=region).first()
-    return fingerprint(region, REGION_TERM_FIELDS) + fingerprint(settings, CASE_TERM_FIELDS)
+    chain = ChainSettings.objects.filter(region=region).first()
+    return (
+        fingerprint(region, REGION_TERM_FIELDS)
+        + fingerprint(settings, CASE_TERM_FIELDS)
+        + fingerprint(chain, CHAIN_TERM_FIELDS)
+    )
 
 
 @transaction.atomic
@@ -93,11 +101,19 @@ def save_terms(region: Region, data: dict[str, Any], *, seen: str) -> list[str]:
     the labels of what changed. `seen`: the `terms_fingerprint` the form was
     opened on."""
     from rbl.cases.models import CaseSettings
+    from rbl.chain.models import ChainSettings
 
     region = Region.objects.select_for_update().get(pk=region.pk)
     settings = CaseSettings.objects.select_for_update().filter(region=region).first()
-    if fingerprint(region, REGION_TERM_FIELDS) + fingerprint(settings, CASE_TERM_FIELDS) != seen:
+    chain = ChainSettings.objects.select_for_update().filter(region=region).first()
+    if (
+        fingerprint(region, REGION_TERM_FIELDS)
+        + fingerprint(settings, CASE_TERM_FIELDS)
+        + fingerprint(chain, CHAIN_TERM_FIELDS)
+        != seen
+    ):
         raise SetupError(STALE)
+    chain = chain or ChainSettings(region=region)
     if settings is None:
         settings = CaseSettings(region=region)
         settings_before = CaseSettings(region=region)
@@ -105,12 +121,17 @@ def save_terms(region: Region, data: dict[str, Any], *, seen: str) -> list[str]:
         settings_before = CaseSettings.objects.get(pk=settings.pk)
     changed = _changed_labels(region, REGION_TERM_FIELDS, data)
     changed += _changed_labels(settings_before, CASE_TERM_FIELDS, data)
+    chain_data = {f: data[f] for f in CHAIN_TERM_FIELDS if f in data}
+    changed += _changed_labels(chain, chain_data.keys(), chain_data)
     for f in REGION_TERM_FIELDS:
         setattr(region, f, data[f])
     region.save(update_fields=list(REGION_TERM_FIELDS))
     for f in CASE_TERM_FIELDS:
         setattr(settings, f, data[f])
     settings.save()
+    for f, value in chain_data.items():
+        setattr(chain, f, value)
+    chain.save()
     return changed
 
 

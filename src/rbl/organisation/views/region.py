@@ -128,6 +128,10 @@ def terms(request: HttpRequest) -> HttpResponse:
     else:
         initial = {f: getattr(region, f) for f in setup.REGION_TERM_FIELDS}
         initial |= {f: getattr(settings, f) for f in setup.CASE_TERM_FIELDS}
+        from rbl.chain.svb import chain_settings
+
+        chain = chain_settings(region)
+        initial |= {f: getattr(chain, f) for f in setup.CHAIN_TERM_FIELDS}
         initial["seen"] = setup.terms_fingerprint(region)
         form = TermsForm(initial=initial)
     return render(

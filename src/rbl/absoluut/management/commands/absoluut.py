@@ -91,6 +91,8 @@ def _human(result: CheckResult, csv_path: Path | None) -> str:
         if count:
             lines.append(f"    {CloseReason(reason).label:<46} {count:>8}")
     lines.append(f"  open signalen na deze controle:                  {result.signals:>8}")
+    if result.held_for_brp:
+        lines.append(f"  in onderzoek bij de BRP (geen nieuw signaal):    {result.held_for_brp:>8}")
     if result.skipped:
         lines.append(
             f"  niet gecontroleerd (niet in bouwsteen 1, regionale administratie): "
