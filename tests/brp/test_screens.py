@@ -478,3 +478,33 @@ def test_a_record_changed_since_the_lookup_is_not_overwritten(client, world, brp
     own.refresh_from_db()
     assert own.street == ""
     assert not ImportLog.objects.filter(file_name="BRP bevragen").exists()
+
+
+def test_the_privacy_officer_finds_lookups_of_a_report_whose_youth_rbl_does_not_hold(
+    client, world, brp
+):
+    bsn = make_bsn(66_600_501)
+    melding = _waiting(bsn)
+    brp.persons[bsn] = persoon(bsn, geslachtsnaam="Vos", gemeente=("0344", "Utrecht"))
+    login(client, world, "administratie")
+    client.post(reverse("brp:melding", args=[melding.pk]), {"doel": "koppelen"})
+    other = VerzuimMelding.objects.create(
+        meldingsnummer="DUO-9999",
+        bsn=make_bsn(66_600_601),
+        brin="12AB",
+        soort="16UUR",
+        meldingsdatum=timezone.localdate(),
+    )
+    client.post(reverse("brp:melding", args=[other.pk]), {"doel": "koppelen"})
+
+    login(client, world, "privacy")
+    page = client.post(reverse("web:access-log"), {"bsn": bsn})
+    assert page.status_code == 200
+    rows = page.context["report_lookups"]
+    assert [(e.username, e.purpose) for e in rows] == [
+        (
+            "administratie",
+            "BRP bevragen: Koppelen van een verzuimmelding aan een jongere (verzuimmelding DUO-4711)",
+        )
+    ]
+    assert "toen RBL de jongere nog niet kende" in page.content.decode()

@@ -22,13 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from rbl.accounts.access import brp_persons
-from rbl.audit.models import Action
+from rbl.audit.models import AccessLogEntry, Action
 from rbl.audit.services import log_access
 from rbl.brp.client import BrpPerson, enabled, lookup
+from rbl.cases.models import VerzuimMelding
 from rbl.organisation.models import Municipality
 from rbl.registry.imports.base import run_import
 from rbl.registry.imports.kinds.brp import PERSON_FIELDS
@@ -206,6 +208,22 @@ def consult(
         path=path,
     )
     return lookup(bsn)
+
+
+def report_lookups(bsn: str, since: dt.date | None = None) -> QuerySet[AccessLogEntry]:
+    """The BRP lookups made against DUO reports with `bsn` while RBL held no
+    youth for them (access-log entries without a person, naming the report),
+    newest first: for the privacy officer's "who looked at this youth"."""
+    numbers = list(VerzuimMelding.objects.filter(bsn=bsn).values_list("meldingsnummer", flat=True))
+    if not numbers:
+        return AccessLogEntry.objects.none()
+    names = Q()
+    for number in numbers:
+        names |= Q(purpose__endswith=f"(verzuimmelding {number})")
+    entries = AccessLogEntry.objects.filter(names, person_id__isnull=True)
+    if since is not None:
+        entries = entries.filter(at__date__gte=since)
+    return entries.order_by("-at", "-pk")
 
 
 def mutation_date(person: Person | None, answer: BrpPerson, today: dt.date) -> dt.date:

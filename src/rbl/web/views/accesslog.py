@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from rbl.accounts.access import can_read_access_log
 from rbl.audit.models import Action
 from rbl.audit.services import log_access, who_viewed, who_viewed_summary
+from rbl.brp.services import report_lookups
 from rbl.registry.models import Person
 from rbl.web import exports
 from rbl.web.forms import AccessLogForm
@@ -50,6 +51,10 @@ def access_log(request: HttpRequest) -> HttpResponse:
             if person is not None and kind in ("csv", "xlsx"):
                 return _download(request, person, form.cleaned_data.get("sinds"), kind)
             context["searched"] = True
+            # BRP lookups against DUO reports of this BSN made while RBL held no youth.
+            context["report_lookups"] = list(
+                report_lookups(form.cleaned_data["bsn"], form.cleaned_data.get("sinds"))[:MAX_ROWS]
+            )
             if person is not None:
                 since = form.cleaned_data.get("sinds")
                 context["summary"] = [
