@@ -6,8 +6,13 @@ a log line."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 from collections.abc import Sequence
 from typing import Any
+
+from django.http import HttpResponse
 
 from rbl.web.exports import Column
 
@@ -70,3 +75,32 @@ def svb_rows(items: Any) -> list[list[Any]]:
 def brp_rows(items: Any) -> list[list[Any]]:
     items = items.select_related("person", "document", "recorded_by").order_by("recorded_on", "pk")
     return [[c.value(t) for c in BRP_COLUMNS] for t in items]
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell: dates as YYYY-MM-DD, nothing a spreadsheet would run as a
+    formula (a leading = + - @ gets a quote)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
+def csv_text(columns: Sequence[Column], rows: list[list[Any]]) -> str:
+    """The list as docs/formats-out.md describes it: a header row, RFC 4180
+    quoting, `,` between fields, `\\n` line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([c.title for c in columns])
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def csv_download(name: str, columns: Sequence[Column], rows: list[list[Any]]) -> HttpResponse:
+    response = HttpResponse(csv_text(columns, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response

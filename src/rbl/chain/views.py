@@ -37,11 +37,11 @@ from rbl.audit.services import log_access
 from rbl.cases.models import Case
 from rbl.cases.services.errors import CaseRuleError, ConcurrentEditError
 from rbl.chain import svb, terugmelding
-from rbl.chain.exports import BRP_COLUMNS, SVB_COLUMNS, brp_rows, svb_rows
+from rbl.chain.exports import BRP_COLUMNS, SVB_COLUMNS, brp_rows, csv_download, svb_rows
 from rbl.chain.forms import OutcomeForm, SentForm, TerugmeldingForm
 from rbl.chain.models import BrpTerugmelding, SvbNotification
 from rbl.organisation.models import Municipality
-from rbl.web.exports import csv_response, xlsx_response
+from rbl.web.exports import xlsx_response
 
 
 def _editable_case(request: HttpRequest, case_id: int) -> Case:
@@ -298,7 +298,7 @@ def svb_export(request: HttpRequest) -> HttpResponse:
     name = f"svb-meldingen-{timezone.localdate():%Y%m%d}"
     if request.GET.get("formaat") == "xlsx":
         return xlsx_response(name, "SVB-meldingen", rows, SVB_COLUMNS)
-    return csv_response(name, rows, SVB_COLUMNS)
+    return csv_download(name, SVB_COLUMNS, rows)
 
 
 @login_required
@@ -318,8 +318,8 @@ def brp_export(request: HttpRequest) -> HttpResponse:
         path=request.path,
     )
     suffix = f"-{codes[0]}" if len(codes) == 1 else ""
-    return csv_response(
-        f"terugmeldingen-brp{suffix}-{timezone.localdate():%Y%m%d}", rows, BRP_COLUMNS
+    return csv_download(
+        f"terugmeldingen-brp{suffix}-{timezone.localdate():%Y%m%d}", BRP_COLUMNS, rows
     )
 
 
