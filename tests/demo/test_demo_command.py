@@ -13,6 +13,7 @@ from django.utils import timezone
 from rbl.absoluut.models import Signal
 from rbl.demo.build import CHECK_EVERY_DAYS, build_demo, check_days
 from rbl.demo.reference import load_reference
+from rbl.demo.users import OWN_ADMINISTRATION
 from rbl.organisation.models import Municipality, Participation, Region, School
 from rbl.registry.models import Enrolment, Exemption, ImportLog, Person
 
@@ -61,7 +62,16 @@ def test_demo_builds_the_region_through_the_imports(capsys):
     assert region.is_demo
     assert region.executing_municipality_id == "0222"
     assert {m.code for m in region.municipalities.all()} == {f.code for f in load_reference()}
-    assert Participation.objects.filter(block=1).count() == 9
+    # Doesburg keeps its own administration (block 4 only): the region holds none
+    # of its residents, runs no check and sends no letters there.
+    assert Participation.objects.filter(block=1).count() == 8
+    assert list(
+        Participation.objects.filter(municipality_id=OWN_ADMINISTRATION).values_list(
+            "block", flat=True
+        )
+    ) == [4]
+    assert not Person.objects.filter(municipality_id=OWN_ADMINISTRATION).exists()
+    assert not Signal.objects.filter(municipality_id=OWN_ADMINISTRATION).exists()
 
     # Every generated file passed the real import with nothing rejected.
     logs = {log.kind: log for log in ImportLog.objects.all()}
@@ -89,10 +99,13 @@ def test_demo_builds_the_region_through_the_imports(capsys):
     assert summary["closed_school_year"] == ("2025-2026" if ended else None)
     assert logs["brp-mutaties"].counts["created"] > 0
     assert logs["brp-mutaties"].counts["updated"] > 0
-    assert summary["persons"] == Person.objects.count()
+    # The generated region holds Doesburg's residents too; the region received the rest.
+    assert summary["persons"] > Person.objects.count() > 0
     assert Enrolment.objects.count() == summary["enrolments"]
     # The imported exemptions; the demo's vrijstelling cases decide a few more.
-    assert Exemption.objects.filter(case__isnull=True).count() == summary["exemptions"]
+    # (Doesburg's generated exemptions stay with Doesburg.)
+    imported = logs["vrijstellingen"].counts["created"]
+    assert Exemption.objects.filter(case__isnull=True).count() == imported <= summary["exemptions"]
     assert not School.objects.filter(placeholder=True).exists()
 
     # The absoluut check ran and found the youth without a school.
@@ -239,9 +252,12 @@ def test_serve_starts_no_worker_when_tasks_run_immediately(capsys, monkeypatch, 
 @pytest.mark.django_db(transaction=True)
 def test_build_demo_counts_match_the_database():
     summary = build_demo(seed=3, scale=0.01, peildatum=PEIL)
-    assert summary.generated.persons == Person.objects.count()
+    # Every person the region received is in the database; Doesburg's residents,
+    # generated too, stay with Doesburg (block 4 only).
     born_or_arrived = summary.imports["brp-mutaties"]["created"]
-    assert summary.imports["brp"]["created"] + born_or_arrived == summary.generated.persons
+    assert summary.imports["brp"]["created"] + born_or_arrived == Person.objects.count()
+    assert summary.generated.persons > Person.objects.count()
+    assert not Person.objects.filter(municipality_id=OWN_ADMINISTRATION).exists()
     assert summary.seconds > 0
     # The jaarkalender of the law and the agreement, JCO included.
     from rbl.governance.models import Deadline

@@ -41,6 +41,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from rbl.demo.administered import administered_codes, administered_file
 from rbl.demo.cases import ensure_assignment_rules, populate_cases
 from rbl.demo.generator import FILE_ORDER, GeneratedRegion, demo_period, generate_region
 from rbl.demo.logos import install_demo_logos
@@ -210,14 +211,16 @@ def build_demo(
             )
         for kind in FILE_ORDER:
             with step(f"Inlezen {kind}") as bar:
-                result = run_import(
-                    kind,
-                    summary.generated.files[kind],
-                    municipalities=codes if kind == "brp" else None,
-                    peildatum=summary.generated.extract_day if kind == "brp" else peildatum,
-                    actor="demo",
-                    progress=bar,
-                )
+                day = summary.generated.extract_day if kind == "brp" else peildatum
+                with administered_file(kind, summary.generated.files[kind], day) as path:
+                    result = run_import(
+                        kind,
+                        path,
+                        municipalities=administered_codes(codes, day) if kind == "brp" else None,
+                        peildatum=day,
+                        actor="demo",
+                        progress=bar,
+                    )
             if result.rejected:
                 raise DemoFailed(result)
             summary.imports[kind] = result.counts()

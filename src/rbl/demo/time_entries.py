@@ -12,6 +12,7 @@ from django.db import transaction
 from rbl.accounts.models import RoleAssignment
 from rbl.cases.models import Activity
 from rbl.organisation.models import BuildingBlock
+from rbl.organisation.participation import municipalities_in
 from rbl.timekeeping.blocks import block_for_activity
 from rbl.timekeeping.models import Product, TimeEntry
 
@@ -50,7 +51,10 @@ def populate_time(seed: int, peildatum: dt.date, first_day: dt.date) -> int:
     day = first_day + dt.timedelta(days=(7 - first_day.weekday()) % 7)  # Mondays
     while day <= peildatum:
         if day.month not in (7, 8):  # no prevention in the summer holiday
+            team = municipalities_in(BuildingBlock.TEAM, day)
             for user_id, code in officers:
+                if code not in team:
+                    continue  # prevention by the regional team only where it works
                 if rng.random() < 0.5:
                     extra = code in EXTRA_PREVENTION and rng.random() < 0.3
                     entries.append(

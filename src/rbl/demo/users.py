@@ -26,7 +26,7 @@ _STAFF: tuple[tuple[str, str, str, str, dict[str, object]], ...] = (
     ("privacy", "Judith", "Reinders", "functionaris gegevensbescherming", {"privacy": "alle"}),
     ("beheer", "Bas", "Kamphuis", "applicatiebeheerder", {"beheer": "alle"}),
     # The rest of the team: every municipality has its own officer (one contact per school).
-    ("lpa-doetinchem", "Linda", "Geurink", "leerplichtambtenaar", {"lpa": ["0222", "0221"]}),
+    ("lpa-doetinchem", "Linda", "Geurink", "leerplichtambtenaar", {"lpa": ["0222"]}),
     ("lpa-montferland", "Dennis", "Hermsen", "leerplichtambtenaar", {"lpa": ["1955", "1509"]}),
     ("lpa-berkelland", "Inge", "Wissink", "leerplichtambtenaar", {"lpa": ["1859", "1586"]}),
     ("lpa-bronckhorst", "Paul", "Roerdink", "leerplichtambtenaar", {"lpa": ["1876"]}),
@@ -35,8 +35,14 @@ _STAFF: tuple[tuple[str, str, str, str, dict[str, object]], ...] = (
 #: The logins of the contract (interfaces.md), in the order they are printed.
 CONTRACT_USERS = tuple(s[0] for s in _STAFF[:10])
 
-# Bronckhorst takes no part in the BOA block; everyone else in all four.
-_NO_BLOCK = {("1876", 3)}
+#: Doesburg, the smallest, keeps its own leerplicht officer and administration
+#: (BRP, DUO, the absoluut check, letters) and takes part in the regional
+#: coordination and quality (block 4) only: the demo's municipality outside the
+#: regional administration (R-02, rbl.demo.administered).
+OWN_ADMINISTRATION = "0221"
+# Bronckhorst takes no part in the BOA block (block 2, which it takes, includes
+# the BOA work); Doesburg only in block 4; everyone else in all four.
+_NO_BLOCK = {("1876", 3), (OWN_ADMINISTRATION, 1), (OWN_ADMINISTRATION, 2), (OWN_ADMINISTRATION, 3)}
 
 
 def demo_region_spec() -> RegionSpec:
