@@ -337,3 +337,26 @@ def test_agreement_end_is_the_day_before_the_anniversary(start, years, notice):
     assert anniversary.month == start.month
     assert dates.notice_by <= dates.end
     assert (dates.end - dates.notice_by).days <= 31 * notice
+
+
+def test_planned_participation_can_be_removed_a_started_one_not(world, client):
+    planned = Participation.objects.create(
+        municipality=world.aalten, block=3, start=dt.date(2026, 8, 1)
+    )
+    started = Participation.objects.create(
+        municipality=world.aalten, block=2, start=dt.date(2024, 8, 1)
+    )
+    login(client, world, "coordinator")
+    url = reverse("organisation:block-end", args=[planned.pk])
+    assert "Deelname verwijderen" in client.get(url).content.decode()
+    assert client.post(url, {"actie": "verwijderen"}).status_code == 302
+    assert not Participation.objects.filter(pk=planned.pk).exists()
+    assert SecurityEvent.objects.filter(
+        kind=SecurityEventKind.SETUP_CHANGED, detail__contains="geplande deelname verwijderd"
+    ).exists()
+    url = reverse("organisation:block-end", args=[started.pk])
+    assert "Deelname verwijderen" not in client.get(url).content.decode()
+    response = client.post(url, {"actie": "verwijderen"})  # a crafted POST
+    assert response.status_code == 400
+    assert "al begonnen en wordt niet verwijderd" in response.content.decode()
+    assert Participation.objects.filter(pk=started.pk).exists()

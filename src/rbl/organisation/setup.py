@@ -245,3 +245,15 @@ def end_participation(participation: Participation, end: dt.date, *, today: dt.d
         )
     participation.end = end
     participation.save(update_fields=["end"])
+
+
+@transaction.atomic
+def remove_future_participation(participation: Participation, *, today: dt.date) -> None:
+    """Remove a participation that has not started yet (a mistake in a planned
+    period); one that has started is history and only gets an end date."""
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    if participation.start <= today:
+        raise SetupError(
+            "Deze deelname is al begonnen en wordt niet verwijderd; geef een einddatum.", "end"
+        )
+    participation.delete()

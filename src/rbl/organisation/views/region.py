@@ -259,8 +259,24 @@ def block_end(request: HttpRequest, pk: int) -> HttpResponse:
         municipality__code__in=access.setup_municipalities(request.user),
     )
     today = timezone.localdate()
+    errors: list[str] = []
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("actie") == "verwijderen":
+        form = EndParticipationForm(initial={"end": participation.end or today})
+        try:
+            setup.remove_future_participation(participation, today=today)
+        except setup.SetupError as exc:
+            errors.append(exc.message)
+        else:
+            what = (
+                f"{participation.municipality.name}, {setup.block_label(participation.block)}"
+                f" vanaf {participation.start:%d-%m-%Y}: geplande deelname verwijderd"
+            )
+            record_setup_change(request.user, f"bouwsteen: {what}", request=request)
+            messages.success(request, f"Opgeslagen: {what}.")
+            return redirect("organisation:blocks")
+        status = 400
+    elif request.method == "POST":
         form = EndParticipationForm(request.POST)
         if form.is_valid():
             end = form.cleaned_data["end"]
@@ -287,6 +303,8 @@ def block_end(request: HttpRequest, pk: int) -> HttpResponse:
             "participation": participation,
             "label": setup.block_label(participation.block),
             "closed": participation.end is not None and participation.end < today,
+            "future": participation.start > today,
+            "errors": errors,
         },
         status=status,
     )
