@@ -317,6 +317,33 @@ def _governance_pages(world) -> list[str]:
     ]
 
 
+def _chain(world):
+    """A prepared SVB notification and an open terugmelding on the own case,
+    so the case page shows its chain-partner section (rbl.chain)."""
+    from django.utils import timezone
+
+    from rbl.chain import svb
+    from rbl.chain.models import ChainSettings
+    from rbl.chain.terugmelding import record_terugmelding
+
+    case = world.cases["own"]
+    case.type = "absoluut"
+    case.opened_on = timezone.localdate() - dt.timedelta(weeks=9)
+    case.save()
+    ChainSettings.objects.update_or_create(
+        region=world.aalten.region, defaults={"svb_address": "SVB\nPostbus 1\n6500 AA  Nijmegen"}
+    )
+    svb.prepare_due()
+    case.refresh_from_db()
+    return record_terugmelding(
+        case,
+        reasons=["post_retour"],
+        grounds="Post kwam twee keer terug.",
+        actor=world.users["coordinator"],
+        expected_version=case.version,
+    )
+
+
 def test_main_screens_have_no_wcag_violations(live_server, settings):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
@@ -334,6 +361,7 @@ def test_main_screens_have_no_wcag_violations(live_server, settings):
     pv, halt = _handhaving(world)
     _time_entries(world)
     preview = _work_division(world)
+    terugmelding = _chain(world)
     pages = [
         reverse("web:home"),
         reverse("web:my-work"),
@@ -388,6 +416,9 @@ def test_main_screens_have_no_wcag_violations(live_server, settings):
         reverse("werkverdeling:substitutions"),
         f"{reverse('werkverdeling:reassign')}{preview}",
         *_setup_pages(world),
+        reverse("chain:lists"),
+        reverse("chain:terugmelding-new", args=[world.cases["other"].pk]),
+        reverse("chain:terugmelding", args=[terugmelding.pk]),
     ]
     axe = Axe()
     problems: dict[str, str] = {}
