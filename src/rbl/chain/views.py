@@ -323,17 +323,21 @@ def brp_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-def case_chain_context(user: Any, case: Case) -> dict[str, Any]:
-    """What the case page shows of the chain partners (templatetags.chain)."""
-    may_edit = editable_cases(user).filter(pk=case.pk).exists()
+def case_chain_context(user: Any, case: Case, *, editable: bool) -> dict[str, Any]:
+    """What the case page shows of the chain partners (templatetags.chain);
+    `editable`: the user may change the open case (the case page knows)."""
+    svb_types = {t for types in svb.TRIGGER_TYPES.values() for t in types}
+    svb_items = (
+        list(SvbNotification.objects.filter(case=case).select_related("document", "sent_by"))
+        if case.type in svb_types
+        else []
+    )
     return {
-        "svb_items": list(
-            SvbNotification.objects.filter(case=case).select_related("document", "sent_by")
-        ),
+        "svb_items": svb_items,
         "tm_items": list(
             BrpTerugmelding.objects.filter(case=case).select_related("document", "recorded_by")
         ),
-        "chain_editable": may_edit,
-        "chain_can_report": may_edit and not case.is_closed,
+        "chain_editable": editable,
+        "chain_can_report": editable and not case.is_closed,
         "today": timezone.localdate(),
     }

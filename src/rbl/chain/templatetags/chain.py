@@ -14,7 +14,7 @@ def case_chain(context: Any, case: Any) -> dict[str, Any]:
     from rbl.chain.forms import SentForm
     from rbl.chain.views import case_chain_context
 
-    data = case_chain_context(context["request"].user, case)
+    data = case_chain_context(context["request"].user, case, editable=bool(context.get("editable")))
     data["case"] = case
     data["csrf_token"] = context.get("csrf_token")
     for n in data["svb_items"]:

@@ -64,6 +64,10 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
     if user_grants(user).edit_cases:  # accounts.access.can_make_letters, from the cache
         items.append((reverse("letters:home"), "Brieven"))
         items.append((reverse("reporting:quality"), "Datakwaliteit"))
+    from rbl.accounts.access import chain_export_municipalities
+
+    if chain_export_municipalities(user):  # the SVB and BRP lists (rbl.chain)
+        items.append((reverse("chain:lists"), "SVB en BRP"))
     if user_grants(user).configures:
         items.append((reverse("letters:templates"), "Briefsjablonen"))
         items.append((reverse("accounts:api-tokens"), "API-sleutels"))
