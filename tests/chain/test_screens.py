@@ -128,6 +128,10 @@ def test_outcome_on_screen(world, client):
     assert item.closed_on == today and item.outcome == "buitenland"
     page = client.get(reverse("chain:terugmelding", args=[item.pk])).content.decode()
     assert "Vertrokken naar het buitenland op" in page and "Uitkomst vastleggen" not in page
+    # The youth's timeline carries the history lines of the case.
+    timeline = client.get(reverse("web:person", args=[item.person_id])).content.decode()
+    assert f"Terugmelding BRP: vertrokken naar het buitenland op {today:%d-%m-%Y}" in timeline
+    assert "Taak toegevoegd: Terugmelding BRP opvolgen" in timeline
 
 
 def test_others_get_404_on_a_terugmelding(world, client):
@@ -196,9 +200,11 @@ def test_export_lists_by_hand_and_logged(world, client):
 def test_export_lists_only_for_the_administration_and_own_municipalities(world, client):
     _terugmelding(world)
     client.force_login(world.users["lpa-aalten"])
+    assert "SVB en BRP" not in client.get(reverse("web:home")).content.decode()
     assert client.get(reverse("chain:brp-export")).status_code == 403
     assert client.get(reverse("chain:lists")).status_code == 403
     client.force_login(world.users["m-administratie"])  # administration of Aalten only
+    assert "SVB en BRP" in client.get(reverse("web:home")).content.decode()  # the menu
     assert client.get(reverse("chain:brp-export") + "?gemeente=0294").status_code == 404
     page = client.get(reverse("chain:lists")).content.decode()
     assert "In onderzoek bij de BRP" in page and "Winterswijk" not in page
