@@ -7,8 +7,10 @@ the youth apart, and signals again once it is closed as unfounded."""
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from rbl.absoluut.check import run_check
@@ -151,3 +153,12 @@ def test_check_holds_back_the_signal_while_open_and_signals_after_unfounded(worl
     result = run_check(day + dt.timedelta(days=14), [world.aalten.code])
     assert result.held_for_brp == 0
     assert Signal.objects.filter(person=person, closed_on__isnull=True).count() == 1
+
+
+def test_the_check_command_names_the_youth_held_back_apart(world):
+    record(world)
+    out = StringIO()
+    call_command("absoluut", "--peildatum", timezone.localdate().isoformat(), stdout=out)
+    lines = [line.split() for line in out.getvalue().splitlines()]
+    assert ["in", "onderzoek", "bij", "de", "BRP", "(geen", "nieuw", "signaal):", "1"] in lines
+    assert ["nieuwe", "signalen:", "1"] in lines  # the Winterswijk youth, no terugmelding

@@ -83,7 +83,9 @@ def svb_sent(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 path=request.path,
             )
-        except (ConcurrentEditError, CaseRuleError) as exc:
+        except ConcurrentEditError as exc:
+            messages.error(request, exc.message)
+        except CaseRuleError as exc:
             messages.error(request, f"Verzonden op: {exc.message}")
         else:
             messages.success(request, "De verzending van de SVB-melding is vastgelegd.")
