@@ -105,8 +105,18 @@ def anonymise_case(term: FileTerm, *, peildatum: dt.date) -> Tombstone:
     """Remove one file as its term says and leave its tombstone; all or nothing."""
     with retention_removal():
         case = Case.objects.select_for_update().get(pk=term.case_id)
+        # The SVB notifications and BRP terugmeldingen (rbl.chain) go with the
+        # file: they hold the youth's address and the officer's grounds, and
+        # point at the letters removed next.
+        from rbl.chain.models import BrpTerugmelding, SvbNotification
+
+        chain = {
+            "svb_meldingen": SvbNotification.objects.filter(case=case).delete()[0],
+            "terugmeldingen_brp": BrpTerugmelding.objects.filter(case=case).delete()[0],
+        }
         documents, names = _delete_documents(case.pk)
         parts = {
+            **chain,
             "gebeurtenissen": CaseEvent.objects.filter(case=case).delete()[0],
             "activiteiten": Activity.objects.filter(case=case).delete()[0],
             "taken": Task.objects.filter(case=case).delete()[0],
