@@ -126,6 +126,23 @@ def case_arg(w: World, target: str) -> list:
     return [w.cases[target].pk]
 
 
+def exemption_case_arg(w: World, target: str) -> list:
+    """A vrijstelling case with its exemption for the youth of `target`."""
+    import datetime as dt
+
+    from rbl.cases.models import Case
+    from rbl.cases.services.exemptions import open_exemption_case
+
+    person = w.persons[target]
+    case = Case.objects.filter(person=person, exemption__isnull=False).first()
+    if case is None:
+        day = dt.date(2026, 1, 5)
+        case = open_exemption_case(
+            person, ground="5a", start=day, end=None, decided_on=day, actor=None, owner=None
+        )
+    return [case.pk]
+
+
 def task_arg(w: World, target: str) -> list:
     case = w.cases[target]
     return [case.pk, case.tasks.order_by("pk").first().pk]
@@ -568,6 +585,10 @@ MATRIX: dict[str, Rule] = {
     "cases:jco-outcome": Rule(jco_outcome(), args=jco_item_arg, method="post", data={}),
     # DUO's exemptions register: the central administration and the coordinator.
     "cases:duo-register": Rule(screen(IMPORTS)),
+    # Withdrawing an exemption: an empty form is refused (400) for who changes the case.
+    "cases:exemption-withdraw": Rule(
+        case_change(), args=exemption_case_arg, method="post", data={}
+    ),
     "web:thuiszitters": Rule(screen(SEES_CASES)),
     "web:import": Rule(screen(IMPORTS)),
     # An unknown job: 404 for importers (a job is visible to its starter only).

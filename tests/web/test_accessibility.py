@@ -344,6 +344,17 @@ def _chain(world):
     )
 
 
+def _exemption_case(world) -> int:
+    """A vrijstelling case of the own youth, for the withdrawal form."""
+    from rbl.cases.services.exemptions import open_exemption_case
+
+    day = dt.date(2026, 1, 5)
+    case = open_exemption_case(
+        world.persons["own"], ground="5a", start=day, end=None, decided_on=day, actor=None
+    )
+    return case.pk
+
+
 def test_main_screens_have_no_wcag_violations(live_server, settings):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
@@ -378,6 +389,7 @@ def test_main_screens_have_no_wcag_violations(live_server, settings):
         reverse("web:caseload"),
         reverse("cases:jco"),
         reverse("cases:duo-register"),
+        reverse("cases:exemption-withdraw", args=[_exemption_case(world)]),
         reverse("web:thuiszitters"),
         reverse("web:leave"),
         reverse("web:exemptions"),
