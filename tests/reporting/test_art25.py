@@ -218,3 +218,31 @@ def test_the_region_is_the_sum_of_its_municipalities(clock, facts):
     some = count_year(YEAR, ["0197", "0294"])
     for code, values in some.municipalities.items():
         assert values == f.municipalities[code], code
+
+
+def test_a_municipality_outside_the_administration_has_an_unknown_population(region, client):
+    """Winterswijk took part only in block 2 on 1 October 2024: RBL does not hold
+    its residents, so its population and rates are unknown (not 0) and the screen
+    says why; its cases are still counted, and Aalten is unaffected."""
+    from rbl.organisation.models import BuildingBlock, Participation
+
+    start = dt.date(2020, 1, 1)
+    Participation.objects.create(
+        municipality_id="0197", block=BuildingBlock.ADMINISTRATION, start=start
+    )
+    Participation.objects.create(municipality_id="0294", block=BuildingBlock.TEAM, start=start)
+
+    f = count_year(YEAR)
+    a, w = f.municipalities["0197"], f.municipalities["0294"]
+
+    assert f.outside == ["0294"]
+    assert (w["leerplichtigen"], w["kwalificatieplichtigen"], w["deelnemers"]) == (None,) * 3
+    assert w["verzuim_per_1000"] is None and w["pv_per_100_zaken"] is None
+    assert (w["absoluut_verzuim"], w["pv"]) == (1, 1)  # the team's cases still count
+    assert a["leerplichtigen"] == 1 and f.select(["0197"]).outside == []
+    assert f.as_json()["buiten_administratie"] == ["0294"]
+    assert type(f).from_json(f.as_json()).outside_notes == f.outside_notes
+    assert (
+        "Winterswijk nam op 01-10-2024 niet deel aan de regionale administratie"
+        in (f.outside_notes[0])
+    )

@@ -187,6 +187,7 @@ def _notes(report: AnnualReport, national: dict) -> list[str]:
                 f"De gegevens over schooljaar {figures.school_year} zijn {figures.completeness}: "
                 "de cijfers van dat jaar zijn niet compleet."
             )
+    notes += report.current.outside_notes
     if national:
         sources = "; ".join(sorted({f.source for f in national.values()}))
         sample = any(f.is_sample for f in national.values())

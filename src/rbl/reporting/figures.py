@@ -108,6 +108,18 @@ class YearFigures:
     closed_at: dt.datetime | None = None
     closed_by: str = ""
     notes: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+
+    @property
+    def outside_notes(self) -> list[str]:
+        """Why some municipalities' population is unknown, in Dutch."""
+        return [
+            f"{self.names.get(code, code)} nam op {self.school_year.count_day:%d-%m-%Y} niet "
+            "deel aan de regionale administratie (bouwsteen 1): RBL heeft de inwoners van die "
+            "gemeente niet, dus het aantal leerplichtigen en de verhoudingscijfers zijn daar "
+            "onbekend. De zaken die het regionale team er wel voor deed, zijn meegeteld."
+            for code in self.outside
+        ]
 
     def as_json(self) -> dict[str, Any]:
         """The shape of `rbl rapport art25 --json` (interfaces.md)."""
@@ -125,6 +137,9 @@ class YearFigures:
                 for code, values in self.municipalities.items()
             },
             "regio": dict(self.region),
+            # Municipalities outside the regional administration (block 1) on
+            # 1 October: their population is unknown, not 0.
+            "buiten_administratie": list(self.outside),
         }
 
     @classmethod
@@ -140,6 +155,7 @@ class YearFigures:
             municipalities=municipalities,
             region=dict(data["regio"]),
             completeness=data.get("volledigheid", Completeness.COMPLETE),
+            outside=list(data.get("buiten_administratie", [])),
             version=data.get("definities_versie", VERSION),
             closed=bool(data.get("vastgesteld")),
             closed_at=(
@@ -164,6 +180,7 @@ class YearFigures:
             closed_at=self.closed_at,
             closed_by=self.closed_by,
             notes=list(self.notes),
+            outside=[c for c in self.outside if c in wanted],
         )
 
 
@@ -348,6 +365,11 @@ def count_year(
     _rmc(c, year, until)
     state = completeness(year, today)
     since = history_starts_on()
+    outside = _outside_administration(codes, year.count_day)
+    for code in outside:
+        # RBL does not hold the residents of a municipality outside block 1:
+        # its population on 1 October (and the rates on it) is unknown, not 0.
+        _unknown(c.per[code], POPULATION)
     for values in [*c.per.values(), c.region]:
         if state == Completeness.NONE:
             _unknown(values, values)  # no data for the year: unknown, not 0
@@ -364,7 +386,17 @@ def count_year(
         municipalities=c.per,
         region=c.region,
         completeness=state,
+        outside=outside,
     )
+
+
+def _outside_administration(codes: Iterable[str], day: dt.date) -> list[str]:
+    """The municipalities of `codes` that did not take part in the regional
+    administration (block 1) on `day`: RBL has no BRP data of them."""
+    from rbl.organisation.participation import administration_municipalities
+
+    administered = administration_municipalities(day)
+    return [code for code in codes if code not in administered]
 
 
 #: The figures counted from the residence history on 1 October.
