@@ -307,3 +307,11 @@ def test_preview_counts_each_mutation(world, tmp_path):
     assert preview() == {"N": 1, "W": 0, "I": 0, "totaal": 1}
     assert preview(["0294"]) == {"N": 0, "W": 0, "I": 0, "totaal": 0}
     assert timezone.localdate() == D(2026, 3, 11)
+
+
+def test_menu_leads_there_for_who_may_export(client, world):
+    url = reverse("cases:duo-register")
+    client.force_login(world.users["coordinator"])
+    assert f'href="{url}"' in client.get(reverse("reporting:dashboard")).content.decode()
+    client.force_login(world.users["lpa-aalten"])
+    assert f'href="{url}"' not in client.get(reverse("web:my-work")).content.decode()

@@ -59,6 +59,10 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
         items.append((reverse("accounts:security-log"), "Beveiligingslog"))
     if may_import(user):
         items.append((reverse("web:import"), "Importeren"))
+    from rbl.accounts.access import exemption_register_municipalities
+
+    if exemption_register_municipalities(user):  # DUO's exemptions register (rbl.cases)
+        items.append((reverse("cases:duo-register"), "Vrijstellingen naar DUO"))
     if user_grants(user).edit_handhaving:  # the BOA's work list (and the coordinator's)
         items.append((reverse("handhaving:list"), "Halt en PV"))
     if user_grants(user).edit_cases:  # accounts.access.can_make_letters, from the cache
