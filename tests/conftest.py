@@ -92,6 +92,17 @@ def _test_logins_include_the_second_factor(request, monkeypatch):
     monkeypatch.setattr(Client, "login", verified_login)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Test users get their passwords hashed with MD5 (a PBKDF2 hash costs some
+    0.3 s per user on this machine, and a test world has a dozen users); PBKDF2
+    stays known, so passwords set by a subprocess (rbl demo, rbl regio) check."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _session_clock():
     """Session- and module-scoped fixtures see the suite's moment too."""

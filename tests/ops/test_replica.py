@@ -71,7 +71,12 @@ def test_figure_screens_read_their_facts_from_the_replica(client, world, replica
             response = client.get(url)
         assert response.status_code == 200, url
         assert '"cases_case"' in _tables(secondary), url
-        assert '"cases_case"' not in _tables(primary), url
+        # The coordinator's own open objections and complaints (a work list on the
+        # home screen, which must be current) are read on the primary; no figure is.
+        figures_on_primary = "\n".join(
+            q["sql"] for q in primary.captured_queries if '"objections_' not in q["sql"]
+        )
+        assert '"cases_case"' not in figures_on_primary, url
         # Who may see what is decided on the primary, and the access log written there.
         assert '"accounts_' not in _tables(secondary), url
     # The same screen without a replica: the same page, from the primary alone.

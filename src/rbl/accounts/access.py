@@ -144,10 +144,7 @@ def grants(user: Any) -> Grants:
 
 def _role_pairs(user: Any) -> frozenset[tuple[str, str]]:
     """The user's (role, municipality code) pairs, read once per web request."""
-    return remembered(
-        ("role_pairs", user.pk),
-        lambda: frozenset(user.role_assignments.values_list("role", "municipality_id")),
-    )
+    return user.role_pairs()
 
 
 def _collect_grants(user: Any) -> Grants:

@@ -52,15 +52,22 @@ class User(AbstractUser):
             self._rbl_password_changed = True
         super().set_unusable_password()
 
+    def role_pairs(self) -> frozenset[tuple[str, str]]:
+        """The user's (role, municipality code) pairs: one query, once per web
+        request (rbl.core.request_memo); every call asks outside a request."""
+        from rbl.core.request_memo import remembered
+
+        return remembered(
+            ("role_pairs", self.pk),
+            lambda: frozenset(self.role_assignments.values_list("role", "municipality_id")),
+        )
+
     def municipality_codes(self, roles: frozenset[str] | set[str] | None = None) -> set[str]:
         """Codes of the municipalities for which the user holds one of `roles`."""
-        qs = self.role_assignments.all()
-        if roles is not None:
-            qs = qs.filter(role__in=list(roles))
-        return set(qs.values_list("municipality_id", flat=True))
+        return {code for role, code in self.role_pairs() if roles is None or role in roles}
 
     def has_role(self, *roles: str) -> bool:
-        return self.role_assignments.filter(role__in=roles).exists()
+        return any(role in roles for role, _ in self.role_pairs())
 
 
 class RoleAssignment(models.Model):
