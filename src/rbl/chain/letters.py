@@ -98,3 +98,37 @@ def terugmelding_letter(item: BrpTerugmelding, day: dt.date, *, author: Any) -> 
     letter.reference = reference_for(letter, day, case.documents.count() + 1)
     letter.addressing = _office(brp_office_lines(item.municipality))
     return letter
+
+
+def forwarding_letter(
+    case: Case,
+    *,
+    municipality_name: str,
+    municipality_code: str,
+    summary: str,
+    attachments: str,
+    day: dt.date,
+    author: Any,
+) -> Letter:
+    """The transfer letter to the leerplicht office of the municipality outside
+    the region where the youth now lives (R-26)."""
+    from rbl.letters.handhaving import mas_step_lines
+
+    letter = Letter(
+        kind=LetterKind.OVERDRACHT,
+        person=case.person,
+        municipality=case.principal,
+        signer=author,
+        case=case,
+        school=case.school,
+        values={
+            **_youth_values(case),
+            "nieuwe_gemeente": f"{municipality_name} ({municipality_code})",
+            "zaak_samenvatting": summary,
+            "mas_stappen": mas_step_lines(case),
+            "bijlagen": attachments,
+        },
+    )
+    letter.reference = reference_for(letter, day, case.documents.count() + 1)
+    letter.addressing = _office((f"Leerplicht, gemeente {municipality_name}",))
+    return letter

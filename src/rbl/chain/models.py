@@ -199,3 +199,48 @@ class BrpTerugmelding(models.Model):
 
 def weeks_after(day: dt.date, weeks: int) -> dt.date:
     return day + dt.timedelta(weeks=weeks)
+
+
+class Forwarding(models.Model):
+    """A case handed over to the leerplicht office of a municipality outside
+    the region after the youth moved there (R-26, issue 20 item 4): what was
+    sent, to whom, when and by whom. Written once with its transfer letter;
+    the case is closed as moved out of the region in the same transaction."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="forwardings")
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="forwardings"
+    )
+    municipality_code = models.CharField("CBS-code nieuwe gemeente", max_length=4)
+    municipality_name = models.CharField("nieuwe gemeente", max_length=100)
+    summary = models.TextField("samenvatting van de zaak")
+    documents = models.JSONField(
+        "meegestuurde stukken",
+        default=list,
+        blank=True,
+        help_text="Per stuk: id, kenmerk en omschrijving, zoals op de dag van verzenden.",
+    )
+    letter = models.ForeignKey(
+        "letters.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="overdrachtsbrief",
+    )
+    sent_on = models.DateField("verzonden op")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="verzonden door",
+    )
+
+    class Meta:
+        verbose_name = "overdracht aan een gemeente buiten de regio"
+        verbose_name_plural = "overdrachten aan gemeenten buiten de regio"
+        ordering = ["-sent_on", "-pk"]
+
+    @property
+    def recipient(self) -> str:
+        return f"Leerplicht, gemeente {self.municipality_name}"

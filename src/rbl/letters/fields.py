@@ -69,6 +69,18 @@ FIELDS: dict[str, Field] = {
         "de toelichting van de leerplichtambtenaar op de twijfel aan het adres",
         "Bij twee huisbezoeken niemand aangetroffen; buren zeggen dat het gezin naar Polen is.",
     ),
+    "nieuwe_gemeente": Field(
+        "de gemeente buiten de regio waar de jongere nu woont (naam en CBS-code)",
+        "Enschede (0153)",
+    ),
+    "zaak_samenvatting": Field(
+        "de zaak die wordt overgedragen: soort, data en open taken",
+        "• Soort zaak: Absoluut verzuim\n• Geopend op: 2 november 2026",
+    ),
+    "bijlagen": Field(
+        "de stukken die met de overdracht worden meegestuurd",
+        "• Controlebrief absoluut verzuim (kenmerk LP-2026-0001)",
+    ),
     "medewerker": Field("naam van de medewerker die ondertekent", "J. Bakker"),
     "functie": Field("functie van die medewerker", "leerplichtambtenaar"),
     "telefoon": Field("telefoonnummer van het bureau leerplicht", "0314 000 000"),

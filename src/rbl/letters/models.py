@@ -47,6 +47,7 @@ class LetterKind(models.TextChoices):
     PROCES_VERBAAL = "proces-verbaal", "Proces-verbaal (aan het OM)"
     SVB_MELDING = "svb-melding", "Melding aan de SVB (kinderbijslag)"
     BRP_TERUGMELDING = "brp-terugmelding", "Terugmelding aan de BRP (twijfel aan het adres)"
+    OVERDRACHT = "overdracht", "Overdracht aan een gemeente buiten de regio (verhuizing)"
 
 
 class ImmutableDocumentError(Exception):

@@ -133,7 +133,10 @@ def _reopened(d: dict[str, Any], n: _Names) -> str:
 
 
 def _closed(d: dict[str, Any], n: _Names) -> str:
-    return _join("Zaak afgesloten", _label(ClosingReason, d.get("reden")))
+    text = _join("Zaak afgesloten", _label(ClosingReason, d.get("reden")))
+    if d.get("overgedragen_aan"):
+        text = f"{text}; overgedragen aan {d['overgedragen_aan']}"
+    return text
 
 
 def _owner_change(d: dict[str, Any], n: _Names, *, handover: bool) -> str:

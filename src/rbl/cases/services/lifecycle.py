@@ -146,8 +146,11 @@ def close_case(
     expected_version: int | None,
     closed_on: dt.date | None = None,
     note: str = "",
+    forwarded_to: str = "",
 ) -> Case:
-    """Close a case with a required closing reason; its DUO reports follow."""
+    """Close a case with a required closing reason; its DUO reports follow.
+    `forwarded_to`: the office outside the region the case was handed over to
+    (rbl.chain.forwarding), named in the history."""
     if not reason:
         raise CaseRuleError("Een reden van afsluiten is verplicht.")
     if reason not in ClosingReason.values:
@@ -169,7 +172,11 @@ def close_case(
             locked,
             EventKind.CLOSED,
             actor=actor,
-            data={"van": previous, "reden": reason},
+            data={
+                "van": previous,
+                "reden": reason,
+                **({"overgedragen_aan": forwarded_to} if forwarded_to else {}),
+            },
             note=note,
             at=now,
         )
