@@ -25,6 +25,7 @@ MIGRATE_FIRST = {
     "rapport",
     "referentie",
     "retentie",
+    "rmc-leeftijd",
     "scenario",
     "signalen",
     "svb",

@@ -7,7 +7,15 @@ import json
 from django.core.management.base import BaseCommand
 
 from rbl.law.dates import dutch_date, parse_date
-from rbl.law.status import ImpossibleDate, StatusOnDate, status_on
+from rbl.law.status import (
+    DEFAULT_RMC_AGE,
+    MAX_RMC_AGE,
+    MIN_RMC_AGE,
+    ImpossibleDate,
+    RmcLimits,
+    StatusOnDate,
+    status_on,
+)
 
 
 class Command(BaseCommand):
@@ -33,6 +41,13 @@ class Command(BaseCommand):
             "kwalificatieplicht en RMC, nooit de leerplicht)",
         )
         parser.add_argument(
+            "--rmc-tot-leeftijd",
+            metavar="N",
+            default=str(DEFAULT_RMC_AGE),
+            help=f"de RMC-doelgroep loopt tot de dag vóór de N-de verjaardag "
+            f"({MIN_RMC_AGE} tot en met {MAX_RMC_AGE}; standaard {DEFAULT_RMC_AGE})",
+        )
+        parser.add_argument(
             "--json",
             action="store_true",
             help="uitvoer als één JSON-object: status, leerplicht_vanaf, leerplicht_tot, "
@@ -51,11 +66,20 @@ class Command(BaseCommand):
                 dates[option] = parse_date(raw)
             except ValueError as exc:
                 errors.append({"option": f"--{option}", "value": raw, "reason": str(exc)})
+        raw_age = options["rmc_tot_leeftijd"]
+        limits = None
+        try:
+            if not raw_age.strip().isdigit():
+                raise ImpossibleDate("rmc_tot_leeftijd", "geen geheel aantal jaren")
+            limits = RmcLimits(base=int(raw_age))
+        except ImpossibleDate as exc:
+            errors.append({"option": "--rmc-tot-leeftijd", "value": raw_age, "reason": exc.reason})
         result = None
         if not errors:
+            assert limits is not None
             try:
                 result = status_on(
-                    dates["geboortedatum"], dates["peildatum"], dates["startkwalificatie"]
+                    dates["geboortedatum"], dates["peildatum"], dates["startkwalificatie"], limits
                 )
             except ImpossibleDate as exc:
                 raw = options[exc.field]
@@ -90,8 +114,11 @@ def _human(result: StatusOnDate) -> str:
         )
     else:
         lines.append("Kwalificatieplichtig: niet van toepassing")
-    if p.rmc_vanaf and p.rmc_tot:
-        lines.append(f"RMC-doelgroep:        {dutch_date(p.rmc_vanaf)} t/m {dutch_date(p.rmc_tot)}")
+    if p.rmc_periods:
+        lines.extend(
+            f"RMC-doelgroep:        {dutch_date(start)} t/m {dutch_date(end)}"
+            for start, end in p.rmc_periods
+        )
     else:
         lines.append("RMC-doelgroep:        niet van toepassing")
     if p.startkwalificatie:
