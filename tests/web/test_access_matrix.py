@@ -569,7 +569,6 @@ MATRIX: dict[str, Rule] = {
     "web:person-leave": Rule(person_change(), args=person_arg, method="post", data={}),
     "web:person-exemption": Rule(person_change(), args=person_arg, method="post", data={}),
     "web:case-leave": Rule(case_change(), args=case_arg, method="post", data={}),
-    "web:case-objection": Rule(case_change(), args=case_arg, method="post", data={}),
     # Which leave requests and exemptions each role gets: test_leave_exemptions.
     "web:leave": Rule(screen(CASEWORK)),
     "web:exemptions": Rule(screen(CASEWORK)),

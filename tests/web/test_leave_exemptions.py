@@ -138,43 +138,49 @@ def test_decision_is_recorded_and_closes_the_case(client, world):
     assert case.is_closed
     page = client.get(reverse("web:case", args=[case.pk])).content.decode()
     assert "Gedeeltelijk toegekend op" in page
-    assert "Bezwaar registreren" in page and "Besluit vastleggen" not in page
+    assert "Bezwaar tegen een besluit registreren" in page and "Besluit vastleggen" not in page
 
 
-def test_objection_is_registered_and_forwarded_to_the_principal(client, world):
-    leave = register_leave(world)
+def test_objection_against_the_officers_own_leave_decision_from_the_case_page(client, world):
+    """An objection against the decision on leave of more than ten school days
+    (the leerplichtambtenaar's own, art. 14 lid 3) is registered in the
+    objections app from the case page, stays with the regional team, and the
+    leave request shows it until it is decided."""
+    from rbl.objections.models import Objection
+
+    start, _ = leave_dates()
+    leave = register_leave(world, end=start + 18 * DAY)  # three weeks: 15 school days
+    assert leave.school_days > 10
     case = leave.case
     login(client, world, "coordinator")
     client.post(
         reverse("web:case-leave", args=[case.pk]),
         {"version": case.version, "decision": "afgewezen", "decided_on": TODAY().isoformat()},
     )
-    case.refresh_from_db()
+    page = client.get(reverse("web:case", args=[case.pk])).content.decode()
+    assert "Bezwaar tegen een besluit registreren" in page
+    assert "Bezwaar registreren" not in page  # one way to register, not two
     response = client.post(
-        reverse("web:case-objection", args=[case.pk]),
-        {
-            "version": case.version,
-            "received_on": TODAY().isoformat(),
-            "forwarded_on": TODAY().isoformat(),
-        },
+        reverse("objections:objection-new", args=[case.pk]),
+        {"decision": "verlof", "received_on": TODAY().isoformat(), "grounds": "Te streng"},
     )
     assert response.status_code == 302
     leave.refresh_from_db()
-    assert leave.objection_received_on == TODAY() == leave.objection_forwarded_on
-    event = case.events.filter(kind=EventKind.LEAVE).latest("pk")
-    assert event.data["gemeente"] == "0197"
+    assert leave.objection_received_on == TODAY() and leave.objection_forwarded_on is None
     page = client.get(reverse("web:case", args=[case.pk])).content.decode()
-    assert "doorgestuurd naar Aalten" in page and "nog geen beslissing" in page
-    case.refresh_from_db()
-    client.post(
-        reverse("web:case-objection", args=[case.pk]),
+    assert "behandeld door het regionale team" in page and "nog geen beslissing" in page
+
+    objection = Objection.objects.get()
+    response = client.post(
+        reverse("objections:objection", args=[objection.pk]),
         {
-            "version": case.version,
-            "received_on": TODAY().isoformat(),
-            "forwarded_on": TODAY().isoformat(),
-            "decided_on": TODAY().isoformat(),
+            "version": objection.version,
+            "committee": "on",
+            "outcome": "ongegrond",
+            "outcome_on": TODAY().isoformat(),
         },
     )
+    assert response.status_code == 302
     leave.refresh_from_db()
     assert leave.objection_decided_on == TODAY()
     page = client.get(reverse("web:case", args=[case.pk])).content.decode()
@@ -185,11 +191,13 @@ def test_objection_before_a_decision_is_refused(client, world):
     leave = register_leave(world)
     login(client, world, "coordinator")
     response = client.post(
-        reverse("web:case-objection", args=[leave.case_id]),
-        {"version": leave.case.version, "received_on": TODAY().isoformat()},
+        reverse("objections:objection-new", args=[leave.case_id]),
+        {"decision": "verlof", "received_on": TODAY().isoformat()},
     )
     assert response.status_code == 400
-    assert "Bezwaar kan pas na een besluit." in response.content.decode()
+    assert "Besluit waartegen het bezwaar is" in response.content.decode()
+    leave.refresh_from_db()
+    assert leave.objection_received_on is None
 
 
 def test_stale_version_answers_409_and_keeps_the_other_decision(client, world):

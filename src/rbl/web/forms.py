@@ -220,35 +220,6 @@ class LeaveDecisionForm(VersionedForm):
         return _not_future(self.cleaned_data["decided_on"])
 
 
-class ObjectionForm(VersionedForm):
-    """A bezwaar against the decision, forwarded to the principal municipality."""
-
-    received_on = forms.DateField(label="Bezwaar ontvangen op", widget=DateInput)
-    forwarded_on = forms.DateField(
-        label="Doorgestuurd naar de gemeente op (leeg = nog niet)",
-        required=False,
-        widget=DateInput,
-    )
-
-    def clean_received_on(self) -> dt.date:
-        return _not_future(self.cleaned_data["received_on"])
-
-    decided_on = forms.DateField(
-        label="Gemeente besliste op het bezwaar op (leeg = nog niet)",
-        required=False,
-        widget=DateInput,
-        help_text="Zolang er geen beslissing is, blijft het dossier bewaard.",
-    )
-
-    def clean_forwarded_on(self) -> dt.date | None:
-        day = self.cleaned_data["forwarded_on"]
-        return _not_future(day) if day else None
-
-    def clean_decided_on(self) -> dt.date | None:
-        day = self.cleaned_data["decided_on"]
-        return _not_future(day) if day else None
-
-
 class ExemptionForm(AccessibleForm):
     """A new vrijstelling registered on the person page (R-23); opens a case."""
 

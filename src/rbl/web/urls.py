@@ -37,7 +37,6 @@ urlpatterns = [
     ),
     path("zaken/<case:case_id>/", cases.case_page, name="case"),
     path("zaken/<case:case_id>/verlof/besluit/", cases.leave_decision_view, name="case-leave"),
-    path("zaken/<case:case_id>/verlof/bezwaar/", cases.objection_view, name="case-objection"),
     path("zaken/<case:case_id>/activiteit/", cases.add_activity_view, name="case-activity"),
     path("zaken/<case:case_id>/route/", cases.choose_route_view, name="case-route"),
     path("zaken/<case:case_id>/ouders/", cases.consent_view, name="case-consent"),

@@ -31,7 +31,7 @@ from rbl.cases.models import Case, CaseEvent, EventKind, LeaveRequest
 from rbl.cases.services import case_types
 from rbl.cases.services.errors import CaseRuleError, ConcurrentEditError
 from rbl.cases.services.history import describe_events
-from rbl.cases.services.leave import decide_leave, register_objection
+from rbl.cases.services.leave import decide_leave
 from rbl.cases.services.lifecycle import (
     assign_case,
     cases_due_for_rmc_handover,
@@ -51,7 +51,6 @@ from rbl.web.forms import (
     ConsentForm,
     HandoverForm,
     LeaveDecisionForm,
-    ObjectionForm,
     RouteForm,
     TaskDoneForm,
     TaskForm,
@@ -69,7 +68,6 @@ PREFIXES = {
     "task": "task_%s",
     "task_done": "done_%s",
     "leave_decision": "besluit_%s",
-    "objection": "bezwaar_%s",
     "consent": "ouders_%s",
 }
 
@@ -161,19 +159,10 @@ def _page(
         forms_["handover"] = HandoverForm(
             initial=initial, auto_id="ho_%s", officers=_officers(case)
         )
-    if leave is not None and may_edit:
-        if not leave.decision:
-            forms_["leave_decision"] = LeaveDecisionForm(initial=initial, auto_id="besluit_%s")
-        else:
-            forms_["objection"] = ObjectionForm(
-                initial={
-                    **initial,
-                    "received_on": leave.objection_received_on,
-                    "forwarded_on": leave.objection_forwarded_on,
-                    "decided_on": leave.objection_decided_on,
-                },
-                auto_id="bezwaar_%s",
-            )
+    # An objection against the decision is registered in the objections app
+    # (rbl.objections), which mirrors it onto the leave request.
+    if leave is not None and may_edit and not leave.decision:
+        forms_["leave_decision"] = LeaveDecisionForm(initial=initial, auto_id="besluit_%s")
     consent_offered = _consent_offered(case)
     if editable and consent_offered:
         forms_["consent"] = ConsentForm(initial=initial, auto_id="ouders_%s")
@@ -400,24 +389,6 @@ def leave_decision_view(request: HttpRequest, case_id: int) -> HttpResponse:
         )
 
     return _act(request, case_id, LeaveDecisionForm, "leave_decision", apply, "Besluit vastgelegd.")
-
-
-@login_required
-@require_POST
-def objection_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    """Register a bezwaar and when it went to the principal municipality (R-24)."""
-
-    def apply(case: Case, data: dict[str, Any], version: int) -> Any:
-        return register_objection(
-            _the_leave_request(case),
-            actor=request.user,
-            expected_version=version,
-            received_on=data["received_on"],
-            forwarded_on=data["forwarded_on"],
-            decided_on=data["decided_on"],
-        )
-
-    return _act(request, case_id, ObjectionForm, "objection", apply, "Bezwaar vastgelegd.")
 
 
 @login_required
