@@ -9,7 +9,11 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from rbl.cases import imports  # noqa: F401  (registers verzuimmeldingen and vsv)
-        from rbl.cases.receivers import link_reports_after_person_import
+        from rbl.cases.receivers import (
+            follow_moves_after_person_import,
+            link_reports_after_person_import,
+        )
         from rbl.registry.signals import import_applied
 
         import_applied.connect(link_reports_after_person_import, dispatch_uid="cases-link-reports")
+        import_applied.connect(follow_moves_after_person_import, dispatch_uid="cases-follow-moves")

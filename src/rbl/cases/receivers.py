@@ -15,3 +15,13 @@ def link_reports_after_person_import(sender: str, result: Any, **kwargs: Any) ->
     as a BRP import brings the person in (formats.md, "Unknown references")."""
     if sender in PERSON_IMPORTS and (result.created or result.updated):
         link_waiting_reports()
+
+
+def follow_moves_after_person_import(sender: str, result: Any, **kwargs: Any) -> None:
+    """A youth with an open case who moved within the region (the residence
+    history the import just kept says so): the case goes to the new
+    municipality (services/moves.py)."""
+    if sender in PERSON_IMPORTS and result.updated:
+        from rbl.cases.services.moves import follow_moves_in_region
+
+        follow_moves_in_region()

@@ -46,7 +46,7 @@ def check_municipality(code: str, name: str) -> tuple[str, str]:
         raise CaseRuleError(f"Naam nieuwe gemeente: gebruik hoogstens {NAME_MAX} tekens.")
     if not CODE.fullmatch(code):
         raise CaseRuleError("CBS-code nieuwe gemeente: vul vier cijfers in, bijvoorbeeld 0153.")
-    own = Municipality.objects.filter(pk=code).first()
+    own = Municipality.objects.filter(pk=code, region__isnull=False).first()
     if own is not None:
         raise CaseRuleError(
             f"CBS-code nieuwe gemeente: {own.name} ({code}) ligt in de regio; draag de zaak "

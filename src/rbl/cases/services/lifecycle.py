@@ -354,10 +354,12 @@ def handover_to_municipality(
     expected_version: int | None,
     to_user: Any = _UNSET,
     note: str = "",
+    on: dt.date | None = None,
 ) -> Case:
     """The youth moved within the region: the new residence municipality becomes
-    the principal from today (a new PrincipalPeriod) and the case goes to its
-    officer (by the rules unless given). History stays on the case."""
+    the principal from `on` (the move date; default today; a new
+    PrincipalPeriod) and the case goes to its officer (by the rules unless
+    given). History stays on the case."""
     with locked_case(case, expected_version) as locked:
         if locked.status == CaseStatus.AFGESLOTEN:
             raise CaseRuleError("Een afgesloten zaak kan niet worden overgedragen.")
@@ -374,7 +376,7 @@ def handover_to_municipality(
             )
         previous = (locked.principal_id, locked.owner_id)
         now = timezone.now()
-        change_principal(locked, municipality, on=timezone.localdate(now))
+        change_principal(locked, municipality, on=on or timezone.localdate(now))
         set_owner(locked, to_user, at=now)
         save_case(locked, ["principal", "owner"])
         record_event(
