@@ -22,6 +22,7 @@ urlpatterns = [
     path("samenwerking/", include("rbl.governance.urls")),
     path("brp/", include("rbl.brp.urls")),
     path("bezwaren/", include("rbl.objections.urls")),
+    path("inrichting/rmc-leeftijd/", include("rbl.law.urls")),
     path("inrichting/", include("rbl.organisation.urls")),
     path("keten/", include("rbl.chain.urls")),
 ]

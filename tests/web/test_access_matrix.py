@@ -746,6 +746,9 @@ MATRIX: dict[str, Rule] = {
     "chain:terugmelding-outcome": Rule(
         case_change(), args=terugmelding_arg, method="post", data={}
     ),
+    # Handing a case over after a move (issue 20 item 4): for who may change it.
+    "chain:forward": Rule(handhaving_start(), args=case_arg),
+    "chain:move-region": Rule(handhaving_start(), args=case_arg),
     # The jaarkalender holds no personal data: every role reads it and keeps its
     # own secret calendar address; the coordinator and application management
     # change it. The feed itself has no login: a wrong token is 404 for anyone.
@@ -795,6 +798,9 @@ MATRIX: dict[str, Rule] = {
     "organisation:staff": Rule(setup_screen()),
     "organisation:staff-new": Rule(setup_screen()),
     "organisation:staff-user": Rule(setup_screen(), args=staff_arg),
+    # The RMC age limit (issue 20 item 6): seen on the set-up hub, recorded by
+    # application management only (a coordinator's POST is refused with 403).
+    "law:rmc-limits": Rule(setup_screen()),
     # Objections and complaints (issue 18 item 8).
     "objections:list": Rule(screen(OBJECTIONS)),
     "objections:objection-new": Rule(objection_new(), args=case_arg),

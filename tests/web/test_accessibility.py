@@ -245,6 +245,7 @@ def _setup_pages(world) -> list[str]:
         reverse("organisation:staff-new"),
         reverse("organisation:staff-user", args=[world.users["lpa-aalten"].pk]),
         reverse("organisation:staff-user", args=[world.users["coordinator"].pk]),
+        reverse("law:rmc-limits"),
     ]
 
 
@@ -431,6 +432,8 @@ def test_main_screens_have_no_wcag_violations(live_server, settings):
         reverse("chain:lists"),
         reverse("chain:terugmelding-new", args=[world.cases["other"].pk]),
         reverse("chain:terugmelding", args=[terugmelding.pk]),
+        reverse("chain:forward", args=[world.cases["other"].pk]),
+        reverse("chain:move-region", args=[world.cases["other"].pk]),
     ]
     axe = Axe()
     problems: dict[str, str] = {}
@@ -464,6 +467,7 @@ def test_main_screens_have_no_wcag_violations(live_server, settings):
             ("beleid-winterswijk", reverse("reporting:annual-report", args=["2024-2025", "0294"])),
             ("beleid-winterswijk", reverse("reporting:benchmark")),
             ("beheer", reverse("letters:templates")),
+            ("beheer", reverse("law:rmc-limits")),
             ("beheer", reverse("organisation:staff-user", args=[world.users["privacy"].pk])),
             ("beheer", reverse("letters:template", args=["controlebrief"])),
             ("boa-regio", reverse("handhaving:list")),

@@ -872,3 +872,18 @@ def editable_terugmeldingen(user: Any, today: dt.date | None = None) -> QuerySet
 def chain_export_municipalities(user: Any) -> frozenset[str]:
     """Municipalities whose SVB and BRP export lists `user` may download."""
     return _codes_for(user, CHAIN_EXPORT_ROLES)
+
+
+# -- RMC age limit (rbl.law, /inrichting/rmc-leeftijd/) -------------------------
+# The upper age of the RMC group is national law held as data. Everyone on the
+# set-up hub sees the limits; only application management records a new one.
+
+
+def may_see_rmc_limits(user: Any) -> bool:
+    """Whether `user` may see the RMC age limits (the set-up hub's users)."""
+    return may_configure_region(user)
+
+
+def may_change_rmc_limits(user: Any) -> bool:
+    """Whether `user` may record a new RMC age limit (application management)."""
+    return may_configure_region(user) and manages_everything(user)

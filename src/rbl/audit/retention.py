@@ -14,8 +14,10 @@ VNG selectielijst):
   at 18 without a startkwalificatie is followed by the RMC function for the
   same youth until 23, which works on with the same file; so the span ends on
   the day a startkwalificatie was obtained (rbl.law.status: it ends both
-  kwalificatieplicht and RMC) or else on the 23rd birthday, whichever is
-  first;
+  kwalificatieplicht and RMC) or else on the day after the youth's last day
+  in the RMC group, whichever is first: the 23rd birthday, or the birthday of
+  the RMC age limit of the national table (rbl.law.limits), read once per
+  run;
 - every Halt referral or PV of the case: `handhaving` months (5 years) after
   its outcome.
 
@@ -42,7 +44,15 @@ from rbl.audit.models import Action, LegalHold, RetentionRule, RetentionSubject
 from rbl.audit.services import log_access, months_before
 from rbl.cases.models import Case, CaseStatus, Handhaving, LeaveRequest
 from rbl.cases.models.case import RMC_TYPES
-from rbl.law.status import LegalStatus, birthday, duty_periods
+from rbl.law.limits import rmc_limits
+from rbl.law.status import (
+    DEFAULT_RMC_LIMITS,
+    ONE_DAY,
+    LegalStatus,
+    RmcLimits,
+    birthday,
+    duty_periods,
+)
 from rbl.registry.models import Diploma
 
 FILE_SUBJECTS = (
@@ -97,21 +107,31 @@ def months_after(day: dt.date, months: int) -> dt.date:
     return months_before(day, -months)
 
 
-def file_subject(case_type: str, opened_on: dt.date, birth_date: dt.date, sk: dt.date | None):
+def file_subject(
+    case_type: str,
+    opened_on: dt.date,
+    birth_date: dt.date,
+    sk: dt.date | None,
+    limits: RmcLimits = DEFAULT_RMC_LIMITS,
+):
     """Leerplicht file or kwalificatieplicht/RMC file, by the youth's status on opening."""
     if case_type in RMC_TYPES:
         return RetentionSubject.KWALIFICATIEPLICHT_RMC
-    periods = duty_periods(birth_date, sk)
+    periods = duty_periods(birth_date, sk, limits)
     status = periods.status_on(opened_on)
     if status == LegalStatus.LEERPLICHTIG or opened_on < periods.leerplicht_vanaf:
         return RetentionSubject.LEERPLICHT
     return RetentionSubject.KWALIFICATIEPLICHT_RMC
 
 
-def duty_span_end(birth_date: dt.date, sk: dt.date | None) -> dt.date:
-    """The day kwalificatieplicht-and-RMC ends: the startkwalificatie, or the 23rd birthday."""
-    turns_23 = birthday(birth_date, 23)
-    return min(sk, turns_23) if sk is not None else turns_23
+def duty_span_end(
+    birth_date: dt.date, sk: dt.date | None, limits: RmcLimits = DEFAULT_RMC_LIMITS
+) -> dt.date:
+    """The day kwalificatieplicht-and-RMC ends: the startkwalificatie, or the day
+    after the last day in the RMC group (the 23rd birthday by default)."""
+    rmc_tot = duty_periods(birth_date, None, limits).rmc_tot
+    ends = rmc_tot + ONE_DAY if rmc_tot is not None else birthday(birth_date, 18)
+    return min(sk, ends) if sk is not None else ends
 
 
 def _months() -> dict[str, int]:
@@ -164,6 +184,7 @@ def file_terms(today: dt.date) -> list[FileTerm]:
     """Every closed, not yet anonymised case whose term has ended on `today`
     (the held ones with their reasons), oldest due first."""
     months = _months()
+    limits = rmc_limits()
     cases = list(
         Case.objects.filter(
             status=CaseStatus.AFGESLOTEN, anonymised_on__isnull=True, person__isnull=False
@@ -185,11 +206,11 @@ def file_terms(today: dt.date) -> list[FileTerm]:
         sk = sk_of.get(bsn)
         if sk is not None and sk < birth_date:
             sk = None  # a diploma before birth is a data error, not a reason to remove early
-        subject = file_subject(case_type, opened_on, birth_date, sk)
+        subject = file_subject(case_type, opened_on, birth_date, sk, limits)
         if subject == RetentionSubject.LEERPLICHT:
             day = months_after(birth_date, months[subject])
         else:
-            day = months_after(duty_span_end(birth_date, sk), months[subject])
+            day = months_after(duty_span_end(birth_date, sk, limits), months[subject])
         candidates = [(max(day, closed_on), subject)]
         for outcome_on in outcomes.get(pk, []):
             base = outcome_on or closed_on

@@ -178,7 +178,9 @@ FIGURES: tuple[Figure, ...] = (
         "deelnemers",
         "Deelnemers onderwijs 12-22 jaar",
         "Inwoners van 12 tot 23 jaar die op 1 oktober van het schooljaar op een school "
-        "ingeschreven zijn: de noemer van het VSV-percentage.",
+        "ingeschreven zijn: de noemer van het VSV-percentage. Geldt op 1 oktober een "
+        "hogere of lagere leeftijdsgrens voor de RMC-doelgroep, dan telt die grens in "
+        "plaats van 23.",
         Section.RMC,
     ),
     Figure(

@@ -52,6 +52,7 @@ from rbl.cases.models import (
 from rbl.cases.models.case import RELATIEF_TYPES
 from rbl.cases.models.principal import PrincipalPeriod, principal_at
 from rbl.cases.services.exemptions import _add_months
+from rbl.law.limits import rmc_limits
 from rbl.law.status import duty_birth_range, leerplicht_birth_range
 from rbl.organisation.models import Municipality
 from rbl.registry.models import Diploma, Enrolment, Exemption, Residence
@@ -447,14 +448,15 @@ def _population(c: _Counter, year: SchoolYear) -> None:
         ).exclude(Exists(with_sk)),
         distinct=False,
     )
-    # Aged 12 up to 23 on 1 October, enrolled at a school that day.
+    # Aged 12 up to the RMC age limit in force on 1 October (23 unless the
+    # national table says otherwise, rbl.law.limits), enrolled that day.
     enrolled = Enrolment.objects.filter(bsn=OuterRef("person__bsn"), start__lte=day).filter(
         Q(end__isnull=True) | Q(end__gte=day)
     )
     c.simple(
         "deelnemers",
         residents.filter(
-            person__birth_date__gt=_years_before(day, 23),
+            person__birth_date__gt=_years_before(day, rmc_limits().age_on(day)),
             person__birth_date__lte=_years_before(day, 12),
         ).filter(Exists(enrolled)),
         distinct=False,

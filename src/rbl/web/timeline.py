@@ -20,7 +20,8 @@ from django.utils import timezone
 from rbl.absoluut.models import Signal
 from rbl.cases.models import Activity, Case, CaseEvent, VerzuimMelding, VsvMelding
 from rbl.cases.services.history import describe_events
-from rbl.law.status import birthday, duty_periods
+from rbl.law.limits import rmc_limits
+from rbl.law.status import ONE_DAY, birthday, duty_periods
 from rbl.registry.models import Diploma, Enrolment, Exemption, Person
 
 FIRST_AGE = 5
@@ -49,7 +50,8 @@ def _milestones(person: Person) -> list[TimelineItem]:
         .values_list("date", flat=True)
         .first()
     )
-    p = duty_periods(person.birth_date, diploma)
+    limits = rmc_limits()
+    p = duty_periods(person.birth_date, diploma, limits)
     items = [
         TimelineItem(p.leerplicht_vanaf, "Wet", "Begin leerplicht"),
         TimelineItem(p.leerplicht_tot, "Wet", "Einde leerplicht", sort=9),
@@ -58,12 +60,20 @@ def _milestones(person: Person) -> list[TimelineItem]:
         items.append(
             TimelineItem(p.kwalificatieplicht_tot, "Wet", "Einde kwalificatieplicht", sort=9)
         )
-    if p.rmc_vanaf:
-        items.append(
-            TimelineItem(p.rmc_vanaf, "Wet", "18 jaar: RMC-doelgroep zonder startkwalificatie")
-        )
-    if p.rmc_tot:
-        items.append(TimelineItem(p.rmc_tot, "Wet", "Einde RMC-doelgroep (23 jaar)", sort=9))
+    for start, end in p.rmc_periods:
+        if start == birthday(person.birth_date, 18):
+            text = "18 jaar: RMC-doelgroep zonder startkwalificatie"
+        else:  # the age limit was raised (rbl.law.limits)
+            text = f"Weer RMC-doelgroep: leeftijdsgrens {limits.age_on(start)} jaar"
+        items.append(TimelineItem(start, "Wet", text))
+        age = limits.age_on(end)
+        if end == birthday(person.birth_date, age) - ONE_DAY:
+            label = f"Einde RMC-doelgroep ({age} jaar)"
+        elif diploma is not None and end == diploma - ONE_DAY:
+            label = "Einde RMC-doelgroep (startkwalificatie)"
+        else:
+            label = f"Einde RMC-doelgroep (leeftijdsgrens {limits.age_on(end + ONE_DAY)} jaar)"
+        items.append(TimelineItem(end, "Wet", label, sort=9))
     if diploma:
         items.append(TimelineItem(diploma, "Wet", "Startkwalificatie behaald"))
     return items
@@ -201,9 +211,14 @@ def _name(user: Any) -> str:
 
 
 def person_timeline(person: Person, visible: Iterable[Case]) -> list[TimelineItem]:
-    """The items from the 5th to the 23rd birthday, oldest first. `visible` are
-    the person's cases the user may see (from rbl.accounts.access)."""
+    """The items from the 5th to the 23rd birthday, or on to the end of the
+    RMC group when a higher age limit keeps the youth in it longer
+    (rbl.law.limits), oldest first. `visible` are the person's cases the user
+    may see (from rbl.accounts.access)."""
     start, end = _age_window(person)
+    rmc_tot = duty_periods(person.birth_date, None, rmc_limits()).rmc_tot
+    if rmc_tot is not None:
+        end = max(end, rmc_tot + ONE_DAY)
     visible = list(visible)
     items = (
         _milestones(person)

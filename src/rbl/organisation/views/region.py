@@ -83,6 +83,12 @@ def _screens(user) -> list[tuple[str, str, str]]:
             "Jaarkalender",
             "De terugkerende deadlines van de samenwerking, met verantwoordelijke en herinnering.",
         ),
+        (
+            "law:rmc-limits",
+            "Leeftijdsgrens RMC-doelgroep",
+            "Tot welke leeftijd jongeren zonder startkwalificatie bij de RMC-doelgroep horen, "
+            "vanaf welke datum.",
+        ),
     ):
         screens.append((reverse(name), label, text))
     return screens

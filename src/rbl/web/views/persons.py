@@ -15,6 +15,7 @@ from rbl.accounts.access import visible_cases, visible_persons
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
 from rbl.brp.services import lookup_allowed as brp_lookup_allowed
+from rbl.law.limits import rmc_limits
 from rbl.law.status import status_on
 from rbl.registry.models import Exemption, Person
 from rbl.web.display import full_address
@@ -40,7 +41,7 @@ def person_page(
     )
     today = timezone.localdate()
     try:
-        legal = status_on(youth.birth_date, today).status.label
+        legal = status_on(youth.birth_date, today, None, rmc_limits()).status.label
     except ValueError:
         legal = ""
     forms_: dict[str, forms.Form] = {}
