@@ -746,6 +746,9 @@ MATRIX: dict[str, Rule] = {
     "chain:terugmelding-outcome": Rule(
         case_change(), args=terugmelding_arg, method="post", data={}
     ),
+    # Handing a case over after a move (issue 20 item 4): for who may change it.
+    "chain:forward": Rule(handhaving_start(), args=case_arg),
+    "chain:move-region": Rule(handhaving_start(), args=case_arg),
     # The jaarkalender holds no personal data: every role reads it and keeps its
     # own secret calendar address; the coordinator and application management
     # change it. The feed itself has no login: a wrong token is 404 for anyone.

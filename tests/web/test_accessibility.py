@@ -432,6 +432,8 @@ def test_main_screens_have_no_wcag_violations(live_server, settings):
         reverse("chain:lists"),
         reverse("chain:terugmelding-new", args=[world.cases["other"].pk]),
         reverse("chain:terugmelding", args=[terugmelding.pk]),
+        reverse("chain:forward", args=[world.cases["other"].pk]),
+        reverse("chain:move-region", args=[world.cases["other"].pk]),
     ]
     axe = Axe()
     problems: dict[str, str] = {}

@@ -887,3 +887,22 @@ def may_see_rmc_limits(user: Any) -> bool:
 def may_change_rmc_limits(user: Any) -> bool:
     """Whether `user` may record a new RMC age limit (application management)."""
     return may_configure_region(user) and manages_everything(user)
+
+
+# -- Forwarding after a move (issue 20 item 4, R-26; rbl.chain.forwarding) ------
+# Who may change an open case hands it over to another municipality: to the
+# leerplicht office of a municipality outside the region, or to a municipality
+# of the region when the BRP import did not do it. The record of a forwarding
+# is seen by whoever may read its case.
+
+
+def forwardable_cases(user: Any, today: dt.date | None = None) -> QuerySet:
+    """The open cases `user` may hand over to another municipality."""
+    return editable_cases(user, today).open()
+
+
+def visible_forwardings(user: Any, today: dt.date | None = None) -> QuerySet:
+    """The forwardings (overdrachten buiten de regio) of the cases `user` may read."""
+    from rbl.chain.models import Forwarding
+
+    return Forwarding.objects.filter(case__in=visible_cases(user, today).values("pk"))

@@ -67,3 +67,61 @@ class OutcomeForm(_Versioned):
 
     def clean_outcome_on(self) -> dt.date:
         return _not_future(self.cleaned_data["outcome_on"])
+
+
+class ForwardForm(_Versioned):
+    """Forwarding a case to a municipality outside the region: the new
+    municipality (name and CBS code) and the documents to send along."""
+
+    municipality_name = forms.CharField(
+        label="Naam nieuwe gemeente",
+        max_length=100,
+        error_messages={
+            "required": "Vul de naam van de gemeente in.",
+            "max_length": "Gebruik hoogstens 100 tekens.",
+        },
+    )
+    municipality_code = forms.RegexField(
+        label="CBS-code nieuwe gemeente",
+        regex=r"^\d{4}$",
+        max_length=4,
+        help_text="Vier cijfers, bijvoorbeeld 0153 voor Enschede.",
+        error_messages={
+            "required": "Vul de CBS-code van de gemeente in.",
+            "invalid": "Vul vier cijfers in, bijvoorbeeld 0153.",
+            "max_length": "Vul vier cijfers in, bijvoorbeeld 0153.",
+        },
+    )
+    documents = forms.MultipleChoiceField(
+        label="Mee te sturen stukken",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Kies alleen stukken van deze zaak."},
+    )
+
+    def __init__(self, *args, documents=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].choices = [
+            (str(d.pk), f"{d.title}" + (f" (kenmerk {d.reference})" if d.reference else ""))
+            for d in documents
+        ]
+
+
+class MoveInRegionForm(_Versioned):
+    """Handing a case over to another municipality of the region."""
+
+    municipality = forms.ChoiceField(
+        label="Nieuwe gemeente",
+        error_messages={"required": "Kies een gemeente.", "invalid_choice": "Kies een gemeente."},
+    )
+    moved_on = forms.DateField(label="Datum verhuizing", widget=DATE, error_messages=DATE_ERRORS)
+
+    def __init__(self, *args, municipalities=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].choices = [
+            ("", "— kies —"),
+            *((m.pk, f"{m.name} ({m.pk})") for m in municipalities),
+        ]
+
+    def clean_moved_on(self) -> dt.date:
+        return _not_future(self.cleaned_data["moved_on"])

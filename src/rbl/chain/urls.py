@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rbl.chain import views
+from rbl.chain import forwarding_views, views
 
 app_name = "chain"
 
@@ -15,5 +15,11 @@ urlpatterns = [
     path("terugmelding/<int:pk>/", views.terugmelding_page, name="terugmelding"),
     path(
         "terugmelding/<int:pk>/uitkomst/", views.terugmelding_outcome, name="terugmelding-outcome"
+    ),
+    path("zaak/<case:case_id>/overdragen/", forwarding_views.forward, name="forward"),
+    path(
+        "zaak/<case:case_id>/overdragen-regio/",
+        forwarding_views.move_in_region,
+        name="move-region",
     ),
 ]

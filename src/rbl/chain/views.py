@@ -39,7 +39,7 @@ from rbl.cases.services.errors import CaseRuleError, ConcurrentEditError
 from rbl.chain import svb, terugmelding
 from rbl.chain.exports import BRP_COLUMNS, SVB_COLUMNS, brp_rows, csv_download, svb_rows
 from rbl.chain.forms import OutcomeForm, SentForm, TerugmeldingForm
-from rbl.chain.models import BrpTerugmelding, SvbNotification
+from rbl.chain.models import BrpTerugmelding, Forwarding, SvbNotification
 from rbl.organisation.models import Municipality
 from rbl.web.exports import xlsx_response
 
@@ -339,6 +339,11 @@ def case_chain_context(user: Any, case: Case, *, editable: bool) -> dict[str, An
         "tm_items": list(
             BrpTerugmelding.objects.filter(case=case).select_related("document", "recorded_by")
         ),
+        # A forwarding closes its case: an open case is not asked (query bound of
+        # the case page); the history keeps the forwarding after a reopening.
+        "fw_items": list(Forwarding.objects.filter(case=case).select_related("letter", "sent_by"))
+        if case.is_closed
+        else [],
         "chain_editable": editable,
         "chain_can_report": editable and not case.is_closed,
         "today": timezone.localdate(),
