@@ -126,8 +126,10 @@ def server(process_database, tmp_path: Path) -> Iterator[tuple[int, Path, str]]:
             process.wait()
 
 
-def test_gunicorn_behind_the_proxy_serves_a_login_and_a_person(server):
+def test_gunicorn_behind_the_proxy_serves_a_login_and_a_person(server, settings):
     port, log, secret_key = server
+    # The server checks passwords with the production hashers, not the tests' MD5.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     world = build_world()
     person = world.persons["own"]
     browser = Browser(port)
