@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from rbl.accounts.models import SecurityEvent, SecurityEventKind
 from rbl.cli import main
@@ -22,6 +25,17 @@ def run(capsys, command: str, *args: str) -> tuple[int, str, str]:
         code = exit_.code or 0
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def manage(*args: str) -> tuple[int, str, str]:
+    """`rbl rmc-leeftijd` inside the test's transaction (call_command: the
+    command line's runner would close the database connection)."""
+    out = StringIO()
+    try:
+        call_command("rmc-leeftijd", *args, stdout=out)
+    except CommandError as exc:
+        return exc.returncode, out.getvalue(), str(exc)
+    return 0, out.getvalue(), ""
 
 
 BORN_2001 = ["--geboortedatum", "2001-03-10", "--peildatum", "2026-03-11"]
@@ -60,10 +74,10 @@ def test_status_refuses_a_bad_rmc_limit(capsys, value):
 
 
 @pytest.mark.django_db
-def test_rmc_leeftijd_adds_a_limit_and_logs_it(capsys):
-    code, out, _ = run(capsys, "rmc-leeftijd")
+def test_rmc_leeftijd_adds_a_limit_and_logs_it():
+    code, out, _ = manage()
     assert code == 0 and "tot 23 jaar" in out
-    code, out, _ = run(capsys, "rmc-leeftijd", "--vanaf", "2026-08-01", "--leeftijd", "27")
+    code, out, _ = manage("--vanaf", "2026-08-01", "--leeftijd", "27")
     assert code == 0
     assert "Vanaf 1 augustus 2026: tot 27 jaar" in out
     assert rmc_limits().age_on(dt.date(2026, 7, 31)) == 23
@@ -83,8 +97,8 @@ def test_rmc_leeftijd_adds_a_limit_and_logs_it(capsys):
         (["--vanaf", "2026-08-01"], "--leeftijd"),
     ],
 )
-def test_rmc_leeftijd_refuses_bad_input_and_changes_nothing(capsys, args, field):
-    code, _, err = run(capsys, "rmc-leeftijd", *args)
+def test_rmc_leeftijd_refuses_bad_input_and_changes_nothing(args, field):
+    code, _, err = manage(*args)
     assert code == 1
     assert field in err and "Traceback" not in err
     assert not RmcAgeLimit.objects.exists()
@@ -92,9 +106,9 @@ def test_rmc_leeftijd_refuses_bad_input_and_changes_nothing(capsys, args, field)
 
 
 @pytest.mark.django_db
-def test_rmc_leeftijd_refuses_a_second_limit_on_the_same_day(capsys):
-    run(capsys, "rmc-leeftijd", "--vanaf", "2026-08-01", "--leeftijd", "27")
-    code, _, err = run(capsys, "rmc-leeftijd", "--vanaf", "2026-08-01", "--leeftijd", "25")
+def test_rmc_leeftijd_refuses_a_second_limit_on_the_same_day():
+    manage("--vanaf", "2026-08-01", "--leeftijd", "27")
+    code, _, err = manage("--vanaf", "2026-08-01", "--leeftijd", "25")
     assert code == 1
     assert "al een leeftijdsgrens" in err
     assert list(RmcAgeLimit.objects.values_list("age", flat=True)) == [27]
