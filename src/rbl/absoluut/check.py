@@ -55,7 +55,7 @@ from rbl.absoluut.queries import (
 from rbl.core.bulkload import foreign_keys_checked_afterwards
 from rbl.organisation.models import Municipality
 from rbl.organisation.participation import (
-    administration_municipalities,
+    administration_split,
     outside_administration_message,
 )
 from rbl.registry.models import Person
@@ -162,14 +162,13 @@ def run_check(peildatum: dt.date, municipality_codes: list[str] | None = None) -
 
 def _covered_codes(peildatum: dt.date, codes: list[str]) -> tuple[list[str], tuple[str, ...]]:
     """The municipalities to check (empty: all) and those of the region skipped."""
-    inside = administration_municipalities(peildatum)
+    inside, outside_region = administration_split(peildatum)
     if codes:
         outside = [code for code in codes if code not in inside]
         if outside:
             raise OutsideAdministration(outside, outside_administration_message(outside, peildatum))
         return codes, ()
-    region = set(Municipality.objects.filter(region__isnull=False).values_list("code", flat=True))
-    skipped = tuple(sorted(region - inside))
+    skipped = tuple(sorted(outside_region))
     return (sorted(inside) if skipped else []), skipped
 
 

@@ -29,31 +29,42 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from rbl.core.request_memo import remembered
-from rbl.organisation.models import BuildingBlock, Municipality, Participation
+from rbl.organisation.models import BuildingBlock, Municipality
 
 #: The blocks whose municipalities get BOA handling and JCO entries.
 BOA_BLOCKS = frozenset({BuildingBlock.TEAM, BuildingBlock.BOA})
 
 
+#: The key of the table under which it keeps every municipality of a region.
+_REGION = 0
+
+
 def _table(day: dt.date) -> dict[int, frozenset[str]]:
-    """Per block the codes of the municipalities taking part on `day`."""
-    regions: dict[str, int] = dict(
-        Municipality.objects.filter(region__isnull=False).values_list("code", "region_id")
-    )
+    """Per block the codes of the municipalities taking part on `day`, and under
+    `_REGION` all of them (one query: the region's municipalities left-joined
+    to their participations)."""
     rows = list(
-        Participation.objects.filter(municipality_id__in=list(regions)).values_list(
-            "municipality_id", "block", "start", "end"
+        Municipality.objects.filter(region__isnull=False).values_list(
+            "code",
+            "region_id",
+            "participations__block",
+            "participations__start",
+            "participations__end",
         )
     )
-    recording = {regions[code] for code, *_ in rows}
+    regions = {code: region_id for code, region_id, *_ in rows}
+    recording = {region_id for _, region_id, block, *_ in rows if block is not None}
     table: dict[int, set[str]] = {block: set() for block in BuildingBlock.values}
-    for code, block, start, end in rows:
-        if start <= day and (end is None or day <= end) and block in table:
+    for code, _, block, start, end in rows:
+        if block is None or block not in table:
+            continue
+        if start <= day and (end is None or day <= end):
             table[block].add(code)
     for code, region_id in regions.items():
         if region_id not in recording:
             for codes in table.values():
                 codes.add(code)
+    table[_REGION] = set(regions)
     return {block: frozenset(codes) for block, codes in table.items()}
 
 
@@ -76,6 +87,14 @@ def boa_municipalities(day: dt.date | None = None) -> frozenset[str]:
     `day`: those in block 3, or in block 2, which includes the BOA work."""
     table = _blocks_on(day or timezone.localdate())
     return frozenset().union(*(table.get(int(b), frozenset()) for b in BOA_BLOCKS))
+
+
+def administration_split(day: dt.date | None = None) -> tuple[frozenset[str], frozenset[str]]:
+    """(the municipalities in block 1 on `day`, those of the region outside it),
+    from one read of the table."""
+    table = _blocks_on(day or timezone.localdate())
+    inside = table.get(int(BuildingBlock.ADMINISTRATION), frozenset())
+    return inside, table[_REGION] - inside
 
 
 def administration_municipalities(day: dt.date | None = None) -> frozenset[str]:
