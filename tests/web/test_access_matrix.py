@@ -289,6 +289,26 @@ def svb_arg(w: World, target: str) -> list:
     return [item.pk]
 
 
+def moved_report_arg(w: World, target: str) -> list:
+    """A DUO report of a youth of `target`'s municipality who moved out of the
+    region before it came in (no case)."""
+    import datetime as dt
+
+    from tests.cases.factories import VerzuimMeldingFactory
+    from tests.factories import PersonFactory
+
+    municipality = w.aalten if target == "own" else w.winterswijk
+    person = PersonFactory(municipality=municipality, moved_out_on=dt.date(2026, 2, 1))
+    return [VerzuimMeldingFactory(person=person).pk]
+
+
+def report_forward():
+    """Forwarding a moved youth's report: who registers cases there; else 404."""
+    return _login_required(
+        lambda role, target: 200 if role in REGISTERS and target == "own" else 404
+    )
+
+
 def terugmelding_arg(w: World, target: str) -> list:
     """An open BRP terugmelding on the case of `target`."""
     from rbl.chain.models import BrpTerugmelding
@@ -749,6 +769,10 @@ MATRIX: dict[str, Rule] = {
     # Handing a case over after a move (issue 20 item 4): for who may change it.
     "chain:forward": Rule(handhaving_start(), args=case_arg),
     "chain:move-region": Rule(handhaving_start(), args=case_arg),
+    # DUO reports of youth who moved out of the region (no case): who may
+    # change or register cases of the youth's municipality forwards them.
+    "chain:reports": Rule(screen(REGISTERS)),
+    "chain:report-forward": Rule(report_forward(), args=moved_report_arg),
     # The jaarkalender holds no personal data: every role reads it and keeps its
     # own secret calendar address; the coordinator and application management
     # change it. The feed itself has no login: a wrong token is 404 for anyone.

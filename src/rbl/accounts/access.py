@@ -906,3 +906,19 @@ def visible_forwardings(user: Any, today: dt.date | None = None) -> QuerySet:
     from rbl.chain.models import Forwarding
 
     return Forwarding.objects.filter(case__in=visible_cases(user, today).values("pk"))
+
+
+def report_forwarding_municipalities(user: Any) -> frozenset[str]:
+    """Municipalities whose DUO reports of youth who moved out of the region
+    `user` may forward: who may change or register cases there."""
+    g = grants(user)
+    return g.edit_cases | g.registers
+
+
+def forwardable_reports_for(user: Any) -> QuerySet:
+    """The DUO reports waiting to be forwarded (youth moved out of the region,
+    no case) that `user` may forward."""
+    from rbl.chain.forwarding import forwardable_reports
+
+    codes = list(report_forwarding_municipalities(user))
+    return forwardable_reports().filter(person__municipality_id__in=codes)

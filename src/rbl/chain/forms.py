@@ -125,3 +125,10 @@ class MoveInRegionForm(_Versioned):
 
     def clean_moved_on(self) -> dt.date:
         return _not_future(self.cleaned_data["moved_on"])
+
+
+class ForwardReportForm(forms.Form):
+    """Forwarding a DUO report: the new municipality (name and CBS code)."""
+
+    municipality_name = ForwardForm.base_fields["municipality_name"]
+    municipality_code = ForwardForm.base_fields["municipality_code"]

@@ -16,15 +16,16 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
-from rbl.cases.models import Case, ClosingReason
+from rbl.cases.models import Case, ClosingReason, DuoStatus, VerzuimMelding, duo_reason_for
 from rbl.cases.services.errors import CaseRuleError
 from rbl.cases.services.events import locked_case
 from rbl.cases.services.lifecycle import close_case
-from rbl.chain.letters import forwarding_letter
+from rbl.chain.letters import forwarding_letter, report_forwarding_letter
 from rbl.chain.models import Forwarding
 from rbl.letters.compose import long_date
 from rbl.letters.models import Document
@@ -159,6 +160,87 @@ def forward_case(
                 case=locked,
                 path=path,
                 purpose=f"zaak overgedragen aan {item.recipient} ({code})",
+            )
+    except BaseException:
+        if letter is not None and letter.file.name:
+            letter.file.storage.delete(letter.file.name)
+        raise
+    return item
+
+
+def forwardable_reports() -> Any:
+    """DUO absence reports of a youth who had moved out of the region before
+    the report came in: with their youth, without a case, not yet handled."""
+    return VerzuimMelding.objects.filter(
+        person__isnull=False,
+        person__moved_out_on__isnull=False,
+        case__isnull=True,
+        duo_status="",
+    )
+
+
+def forward_report(
+    melding: VerzuimMelding | int,
+    *,
+    municipality_code: str,
+    municipality_name: str,
+    actor: Any,
+    on: dt.date | None = None,
+    path: str = "",
+) -> Forwarding:
+    """Forward a DUO report of a youth who moved out of the region to the new
+    municipality's leerplicht office: the letter, the record of what was sent,
+    and the report marked as handled for DUO (closed, reason `overig`), never
+    linked to a new case."""
+    on = on or timezone.localdate()
+    code, name = check_municipality(municipality_code, municipality_name)
+    pk = melding.pk if isinstance(melding, VerzuimMelding) else melding
+    letter = None
+    try:
+        with transaction.atomic():
+            current = VerzuimMelding.objects.select_for_update().get(pk=pk)
+            if not forwardable_reports().filter(pk=pk).exists():
+                raise CaseRuleError(
+                    "Deze verzuimmelding is al afgehandeld of hoort bij een zaak; draag dan de "
+                    "zaak over."
+                )
+            current = VerzuimMelding.objects.select_related("person__municipality", "school").get(
+                pk=current.pk
+            )
+            letter = make_letter(
+                report_forwarding_letter(
+                    current,
+                    municipality_name=name,
+                    municipality_code=code,
+                    day=on,
+                    author=actor,
+                ),
+                author=actor,
+                day=on,
+                path=path,
+            )
+            item = Forwarding.objects.create(
+                melding=current,
+                person=current.person,
+                municipality_code=code,
+                municipality_name=name,
+                summary=f"Verzuimmelding {current.meldingsnummer}",
+                documents=[],
+                letter=letter,
+                sent_on=on,
+                sent_by=actor,
+            )
+            VerzuimMelding.objects.filter(pk=pk).update(
+                duo_status=DuoStatus.AFGESLOTEN,
+                duo_reason=duo_reason_for(ClosingReason.VERHUISD),
+                duo_status_changed_at=timezone.now(),
+            )
+            log_access(
+                actor,
+                Action.EXPORT,
+                persons=[current.person_id],
+                path=path,
+                purpose=f"verzuimmelding doorgestuurd aan {item.recipient} ({code})",
             )
     except BaseException:
         if letter is not None and letter.file.name:

@@ -19,14 +19,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from rbl.accounts.access import forwardable_cases, visible_cases
+from rbl.accounts.access import (
+    forwardable_cases,
+    forwardable_reports_for,
+    report_forwarding_municipalities,
+    visible_cases,
+)
 from rbl.audit.models import Action
 from rbl.audit.services import log_access
 from rbl.cases.models import Case
 from rbl.cases.services.errors import CaseRuleError, ConcurrentEditError
 from rbl.cases.services.moves import move_case_in_region
-from rbl.chain.forms import ForwardForm, MoveInRegionForm
-from rbl.chain.forwarding import forward_case
+from rbl.chain.forms import ForwardForm, ForwardReportForm, MoveInRegionForm
+from rbl.chain.forwarding import forward_case, forward_report
 from rbl.letters.models import Document
 from rbl.organisation.models import Municipality
 
@@ -180,3 +185,81 @@ def move_in_region(request: HttpRequest, case_id: int) -> HttpResponse:
         )
     context = {"case": case, "person": case.person, "form": form}
     return render(request, "chain/move_region.html", context, status=status)
+
+
+# --- DUO reports of youth who moved out of the region --------------------------------
+
+
+def _report_codes(request: HttpRequest) -> list[str]:
+    codes = sorted(report_forwarding_municipalities(request.user))
+    if not codes:
+        raise PermissionDenied
+    return codes
+
+
+@login_required
+def reports(request: HttpRequest) -> HttpResponse:
+    """The DUO reports of youth who had moved out of the region before the
+    report came in, waiting to be forwarded to the new municipality."""
+    _report_codes(request)
+    items = list(
+        forwardable_reports_for(request.user)
+        .select_related("person__municipality", "school")
+        .order_by("meldingsdatum", "pk")
+    )
+    log_access(
+        request.user,
+        Action.VIEW,
+        persons=[m.person_id for m in items],
+        purpose="verzuimmeldingen van verhuisde jongeren",
+        path=request.path,
+    )
+    return render(request, "chain/reports.html", {"items": items})
+
+
+@login_required
+def report_forward(request: HttpRequest, pk: int) -> HttpResponse:
+    """Forward one such report (GET the form, POST it)."""
+    melding = (
+        forwardable_reports_for(request.user)
+        .select_related("person__municipality", "school")
+        .filter(pk=pk)
+        .first()
+    )
+    if melding is None:
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        form = ForwardReportForm(request.POST, auto_id="fwm_%s")
+        if form.is_valid():
+            try:
+                forward_report(
+                    melding,
+                    municipality_code=form.cleaned_data["municipality_code"],
+                    municipality_name=form.cleaned_data["municipality_name"],
+                    actor=request.user,
+                    path=request.path,
+                )
+            except CaseRuleError as exc:
+                form.add_error(None, exc.message)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    f"Verzuimmelding {melding.meldingsnummer} is doorgestuurd; de brief is bij "
+                    "de jongere bewaard en de melding is voor DUO afgesloten.",
+                )
+                return redirect(reverse("chain:reports"))
+        else:
+            status = 400
+    else:
+        form = ForwardReportForm(auto_id="fwm_%s")
+        log_access(
+            request.user,
+            Action.VIEW,
+            persons=[melding.person_id],
+            purpose="verzuimmelding doorsturen",
+            path=request.path,
+        )
+    context = {"melding": melding, "person": melding.person, "form": form}
+    return render(request, "chain/report_forward.html", context, status=status)

@@ -132,3 +132,51 @@ def forwarding_letter(
     letter.reference = reference_for(letter, day, case.documents.count() + 1)
     letter.addressing = _office((f"Leerplicht, gemeente {municipality_name}",))
     return letter
+
+
+def report_forwarding_letter(
+    melding: Any,
+    *,
+    municipality_name: str,
+    municipality_code: str,
+    day: dt.date,
+    author: Any,
+) -> Letter:
+    """The letter that forwards a DUO absence report of a youth who had moved
+    out of the region before it came in (no case here) to the new
+    municipality's leerplicht office."""
+    person = melding.person
+    lines = address_lines(person)
+    period = long_date(melding.verzuim_vanaf or melding.meldingsdatum)
+    if melding.verzuim_tot:
+        period = f"{period} tot en met {long_date(melding.verzuim_tot)}"
+    summary = "\n".join(
+        [
+            f"• Verzuimmelding {melding.meldingsnummer} ({melding.get_soort_display()}), "
+            f"gemeld op {long_date(melding.meldingsdatum)}",
+            f"• Verzuim: {period}",
+            f"• Vertrokken uit onze gemeente op {long_date(person.moved_out_on)}"
+            if person.moved_out_on
+            else "• Vertrokken uit onze gemeente",
+        ]
+    )
+    school = melding.school.name if melding.school else f"BRIN {melding.brin}"
+    letter = Letter(
+        kind=LetterKind.OVERDRACHT,
+        person=person,
+        municipality=person.municipality,
+        signer=author,
+        school=melding.school,
+        values={
+            "jongere_adres": ", ".join(lines) if lines else "geen adres bekend",
+            "ouders": " en ".join(parent_names(person)) or "onbekend",
+            "school": school,
+            "nieuwe_gemeente": f"{municipality_name} ({municipality_code})",
+            "zaak_samenvatting": summary,
+            "mas_stappen": "Geen: de melding kwam binnen nadat de jongere was vertrokken.",
+            "bijlagen": f"• De verzuimmelding {melding.meldingsnummer} van de school",
+        },
+    )
+    letter.reference = reference_for(letter, day, person.documents.count() + 1)
+    letter.addressing = _office((f"Leerplicht, gemeente {municipality_name}",))
+    return letter

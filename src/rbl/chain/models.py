@@ -205,9 +205,27 @@ class Forwarding(models.Model):
     """A case handed over to the leerplicht office of a municipality outside
     the region after the youth moved there (R-26, issue 20 item 4): what was
     sent, to whom, when and by whom. Written once with its transfer letter;
-    the case is closed as moved out of the region in the same transaction."""
+    the case is closed as moved out of the region in the same transaction.
+    A DUO report of a youth who had already moved out (no case) is forwarded
+    likewise: then `melding` is set and `case` is empty."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="forwardings")
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forwardings",
+        help_text="Leeg bij een doorgestuurde verzuimmelding zonder zaak.",
+    )
+    melding = models.OneToOneField(
+        "cases.VerzuimMelding",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forwarding",
+        verbose_name="verzuimmelding",
+        help_text="De verzuimmelding van DUO die is doorgestuurd (zonder zaak).",
+    )
     person = models.ForeignKey(
         "registry.Person", on_delete=models.PROTECT, related_name="forwardings"
     )

@@ -16,6 +16,12 @@ urlpatterns = [
     path(
         "terugmelding/<int:pk>/uitkomst/", views.terugmelding_outcome, name="terugmelding-outcome"
     ),
+    path("meldingen-verhuisd/", forwarding_views.reports, name="reports"),
+    path(
+        "meldingen-verhuisd/<int:pk>/doorsturen/",
+        forwarding_views.report_forward,
+        name="report-forward",
+    ),
     path("zaak/<case:case_id>/overdragen/", forwarding_views.forward, name="forward"),
     path(
         "zaak/<case:case_id>/overdragen-regio/",

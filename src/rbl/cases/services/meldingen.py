@@ -47,7 +47,11 @@ def create_or_join_case_from_melding(
 ) -> Case | None:
     """Attach the report to a case: the open case of the same youth and type,
     else a new one. Returns None while the report waits for its person, and
-    the existing case when the report already has one."""
+    the existing case when the report already has one.
+
+    A youth who moved out of the region (`moved_out_on`) without an open case
+    of the type gets no new case: the report waits, with its youth, to be
+    forwarded to the new municipality (rbl.chain.forwarding.forward_report)."""
     if melding.person_id is None:
         return None
     if melding.case_id is not None:
@@ -63,6 +67,8 @@ def create_or_join_case_from_melding(
             .first()
         )
         now = timezone.now()
+        if existing is None and _moved_out(melding):
+            return None
         if existing is not None:
             with locked_case(existing, None) as case:
                 fields = []
@@ -100,6 +106,10 @@ def create_or_join_case_from_melding(
             )
         sync_duo_status(case, at=now)
     return case
+
+
+def _moved_out(melding: VerzuimMelding) -> bool:
+    return Person.objects.filter(pk=melding.person_id, moved_out_on__isnull=False).exists()
 
 
 def _link(melding: VerzuimMelding, case: Case) -> None:

@@ -72,6 +72,10 @@ def main_menu(context: dict[str, Any]) -> dict[str, Any]:
 
     if chain_export_municipalities(user):  # the SVB and BRP lists (rbl.chain)
         items.append((reverse("chain:lists"), "SVB en BRP"))
+    from rbl.accounts.access import report_forwarding_municipalities
+
+    if report_forwarding_municipalities(user):  # DUO reports of youth who moved away
+        items.append((reverse("chain:reports"), "Meldingen verhuisde jongeren"))
     if user_grants(user).configures:
         items.append((reverse("letters:templates"), "Briefsjablonen"))
         items.append((reverse("accounts:api-tokens"), "API-sleutels"))
