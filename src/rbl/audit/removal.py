@@ -108,11 +108,14 @@ def anonymise_case(term: FileTerm, *, peildatum: dt.date) -> Tombstone:
         # The SVB notifications and BRP terugmeldingen (rbl.chain) go with the
         # file: they hold the youth's address and the officer's grounds, and
         # point at the letters removed next.
-        from rbl.chain.models import BrpTerugmelding, SvbNotification
+        # So do the records of a forwarding to another municipality: they list
+        # the documents sent and point at the transfer letter.
+        from rbl.chain.models import BrpTerugmelding, Forwarding, SvbNotification
 
         chain = {
             "svb_meldingen": SvbNotification.objects.filter(case=case).delete()[0],
             "terugmeldingen_brp": BrpTerugmelding.objects.filter(case=case).delete()[0],
+            "overdrachten": Forwarding.objects.filter(case=case).delete()[0],
         }
         documents, names = _delete_documents(case.pk)
         parts = {
