@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError, transaction
 
 from rbl.accounts.models import SecurityEvent, SecurityEventKind
 from rbl.cli import main
@@ -112,3 +113,10 @@ def test_rmc_leeftijd_refuses_a_second_limit_on_the_same_day():
     assert code == 1
     assert "al een leeftijdsgrens" in err
     assert list(RmcAgeLimit.objects.values_list("age", flat=True)) == [27]
+
+
+@pytest.mark.django_db
+def test_the_table_refuses_an_age_the_rule_cannot_use():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RmcAgeLimit.objects.create(age=40, valid_from=dt.date(2027, 1, 1))
+    assert rmc_limits().age_on(dt.date(2030, 1, 1)) == 23

@@ -26,6 +26,13 @@ class RmcAgeLimit(models.Model):
 
     class Meta:
         ordering = ["valid_from"]
+        constraints = [
+            # The rule refuses other ages (law.status.check_rmc_age); so does the table.
+            models.CheckConstraint(
+                condition=models.Q(age__gte=MIN_RMC_AGE, age__lte=MAX_RMC_AGE),
+                name="law_rmc_age_limit_in_bounds",
+            )
+        ]
         verbose_name = "leeftijdsgrens RMC-doelgroep"
         verbose_name_plural = "leeftijdsgrenzen RMC-doelgroep"
 
