@@ -186,8 +186,9 @@ FIGURES: tuple[Figure, ...] = (
     Figure(
         "rmc_trajecten",
         "RMC-trajecten gestart",
-        "RMC-zaken (jongeren van 18 tot 23 jaar zonder startkwalificatie en voortijdig "
-        "schoolverlaters) die in het schooljaar zijn geopend.",
+        "RMC-zaken (jongeren zonder startkwalificatie van 18 jaar tot de leeftijdsgrens van "
+        "de RMC-doelgroep, nu 23, en voortijdig schoolverlaters) die in het schooljaar zijn "
+        "geopend.",
         Section.RMC,
     ),
     Figure(
@@ -258,8 +259,8 @@ FIGURES: tuple[Figure, ...] = (
     Figure(
         "vsv_pct",
         "VSV-percentage",
-        "Voortijdig schoolverlaters gedeeld door het aantal deelnemers van 12 tot 23 jaar op "
-        "1 oktober, maal 100.",
+        "Voortijdig schoolverlaters gedeeld door het aantal deelnemers op 1 oktober (12 jaar "
+        "tot de leeftijdsgrens van de RMC-doelgroep), maal 100.",
         Section.RATES,
         kind=Kind.RATE,
         decimals=2,
