@@ -65,16 +65,24 @@ BRP_COLUMNS: Sequence[Column] = (
 )
 
 
-def svb_rows(items: Any) -> list[list[Any]]:
-    items = items.select_related("case__person", "case__principal", "document", "sent_by").order_by(
+def svb_items(items: Any) -> Any:
+    """The notifications in list order, with what their lines show."""
+    return items.select_related("case__person", "case__principal", "document", "sent_by").order_by(
         "prepared_on", "pk"
     )
-    return [[c.value(n) for c in SVB_COLUMNS] for n in items]
+
+
+def brp_items(items: Any) -> Any:
+    """The terugmeldingen in list order, with what their lines show."""
+    return items.select_related("person", "document", "recorded_by").order_by("recorded_on", "pk")
+
+
+def svb_rows(items: Any) -> list[list[Any]]:
+    return [[c.value(n) for c in SVB_COLUMNS] for n in svb_items(items)]
 
 
 def brp_rows(items: Any) -> list[list[Any]]:
-    items = items.select_related("person", "document", "recorded_by").order_by("recorded_on", "pk")
-    return [[c.value(t) for c in BRP_COLUMNS] for t in items]
+    return [[c.value(t) for c in BRP_COLUMNS] for t in brp_items(items)]
 
 
 def _cell(value: Any) -> str:

@@ -262,3 +262,42 @@ class Forwarding(models.Model):
     @property
     def recipient(self) -> str:
         return f"Leerplicht, gemeente {self.municipality_name}"
+
+
+class ChainExportKind(models.TextChoices):
+    SVB = "svb", "SVB-meldingen"
+    BRP = "brp", "Terugmeldingen BRP"
+
+
+class ChainExport(models.Model):
+    """One delta export of an outgoing list (`?sinds_vorige=1`): who made it,
+    when, for which municipalities and how many lines it held (no BSN)."""
+
+    kind = models.CharField("lijst", max_length=3, choices=ChainExportKind.choices)
+    made_at = models.DateTimeField("gemaakt op")
+    municipalities = models.JSONField("gemeenten", default=list)
+    count = models.PositiveIntegerField("aantal regels")
+    actor = models.CharField("door", max_length=150)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = "export ketenpartnerlijst"
+        verbose_name_plural = "exports ketenpartnerlijsten"
+        ordering = ["-made_at", "-pk"]
+
+
+class ChainExportLine(models.Model):
+    """What one delta export sent about one notification or terugmelding: its
+    id and a keyed fingerprint (HMAC) of the line's fields, never the fields."""
+
+    export = models.ForeignKey(ChainExport, on_delete=models.CASCADE, related_name="lines")
+    object_id = models.PositiveBigIntegerField("melding of terugmelding")
+    municipality_code = models.CharField("gemeentecode", max_length=4)
+    fingerprint = models.CharField("vingerafdruk", max_length=64)
+
+    class Meta:
+        verbose_name = "regel export ketenpartnerlijst"
+        verbose_name_plural = "regels export ketenpartnerlijsten"
+        indexes = [models.Index(fields=["object_id", "export"], name="chain_export_line_object")]

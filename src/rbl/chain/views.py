@@ -36,10 +36,10 @@ from rbl.audit.models import Action
 from rbl.audit.services import log_access
 from rbl.cases.models import Case
 from rbl.cases.services.errors import CaseRuleError, ConcurrentEditError
-from rbl.chain import svb, terugmelding
+from rbl.chain import delta, svb, terugmelding
 from rbl.chain.exports import BRP_COLUMNS, SVB_COLUMNS, brp_rows, csv_download, svb_rows
 from rbl.chain.forms import OutcomeForm, SentForm, TerugmeldingForm
-from rbl.chain.models import BrpTerugmelding, Forwarding, SvbNotification
+from rbl.chain.models import BrpTerugmelding, ChainExportKind, Forwarding, SvbNotification
 from rbl.organisation.models import Municipality
 from rbl.web.exports import xlsx_response
 
@@ -267,8 +267,22 @@ def lists(request: HttpRequest) -> HttpResponse:
         purpose="ketenpartners: SVB-meldingen en terugmeldingen BRP",
         path=request.path,
     )
-    municipalities = Municipality.objects.filter(code__in=codes).order_by("name")
-    context = {"notifications": notifications, "items": items, "municipalities": municipalities}
+    municipalities = list(Municipality.objects.filter(code__in=codes).order_by("name"))
+    svb_scope = visible_svb_notifications(request.user).filter(case__principal_id__in=codes)
+    svb_pending = len(delta.pending_lines(ChainExportKind.SVB, svb_scope))
+    brp_scope = visible_terugmeldingen(request.user)
+    for m in municipalities:
+        m.brp_pending = len(  # type: ignore[attr-defined]
+            delta.pending_lines(ChainExportKind.BRP, brp_scope.filter(municipality_id=m.code))
+        )
+    context = {
+        "notifications": notifications,
+        "items": items,
+        "municipalities": municipalities,
+        "svb_pending": svb_pending,
+        "svb_exports": delta.recent_exports(ChainExportKind.SVB, codes),
+        "brp_exports": delta.recent_exports(ChainExportKind.BRP, codes),
+    }
     return render(request, "chain/lists.html", context)
 
 
@@ -284,16 +298,23 @@ def _chosen(request: HttpRequest, codes: list[str]) -> list[str]:
 @login_required
 def svb_export(request: HttpRequest) -> HttpResponse:
     """The SVB notifications of the user's municipalities: CSV, or XLSX with
-    `?formaat=xlsx`; `?open=1` only those not yet sent."""
+    `?formaat=xlsx`; `?open=1` only those not yet sent; `?sinds_vorige=1` only
+    the lines new or changed since the last such export (recorded)."""
     codes = _chosen(request, _export_codes(request))
     qs = visible_svb_notifications(request.user).filter(case__principal_id__in=codes)
     if request.GET.get("open"):
         qs = qs.filter(sent_on__isnull=True)
-    rows = svb_rows(qs)
+    if request.GET.get("sinds_vorige"):
+        lines, _run = delta.export_delta(ChainExportKind.SVB, qs, codes=codes, user=request.user)
+        rows = [line.row for line in lines]
+        persons = [line.person_id for line in lines]
+    else:
+        rows = svb_rows(qs)
+        persons = list(qs.values_list("case__person_id", flat=True))
     log_access(
         request.user,
         Action.EXPORT,
-        persons=list(qs.values_list("case__person_id", flat=True)),
+        persons=persons,
         purpose="export SVB-meldingen",
         path=request.path,
     )
@@ -306,16 +327,23 @@ def svb_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def brp_export(request: HttpRequest) -> HttpResponse:
     """The terugmeldingen for the BRP department of one municipality (or all
-    of the user's): CSV; `?open=1` only those still open."""
+    of the user's): CSV; `?open=1` only those still open; `?sinds_vorige=1`
+    only the lines new or changed since the last such export (recorded)."""
     codes = _chosen(request, _export_codes(request))
     qs = visible_terugmeldingen(request.user).filter(municipality_id__in=codes)
     if request.GET.get("open"):
         qs = qs.filter(closed_on__isnull=True)
-    rows = brp_rows(qs)
+    if request.GET.get("sinds_vorige"):
+        lines, _run = delta.export_delta(ChainExportKind.BRP, qs, codes=codes, user=request.user)
+        rows = [line.row for line in lines]
+        persons = [line.person_id for line in lines]
+    else:
+        rows = brp_rows(qs)
+        persons = list(qs.values_list("person_id", flat=True))
     log_access(
         request.user,
         Action.EXPORT,
-        persons=list(qs.values_list("person_id", flat=True)),
+        persons=persons,
         purpose="export terugmeldingen BRP",
         path=request.path,
     )
