@@ -335,6 +335,16 @@ def _chain(world):
         region=world.aalten.region, defaults={"svb_address": "SVB\nPostbus 1\n6500 AA  Nijmegen"}
     )
     svb.prepare_due()
+    # A delta export of the SVB list: the lists page shows previous exports.
+    from rbl.chain import delta
+    from rbl.chain.models import ChainExportKind, SvbNotification
+
+    delta.export_delta(
+        ChainExportKind.SVB,
+        SvbNotification.objects.all(),
+        codes=["0197"],
+        user=world.users["administratie"],
+    )
     case.refresh_from_db()
     return record_terugmelding(
         case,
