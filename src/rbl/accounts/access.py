@@ -406,6 +406,26 @@ def can_view_case(user: Any, case: Any) -> bool:
     return visible_cases(user).filter(pk=getattr(case, "pk", case)).exists()
 
 
+def case_to_change(user: Any, case_id: int, allowed: QuerySet | None = None) -> Any:
+    """The case `case_id` from `allowed` (default: the cases `user` may change),
+    with what its pages show joined in. A case the user may read but not change
+    raises PermissionDenied (403); one they may not see, Http404."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    allowed = editable_cases(user) if allowed is None else allowed
+    case = (
+        allowed.select_related("person", "principal__region", "owner", "school")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        if visible_cases(user).filter(pk=case_id).exists():
+            raise PermissionDenied
+        raise Http404
+    return case
+
+
 def can_edit_case(user: Any, case: Any) -> bool:
     return editable_cases(user).filter(pk=getattr(case, "pk", case)).exists()
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rbl.accounts.access import (
+    case_to_change,
     forwardable_cases,
     forwardable_reports_for,
     report_forwarding_municipalities,
@@ -36,20 +37,6 @@ from rbl.letters.models import Document
 from rbl.organisation.models import Municipality
 
 
-def _forwardable_case(request: HttpRequest, case_id: int) -> Case:
-    case = (
-        forwardable_cases(request.user)
-        .select_related("person", "principal__region", "owner", "school")
-        .filter(pk=case_id)
-        .first()
-    )
-    if case is None:
-        if visible_cases(request.user).filter(pk=case_id).exists():
-            raise PermissionDenied
-        raise Http404
-    return case
-
-
 def _case_documents(case: Case) -> list[Document]:
     return list(Document.objects.filter(case=case).order_by("created_at", "pk"))
 
@@ -57,7 +44,7 @@ def _case_documents(case: Case) -> list[Document]:
 @login_required
 def forward(request: HttpRequest, case_id: int) -> HttpResponse:
     """Forward the case to a municipality outside the region (GET the form, POST it)."""
-    case = _forwardable_case(request, case_id)
+    case = case_to_change(request.user, case_id, forwardable_cases(request.user))
     documents = _case_documents(case)
     status = 200
     if request.method == "POST":
@@ -75,7 +62,7 @@ def forward(request: HttpRequest, case_id: int) -> HttpResponse:
                     path=request.path,
                 )
             except ConcurrentEditError as exc:
-                case = _forwardable_case(request, case_id)
+                case = case_to_change(request.user, case_id, forwardable_cases(request.user))
                 form = ForwardForm(
                     {
                         **request.POST.dict(),
@@ -116,7 +103,7 @@ def forward(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def move_in_region(request: HttpRequest, case_id: int) -> HttpResponse:
     """Hand the case over to another municipality of the region."""
-    case = _forwardable_case(request, case_id)
+    case = case_to_change(request.user, case_id, forwardable_cases(request.user))
     municipalities = list(
         Municipality.objects.filter(region_id=case.principal.region_id)
         .exclude(pk=case.principal_id)
@@ -138,7 +125,7 @@ def move_in_region(request: HttpRequest, case_id: int) -> HttpResponse:
                     note="Verhuisd binnen de regio",
                 )
             except ConcurrentEditError as exc:
-                case = _forwardable_case(request, case_id)
+                case = case_to_change(request.user, case_id, forwardable_cases(request.user))
                 form = MoveInRegionForm(
                     {**request.POST.dict(), "version": case.version},
                     municipalities=municipalities,

@@ -24,11 +24,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rbl.accounts.access import (
+    case_to_change,
     chain_export_municipalities,
-    editable_cases,
     editable_svb_notifications,
     editable_terugmeldingen,
-    visible_cases,
     visible_svb_notifications,
     visible_terugmeldingen,
 )
@@ -42,20 +41,6 @@ from rbl.chain.forms import OutcomeForm, SentForm, TerugmeldingForm
 from rbl.chain.models import BrpTerugmelding, ChainExportKind, Forwarding, SvbNotification
 from rbl.organisation.models import Municipality
 from rbl.web.exports import xlsx_response
-
-
-def _editable_case(request: HttpRequest, case_id: int) -> Case:
-    case = (
-        editable_cases(request.user)
-        .select_related("person", "principal__region", "owner", "school")
-        .filter(pk=case_id)
-        .first()
-    )
-    if case is None:
-        if visible_cases(request.user).filter(pk=case_id).exists():
-            raise PermissionDenied
-        raise Http404
-    return case
 
 
 def _case_url(case_id: int) -> str:
@@ -105,7 +90,7 @@ def svb_sent(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def terugmelding_new(request: HttpRequest, case_id: int) -> HttpResponse:
     """Record a doubt about the youth's registered address (GET the form, POST it)."""
-    case = _editable_case(request, case_id)
+    case = case_to_change(request.user, case_id)
     status = 200
     if request.method == "POST":
         form = TerugmeldingForm(request.POST, auto_id="tm_%s")
@@ -121,7 +106,7 @@ def terugmelding_new(request: HttpRequest, case_id: int) -> HttpResponse:
                     path=request.path,
                 )
             except ConcurrentEditError as exc:
-                case = _editable_case(request, case_id)
+                case = case_to_change(request.user, case_id)
                 form = TerugmeldingForm(
                     {
                         **request.POST.dict(),

@@ -26,11 +26,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rbl.accounts.access import (
+    case_to_change,
     editable_cases,
     editable_handhaving,
     grants,
     may_handle_handhaving_for,
-    visible_cases,
     visible_handhaving,
 )
 from rbl.audit.models import Action
@@ -87,21 +87,6 @@ def handhaving_list(request: HttpRequest) -> HttpResponse:
 # --- starting: a Halt referral or a PV request, by the owner -----------------------------
 
 
-def _editable_case(request: HttpRequest, case_id: int) -> Case:
-    case = (
-        editable_cases(request.user)
-        .select_related("person", "principal__region", "owner", "school")
-        .filter(pk=case_id)
-        .first()
-    )
-    if case is None:
-        # A case the user may read but not change: 403; one they may not see: 404.
-        if visible_cases(request.user).filter(pk=case_id).exists():
-            raise PermissionDenied
-        raise Http404
-    return case
-
-
 def _boas(case: Case) -> list[tuple[int, str]]:
     return [(u.pk, _name(u)) for u in boas_of(case.principal_id)]
 
@@ -109,7 +94,7 @@ def _boas(case: Case) -> list[tuple[int, str]]:
 @login_required
 def start_view(request: HttpRequest, case_id: int) -> HttpResponse:
     """Refer to Halt or ask for a PV (GET the form, POST it)."""
-    case = _editable_case(request, case_id)
+    case = case_to_change(request.user, case_id)
     boas = _boas(case)
     status = 200
     if request.method == "POST":
@@ -137,7 +122,7 @@ def start_view(request: HttpRequest, case_id: int) -> HttpResponse:
                     )
                     done = f"Het proces-verbaal is aangevraagd bij {_name(handler)}."
             except ConcurrentEditError as exc:
-                case = _editable_case(request, case_id)
+                case = case_to_change(request.user, case_id)
                 form = StartForm(
                     {**request.POST.dict(), "version": case.version}, boas=boas, auto_id="start_%s"
                 )
